@@ -1,0 +1,79 @@
+// The boundary format between the core and JavaScript: a connection's events, written as 32-bit words into a
+// "tape" that JS reads in one pass after each call, with numbers in a side array of doubles and strings as
+// (address, length) pairs into wasm memory. One call in, one batch of events out: no per-value crossings.
+//
+// Layout of each event (words): the event code, then its operands as listed below. Strings are two words, an
+// absolute wasm address and a byte length. Cells of a DataRow are three words: a cell tag and two operands.
+// The JS reader is wasm/src/tape.js; keep both in step.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgepg/pg/connection.hpp"
+#include "edgepg/pg/text_codec.hpp"
+
+namespace edgepg::bindings {
+
+enum Event : std::uint32_t {
+  ev_ready = 1,               // tx status char
+  ev_row_description = 2,     // n, then n x [name(2), type oid, kind, table oid, column attr, type size, type mod, format]
+  ev_data_row = 3,            // n, then n x cell(3)
+  ev_command_complete = 4,    // tag(2), rows index into numbers (or -1)
+  ev_empty_query = 5,         //
+  ev_error = 6,               // fatal, then 18 strings in ErrorFields order
+  ev_notice = 7,              // 18 strings
+  ev_parameter_status = 8,    // name(2), value(2)
+  ev_backend_key_data = 9,    // pid, secret
+  ev_authenticated = 10,      //
+  ev_password_needed = 11,    //
+  ev_notification = 12,       // pid, channel(2), payload(2)
+};
+
+enum Cell : std::uint32_t {
+  cell_null = 0,          // -, -
+  cell_ascii = 1,         // address, length: text with no byte >= 0x80
+  cell_utf8 = 2,          // address, length
+  cell_bool = 3,          // 0/1, -
+  cell_number = 4,        // index into numbers, -
+  cell_json = 5,          // address, length
+};
+
+class EventTape final : public pg::EventSink {
+ public:
+  void reset();
+  [[nodiscard]] const std::vector<std::uint32_t>& words() const noexcept { return words_; }
+  [[nodiscard]] const std::vector<double>& numbers() const noexcept { return numbers_; }
+  // Arena strings are written as offsets first and turned into addresses once the arena stops growing.
+  void seal();
+
+  void on_password_needed() override { words_.push_back(ev_password_needed); }
+  void on_authenticated() override { words_.push_back(ev_authenticated); }
+  void on_parameter_status(const pg::ParameterStatus& p) override;
+  void on_backend_key_data(const pg::BackendKeyData& k) override;
+  void on_ready(pg::TransactionStatus s) override;
+  void on_row_description(const std::vector<pg::FieldDescription>& fields) override;
+  void on_data_row(pg::Bytes body) override;
+  void on_command_complete(const pg::CommandComplete& c) override;
+  void on_empty_query() override { words_.push_back(ev_empty_query); }
+  void on_error(const pg::ErrorFields& e, bool fatal) override;
+  void on_notice(const pg::ErrorFields& e) override;
+  void on_notification(const pg::Notification& n) override;
+
+  // A DataRow that broke the protocol (set while decoding; receive() reports it).
+  [[nodiscard]] bool row_error() const noexcept { return row_error_; }
+
+ private:
+  void arena_string(std::string_view s);  // two words: offset (patched by seal) and length
+  void error_fields(const pg::ErrorFields& e);
+
+  std::vector<std::uint32_t> words_;
+  std::vector<double> numbers_;
+  std::string arena_;
+  std::vector<std::size_t> arena_slots_;  // word indexes holding arena offsets
+  std::vector<pg::ValueKind> kinds_;      // of the current row description
+  bool row_error_ = false;
+};
+
+}  // namespace edgepg::bindings

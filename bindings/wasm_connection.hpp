@@ -1,0 +1,54 @@
+// One PostgreSQL connection as JavaScript drives it: JS owns the WebSocket and the promises, this object owns the
+// protocol state. Every call returns a status code (0 = ok, else an edgepg::Errc value) and fills the shared
+// header that JS reads (see header_words below): output bytes to send and the event tape.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgepg/pg/connection.hpp"
+#include "event_tape.hpp"
+
+namespace edgepg::bindings {
+
+class WasmConnection {
+ public:
+  // Request buffer: JS writes inputs (server bytes, query text, parameters) here before calling.
+  WasmConnection(const std::string& user, const std::string& database, const std::string& application_name,
+                 const std::string& scram_nonce, double max_message_size);
+
+  // Address of a buffer of at least `size` bytes for the next call's input.
+  std::uint32_t request_buffer(std::uint32_t size);
+  // Address of the header: 8 words [output address, output length, tape address, tape words, numbers address,
+  // status, phase, transaction status].
+  std::uint32_t header() const { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(header_)); }
+
+  int start();
+  // Password: `length` UTF-8 bytes in the request buffer (wiped after use).
+  int provide_password(std::uint32_t length);
+  // Server bytes: `length` bytes in the request buffer.
+  int receive(std::uint32_t length);
+  // Simple query: `length` bytes of SQL in the request buffer.
+  int query(std::uint32_t length);
+  // Extended query. Request buffer: [sql length u32][sql][count u32] then per parameter [length i32 (-1 = NULL)]
+  // [bytes]. All little-endian, as wasm memory is.
+  int query_params(std::uint32_t length);
+  void terminate();
+  void mark_closed();
+  void clear_output();
+  // The message of the last failed call (never holds secrets).
+  std::string last_error() const { return last_error_; }
+
+ private:
+  int finish(Status s);
+
+  EventTape tape_;
+  pg::Connection conn_;
+  std::vector<std::uint8_t> request_;
+  std::vector<pg::Param> params_;
+  std::string last_error_;
+  std::uint32_t header_[8] = {};
+};
+
+}  // namespace edgepg::bindings

@@ -1,0 +1,79 @@
+// SCRAM-SHA-256 client (RFC 5802, RFC 7677) as PostgreSQL uses it: no channel binding ("n,,"), an empty user name
+// in client-first ("n=", the server uses the startup user), and the server's signature verified at the end, so a
+// server that cannot prove it knows the password is refused.
+//
+//   ScramClient scram(password, nonce);            // nonce: printable ASCII without ',' (random, from the caller)
+//   send(scram.client_first());
+//   std::string final; if (auto s = scram.handle_server_first(msg, final); !s) ...; send(final);
+//   if (auto s = scram.verify_server_final(msg); !s) ...   // Errc::auth when the signature does not match
+//
+// Errors: Errc::auth for a malformed or hostile server message (wrong nonce, bad salt, absurd iteration count,
+// server-sent "e=" error, signature mismatch), Errc::invalid_state when called out of order. No message contains
+// the password or any derived key.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "edgepg/status.hpp"
+
+namespace edgepg::auth {
+
+// Keys derived from a password, salt and iteration count: what a reconnect may reuse instead of running PBKDF2.
+struct ScramKeys {
+  std::array<std::uint8_t, 32> client_key{};
+  std::array<std::uint8_t, 32> server_key{};
+};
+
+// An upper bound on the iteration count a server may ask for (PostgreSQL's default is 4096).
+inline constexpr std::uint32_t scram_max_iterations = 10'000'000;
+
+class ScramClient {
+ public:
+  // username: what client-first carries; PostgreSQL ignores it and libpq sends it empty (the default).
+  ScramClient(std::string password, std::string client_nonce, std::string username = {});
+  ~ScramClient();
+  ScramClient(const ScramClient&) = delete;
+  ScramClient& operator=(const ScramClient&) = delete;
+
+  [[nodiscard]] std::string client_first() const;
+  Status handle_server_first(std::string_view server_first, std::string& client_final);
+  Status verify_server_final(std::string_view server_final);
+
+  // Set before handle_server_first to skip PBKDF2 when salt and iterations match what these keys were made from.
+  void use_cached_keys(const ScramKeys& keys, std::string_view salt_b64, std::uint32_t iterations);
+  // After handle_server_first: the derived keys and their salt and iteration count, for a cache.
+  [[nodiscard]] const ScramKeys& keys() const noexcept { return keys_; }
+  [[nodiscard]] const std::string& salt_b64() const noexcept { return salt_b64_; }
+  [[nodiscard]] std::uint32_t iterations() const noexcept { return iterations_; }
+  [[nodiscard]] bool used_cached_keys() const noexcept { return used_cache_; }
+
+ private:
+  std::string password_;
+  std::string client_nonce_;
+  std::string username_;  // escaped for SCRAM (',' -> =2C, '=' -> =3D)
+  std::string auth_message_;
+  ScramKeys keys_;
+  std::string salt_b64_;
+  std::uint32_t iterations_ = 0;
+  bool have_cached_ = false;
+  ScramKeys cached_;
+  std::string cached_salt_b64_;
+  std::uint32_t cached_iterations_ = 0;
+  bool used_cache_ = false;
+  enum class Step { first, final, done } step_ = Step::first;
+};
+
+// SASLprep (RFC 4013) as PostgreSQL's client applies it before SCRAM: non-ASCII spaces become ' ', characters
+// "commonly mapped to nothing" are removed; when the result would hold prohibited output, the raw password is used
+// (as libpq does). NFKC normalisation is not applied: passwords already in NFKC form (all ASCII ones, and what the
+// server stored when it normalised them itself) match the server.
+std::string saslprep_password(std::string_view password);
+
+// PostgreSQL's MD5 password exchange: "md5" + md5hex(md5hex(password + user) + salt).
+std::string md5_password_response(std::string_view user, std::string_view password,
+                                  std::array<std::uint8_t, 4> salt);
+
+}  // namespace edgepg::auth

@@ -1,0 +1,61 @@
+#include "crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <atomic>
+
+namespace edgepg::crypto {
+namespace {
+std::atomic<std::uint64_t> g_pbkdf2_count{0};
+}
+
+Digest256 sha256(ByteView data) noexcept {
+  Digest256 out{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
+  return out;
+}
+
+Digest256 hmac_sha256(ByteView key, ByteView data) noexcept {
+  Digest256 out{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &len);
+  return out;
+}
+
+bool pbkdf2_sha256(std::string_view password, ByteView salt, std::uint32_t iterations, Digest256& out) noexcept {
+  g_pbkdf2_count.fetch_add(1, std::memory_order_relaxed);
+  return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                           static_cast<int>(salt.size()), static_cast<int>(iterations), EVP_sha256(),
+                           static_cast<int>(out.size()), out.data()) == 1;
+}
+
+std::string md5_hex(ByteView data) {
+  unsigned char md[16];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  return out;
+}
+
+bool equal_constant_time(ByteView a, ByteView b) noexcept {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+void cleanse(void* p, std::size_t n) noexcept { OPENSSL_cleanse(p, n); }
+
+bool random_bytes(std::span<std::uint8_t> out) noexcept {
+  return RAND_bytes(out.data(), static_cast<int>(out.size())) == 1;
+}
+
+std::uint64_t pbkdf2_count() noexcept { return g_pbkdf2_count.load(std::memory_order_relaxed); }
+
+}  // namespace edgepg::crypto

@@ -1,0 +1,342 @@
+#include "edgepg/pg/connection.hpp"
+
+#include <algorithm>
+
+#include "../crypto/crypto.hpp"
+
+namespace edgepg::pg {
+namespace {
+
+bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
+std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+bool fatal_severity(const ErrorFields& e) {
+  const auto& s = e.severity_nonlocal.empty() ? e.severity : e.severity_nonlocal;
+  return s == "FATAL" || s == "PANIC";
+}
+
+}  // namespace
+
+Connection::Connection(ConnectionOptions options, EventSink& sink)
+    : options_(std::move(options)), sink_(sink), parser_(options_.max_message_size) {}
+
+Connection::~Connection() {
+  forget_password();
+  writer_.wipe();
+}
+
+void Connection::forget_password() noexcept {
+  if (password_) {
+    crypto::cleanse(password_->data(), password_->size());
+    password_.reset();
+  }
+}
+
+Status Connection::fail(Status s) {
+  phase_ = Phase::failed;
+  forget_password();
+  return s;
+}
+
+Status Connection::start() {
+  if (phase_ != Phase::startup || !writer_.empty()) return Status(Errc::invalid_state, "connection already started");
+  if (options_.user.empty()) return Status(Errc::invalid_argument, "no user name: set user in the connection options");
+  std::vector<std::pair<std::string, std::string>> params;
+  params.emplace_back("user", options_.user);
+  if (!options_.database.empty()) params.emplace_back("database", options_.database);
+  if (!options_.application_name.empty()) params.emplace_back("application_name", options_.application_name);
+  params.emplace_back("client_encoding", "UTF8");
+  for (const auto& p : options_.parameters) {
+    if (p.first.empty()) return Status(Errc::invalid_argument, "empty startup parameter name");
+    params.push_back(p);
+  }
+  for (const auto& [k, v] : params) {
+    if (has_nul(k) || has_nul(v)) {
+      return Status(Errc::invalid_argument, "startup parameter '" + (has_nul(k) ? std::string("?") : k) +
+                                                "' contains a NUL byte");
+    }
+  }
+  writer_.startup(params);
+  phase_ = Phase::authenticating;
+  return {};
+}
+
+Status Connection::provide_password(std::string password) {
+  if (has_nul(password)) {
+    crypto::cleanse(password.data(), password.size());
+    return Status(Errc::invalid_argument, "the password contains a NUL byte");
+  }
+  forget_password();
+  password_ = std::move(password);
+  if (phase_ == Phase::awaiting_password) {
+    phase_ = Phase::authenticating;
+    if (auto s = answer_password_request(); !s) return fail(std::move(s));
+  }
+  return {};
+}
+
+void Connection::use_scram_keys(const auth::ScramKeys& keys, std::string salt_b64, std::uint32_t iterations) {
+  cached_keys_.emplace(keys, std::make_pair(std::move(salt_b64), iterations));
+}
+
+void Connection::clear_output() noexcept {
+  // Login messages carry secrets (password, SCRAM proof): wipe them rather than just forget them.
+  if (phase_ == Phase::ready) {
+    writer_.clear();
+  } else {
+    writer_.wipe();
+  }
+}
+
+Status Connection::receive(Bytes chunk) {
+  if (phase_ == Phase::failed || phase_ == Phase::closed) return Status(Errc::closed, "the connection is closed");
+  if (auto s = parser_.feed(chunk); !s) return fail(std::move(s));
+  RawMessage m;
+  for (;;) {
+    const auto step = parser_.next(m);
+    if (step == ParseStep::need_more) return {};
+    if (step == ParseStep::error) return fail(parser_.error());
+    if (auto s = handle(m); !s) return fail(std::move(s));
+    // A fatal ErrorResponse was delivered through on_error: that is the answer; ignore whatever follows it.
+    if (phase_ == Phase::failed) return {};
+  }
+}
+
+Status Connection::handle(const RawMessage& m) {
+  switch (m.type) {
+    case backend::data_row:
+      sink_.on_data_row(m.body);
+      return {};
+    case backend::authentication:
+      if (phase_ != Phase::authenticating) {
+        return Status(Errc::protocol, "server sent an authentication request outside the login exchange");
+      }
+      return handle_authentication(m.body);
+    case backend::parameter_status: {
+      ParameterStatus p;
+      if (auto s = decode_parameter_status(m.body, p); !s) return s;
+      server_params_[p.name] = p.value;
+      sink_.on_parameter_status(p);
+      return {};
+    }
+    case backend::backend_key_data: {
+      BackendKeyData k;
+      if (auto s = decode_backend_key_data(m.body, k); !s) return s;
+      key_data_ = k;
+      sink_.on_backend_key_data(k);
+      return {};
+    }
+    case backend::ready_for_query: {
+      if (auto s = decode_ready_for_query(m.body, tx_); !s) return s;
+      if (phase_ == Phase::startup || phase_ == Phase::authenticating || phase_ == Phase::awaiting_password) {
+        return Status(Errc::protocol, "server sent ReadyForQuery before authentication completed");
+      }
+      phase_ = Phase::ready;
+      sink_.on_ready(tx_);
+      return {};
+    }
+    case backend::row_description:
+      if (auto s = decode_row_description(m.body, fields_scratch_); !s) return s;
+      sink_.on_row_description(fields_scratch_);
+      return {};
+    case backend::command_complete: {
+      CommandComplete c;
+      if (auto s = decode_command_complete(m.body, c); !s) return s;
+      sink_.on_command_complete(c);
+      return {};
+    }
+    case backend::error_response: {
+      ErrorFields e;
+      if (auto s = decode_error_fields(m.body, e); !s) return s;
+      const bool fatal = phase_ != Phase::ready || fatal_severity(e);
+      if (fatal) {
+        phase_ = Phase::failed;
+        forget_password();
+      }
+      sink_.on_error(e, fatal);
+      return {};
+    }
+    case backend::notice_response: {
+      ErrorFields e;
+      if (auto s = decode_error_fields(m.body, e); !s) return s;
+      sink_.on_notice(e);
+      return {};
+    }
+    case backend::notification_response: {
+      Notification n;
+      if (auto s = decode_notification(m.body, n); !s) return s;
+      sink_.on_notification(n);
+      return {};
+    }
+    case backend::parameter_description: {
+      std::vector<std::uint32_t> oids;
+      if (auto s = decode_parameter_description(m.body, oids); !s) return s;
+      sink_.on_parameter_description(oids);
+      return {};
+    }
+    case backend::parse_complete:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_parse_complete();
+      return {};
+    case backend::bind_complete:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_bind_complete();
+      return {};
+    case backend::close_complete:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_close_complete();
+      return {};
+    case backend::no_data:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_no_data();
+      return {};
+    case backend::portal_suspended:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_portal_suspended();
+      return {};
+    case backend::empty_query_response:
+      if (auto s = expect_empty(m.body, m.type); !s) return s;
+      sink_.on_empty_query();
+      return {};
+    case backend::negotiate_protocol_version: {
+      NegotiateProtocolVersion v;
+      return decode_negotiate_protocol_version(m.body, v);  // we ask for 3.0 with no options: nothing to adapt
+    }
+    case backend::copy_in_response:
+    case backend::copy_out_response:
+    case backend::copy_both_response:
+      return Status(Errc::unsupported, "COPY is not supported by this client yet: use INSERT/SELECT instead");
+    default:
+      return Status(Errc::protocol, std::string("server sent an unknown message type 0x") +
+                                        "0123456789abcdef"[(static_cast<unsigned char>(m.type) >> 4) & 15] +
+                                        "0123456789abcdef"[static_cast<unsigned char>(m.type) & 15]);
+  }
+}
+
+Status Connection::handle_authentication(Bytes body) {
+  Authentication a;
+  if (auto s = decode_authentication(body, a); !s) return s;
+  switch (a.request) {
+    case AuthRequest::ok:
+      // Once SCRAM has started, only a verified server-final may lead here.
+      if (scram_ && !sasl_done_) {
+        return Status(Errc::auth, "server skipped the SCRAM server signature: it did not prove it knows the password");
+      }
+      forget_password();
+      phase_ = Phase::authenticated;
+      sink_.on_authenticated();
+      return {};
+    case AuthRequest::cleartext_password:
+    case AuthRequest::md5_password:
+    case AuthRequest::sasl:
+      if (scram_) return Status(Errc::protocol, "server restarted authentication in the middle of SCRAM");
+      pending_auth_ = a;
+      pending_auth_data_.assign(a.data.begin(), a.data.end());
+      if (!password_) {
+        phase_ = Phase::awaiting_password;
+        sink_.on_password_needed();
+        return {};
+      }
+      return answer_password_request();
+    case AuthRequest::sasl_continue: {
+      if (!scram_) return Status(Errc::protocol, "server sent SASLContinue without a SASL exchange");
+      std::string client_final;
+      if (auto s = scram_->handle_server_first(as_text(a.data), client_final); !s) return s;
+      writer_.sasl_response(client_final);
+      crypto::cleanse(client_final.data(), client_final.size());
+      derived_keys_.emplace(scram_->keys(), std::make_pair(scram_->salt_b64(), scram_->iterations()));
+      scram_used_cache_ = scram_->used_cached_keys();
+      return {};
+    }
+    case AuthRequest::sasl_final:
+      if (!scram_) return Status(Errc::protocol, "server sent SASLFinal without a SASL exchange");
+      if (auto s = scram_->verify_server_final(as_text(a.data)); !s) {
+        derived_keys_.reset();
+        return s;
+      }
+      sasl_done_ = true;
+      return {};
+    default:
+      return Status(Errc::unsupported, "server asks for an authentication method this client does not support "
+                                       "(Kerberos/GSSAPI/SSPI): configure password, md5 or scram-sha-256 in pg_hba.conf");
+  }
+}
+
+Status Connection::answer_password_request() {
+  const std::string& pw = *password_;
+  switch (pending_auth_.request) {
+    case AuthRequest::cleartext_password:
+      writer_.password(pw);
+      break;
+    case AuthRequest::md5_password: {
+      std::array<std::uint8_t, 4> salt{};
+      std::copy_n(pending_auth_data_.begin(), 4, salt.begin());
+      std::string response = auth::md5_password_response(options_.user, pw, salt);
+      writer_.password(response);
+      crypto::cleanse(response.data(), response.size());
+      break;
+    }
+    case AuthRequest::sasl: {
+      const auto& mechs = pending_auth_.mechanisms;
+      if (std::find(mechs.begin(), mechs.end(), "SCRAM-SHA-256") == mechs.end()) {
+        return Status(Errc::unsupported, "server offers no SASL mechanism this client supports (needs SCRAM-SHA-256)");
+      }
+      if (options_.scram_nonce.size() < 18) {
+        return Status(Errc::invalid_argument, "SCRAM needs a random client nonce of at least 18 characters");
+      }
+      scram_ = std::make_unique<auth::ScramClient>(pw, options_.scram_nonce);
+      if (cached_keys_) scram_->use_cached_keys(cached_keys_->first, cached_keys_->second.first, cached_keys_->second.second);
+      writer_.sasl_initial_response("SCRAM-SHA-256", scram_->client_first());
+      break;
+    }
+    default:
+      return Status(Errc::invalid_state, "no password request is pending");
+  }
+  forget_password();
+  return {};
+}
+
+Status Connection::check_ready_for_query() const {
+  if (phase_ == Phase::ready) return {};
+  if (phase_ == Phase::closed || phase_ == Phase::failed) return Status(Errc::closed, "the connection is closed");
+  return Status(Errc::invalid_state, "the connection is not ready: wait for login to finish");
+}
+
+Status Connection::query(std::string_view sql) {
+  if (auto s = check_ready_for_query(); !s) return s;
+  if (has_nul(sql)) return Status(Errc::invalid_argument, "the query text contains a NUL byte");
+  writer_.query(sql);
+  return {};
+}
+
+Status Connection::query_params(std::string_view sql, std::span<const Param> params,
+                                std::span<const std::uint32_t> param_types) {
+  if (auto s = check_ready_for_query(); !s) return s;
+  if (has_nul(sql)) return Status(Errc::invalid_argument, "the query text contains a NUL byte");
+  if (params.size() > 65535) return Status(Errc::invalid_argument, "more than 65535 parameters");
+  if (!param_types.empty() && param_types.size() != params.size()) {
+    return Status(Errc::invalid_argument, "parameter types and values differ in count");
+  }
+  writer_.parse("", sql, param_types);
+  writer_.bind("", "", params);
+  writer_.describe('P', "");
+  writer_.execute("", 0);
+  writer_.sync();
+  return {};
+}
+
+void Connection::terminate() {
+  if (phase_ != Phase::startup && phase_ != Phase::closed && phase_ != Phase::failed) {
+    writer_.terminate();
+  }
+  phase_ = Phase::closed;
+  forget_password();
+}
+
+void Connection::mark_closed() noexcept {
+  if (phase_ != Phase::failed) phase_ = Phase::closed;
+  forget_password();
+}
+
+}  // namespace edgepg::pg

@@ -1,0 +1,146 @@
+// Throwaway test services: a PostgreSQL 15 cluster in a temp folder on a free loopback port (scram-sha-256 by
+// default, plus roles that log in with md5, cleartext and trust), and websockify in front of it.
+// Used by scripts/with-services.js (one set for a whole run) and by tests run on their own.
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, appendFileSync, chmodSync, rmSync, readFileSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const PG_BIN = '/usr/lib/postgresql/15/bin'
+const isRoot = process.getuid?.() === 0
+
+export const SUPERUSER = 'postgres'
+export const SUPERUSER_PASSWORD = 'super-secret-pw'
+// Roles the tests log in as, one per authentication method.
+export const ROLES = {
+  scram: { user: 'scram_user', password: 'scram-pässword-1' },
+  md5: { user: 'md5_user', password: 'md5-password-2' },
+  cleartext: { user: 'plain_user', password: 'plain-password-3' },
+  trust: { user: 'trust_user', password: undefined },
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export async function waitForPort(port, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1')
+      s.once('connect', () => {
+        s.destroy()
+        resolve(true)
+      })
+      s.once('error', () => resolve(false))
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+// Runs a PostgreSQL binary as the postgres OS user when we are root (initdb and postgres refuse root).
+function pgCommand(bin, args) {
+  const path = join(PG_BIN, bin)
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args]
+}
+
+function runPg(bin, args) {
+  const [cmd, argv] = pgCommand(bin, args)
+  return execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }).toString()
+}
+
+// Runs SQL as the superuser over the cluster's Unix socket; each string is its own command (own transaction).
+export function psql(svc, ...commands) {
+  const args = ['-h', svc.dir, '-p', String(svc.pgPort), '-U', SUPERUSER, '-d', svc.database ?? 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAt']
+  for (const c of commands) args.push('-c', c)
+  return runPg('psql', args)
+}
+
+export async function startPostgres() {
+  const dir = mkdtempSync(join(tmpdir(), 'edgepg-pg-'))
+  chmodSync(dir, 0o777)
+  const data = join(dir, 'data')
+  const pwfile = join(dir, 'pw')
+  writeFileSync(pwfile, SUPERUSER_PASSWORD + '\n')
+  chmodSync(pwfile, 0o644)
+  if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir])
+  runPg('initdb', ['-D', data, '-U', SUPERUSER, '--pwfile', pwfile, '-E', 'UTF8', '--locale=C.UTF-8',
+    '--auth-local=trust', '--auth-host=scram-sha-256'])
+  // Specific methods for the roles that test them; everyone else uses scram-sha-256 (initdb's line, after these).
+  const hba = join(data, 'pg_hba.conf')
+  const original = readFileSync(hba, 'utf8')
+  writeFileSync(hba, [
+    `host all ${ROLES.md5.user} 127.0.0.1/32 md5`,
+    `host all ${ROLES.cleartext.user} 127.0.0.1/32 password`,
+    `host all ${ROLES.trust.user} 127.0.0.1/32 trust`,
+    '',
+  ].join('\n') + original)
+  const pgPort = await freePort()
+  runPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
+    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'])
+  const svc = { dir, data, pgPort }
+  try {
+    setUpRoles(svc)
+  } catch (e) {
+    stopPostgres(svc)
+    throw e
+  }
+  return svc
+}
+
+function setUpRoles(svc) {
+  psql(svc, [
+    `create role ${ROLES.scram.user} login password '${ROLES.scram.password}'`,
+    `set password_encryption = 'md5'`,
+    `create role ${ROLES.md5.user} login password '${ROLES.md5.password}'`,
+    `reset password_encryption`,
+    `create role ${ROLES.cleartext.user} login password '${ROLES.cleartext.password}'`,
+    `create role ${ROLES.trust.user} login`,
+  ].join('; '), `create database edgepg_test owner ${ROLES.scram.user}`)
+}
+
+export function stopPostgres(svc) {
+  try {
+    runPg('pg_ctl', ['-D', svc.data, '-m', 'immediate', '-w', 'stop'])
+  } catch {}
+  rmSync(svc.dir, { recursive: true, force: true })
+}
+
+export async function startWebsockify(targetPort) {
+  const wsPort = await freePort()
+  const child = spawn('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${targetPort}`], { stdio: 'ignore' })
+  await waitForPort(wsPort)
+  return { wsPort, child }
+}
+
+export function stopChild(child) {
+  if (child && child.exitCode === null) child.kill('SIGTERM')
+}
+
+// Starts both; returns what tests need, as plain data (it also travels through an environment variable).
+export async function startServices() {
+  const pg = await startPostgres()
+  const proxy = await startWebsockify(pg.pgPort)
+  return { dir: pg.dir, data: pg.data, pgPort: pg.pgPort, wsPort: proxy.wsPort, websockifyPid: proxy.child.pid, _child: proxy.child }
+}
+
+export function stopServices(svc) {
+  if (svc._child) stopChild(svc._child)
+  else if (svc.websockifyPid) {
+    try {
+      process.kill(svc.websockifyPid)
+    } catch {}
+  }
+  stopPostgres(svc)
+}

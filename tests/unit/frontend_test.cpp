@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "edgepg/pg/frontend.hpp"
+
+using namespace edgepg::pg;
+
+namespace {
+std::string text(const FrontendWriter& w) {
+  return std::string(reinterpret_cast<const char*>(w.data().data()), w.data().size());
+}
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+using namespace std::string_literals;
+}  // namespace
+
+TEST_CASE("StartupMessage: protocol 3.0 and parameters") {
+  FrontendWriter w;
+  std::pair<std::string, std::string> params[] = {{"user", "alice"}, {"database", "db"}};
+  w.startup(params);
+  const std::string body = be32(196608) + "user\0alice\0database\0db\0\0"s;
+  CHECK(text(w) == be32(static_cast<std::uint32_t>(body.size() + 4)) + body);
+}
+
+TEST_CASE("Query, Sync, Terminate") {
+  FrontendWriter w;
+  w.query("select 1");
+  w.sync();
+  w.terminate();
+  CHECK(text(w) == "Q"s + be32(13) + "select 1\0"s + "S"s + be32(4) + "X"s + be32(4));
+}
+
+TEST_CASE("extended query messages") {
+  FrontendWriter w;
+  const std::uint32_t types[] = {23};
+  w.parse("", "select $1", types);
+  CHECK(text(w) == "P"s + be32(4 + 1 + 10 + 2 + 4) + "\0select $1\0"s + "\0\1"s + be32(23));
+  w.clear();
+  const Param params[] = {Param("42"), Param(std::nullopt)};
+  w.bind("", "", params);
+  CHECK(text(w) == "B"s + be32(4 + 1 + 1 + 2 + 2 + 4 + 2 + 4 + 2) + "\0\0"s + "\0\0"s + "\0\2"s + be32(2) + "42" +
+                       be32(0xFFFFFFFF) + "\0\0"s);
+  w.clear();
+  w.describe('P', "");
+  w.execute("", 0);
+  CHECK(text(w) == "D"s + be32(6) + "P\0"s + "E"s + be32(9) + "\0"s + be32(0));
+}
+
+TEST_CASE("SASL messages") {
+  FrontendWriter w;
+  w.sasl_initial_response("SCRAM-SHA-256", "n,,n=,r=abc");
+  CHECK(text(w) == "p"s + be32(4 + 14 + 4 + 11) + "SCRAM-SHA-256\0"s + be32(11) + "n,,n=,r=abc");
+  w.wipe();
+  CHECK(w.empty());
+}

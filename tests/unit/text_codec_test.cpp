@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "edgepg/pg/text_codec.hpp"
+
+using namespace edgepg::pg;
+
+TEST_CASE("type kinds") {
+  CHECK(kind_for_type(oid::bool_) == ValueKind::boolean);
+  CHECK(kind_for_type(oid::int4) == ValueKind::number);
+  CHECK(kind_for_type(oid::float8) == ValueKind::number);
+  CHECK(kind_for_type(oid::jsonb) == ValueKind::json);
+  CHECK(kind_for_type(oid::text) == ValueKind::text);
+  CHECK(kind_for_type(oid::int8) == ValueKind::text);  // int8 stays a string, as in node-postgres
+  CHECK(kind_for_type(999999) == ValueKind::text);     // unknown types: their text
+}
+
+TEST_CASE("bool") {
+  bool b = false;
+  CHECK(parse_bool("t", b));
+  CHECK(b);
+  CHECK(parse_bool("f", b));
+  CHECK_FALSE(b);
+  CHECK_FALSE(parse_bool("true", b));
+  CHECK_FALSE(parse_bool("", b));
+}
+
+TEST_CASE("integers") {
+  double d = 0;
+  CHECK(parse_integer("-2147483648", d));
+  CHECK(d == -2147483648.0);
+  CHECK(parse_integer("4294967295", d));
+  CHECK(d == 4294967295.0);
+  CHECK_FALSE(parse_integer("", d));
+  CHECK_FALSE(parse_integer("12a", d));
+  CHECK_FALSE(parse_integer("1.5", d));
+  CHECK_FALSE(parse_integer("9007199254740993", d));  // not exact in a double
+}
+
+TEST_CASE("floats") {
+  double d = 0;
+  CHECK(parse_float("1.5", d));
+  CHECK(d == 1.5);
+  CHECK(parse_float("-1e+308", d));
+  CHECK(d == -1e308);
+  CHECK(parse_float("NaN", d));
+  CHECK(std::isnan(d));
+  CHECK(parse_float("Infinity", d));
+  CHECK(d == INFINITY);
+  CHECK(parse_float("-Infinity", d));
+  CHECK(d == -INFINITY);
+  CHECK(parse_float("3.4028235e+38", d));
+  CHECK_FALSE(parse_float("", d));
+  CHECK_FALSE(parse_float("1.5x", d));
+  CHECK_FALSE(parse_float("inf", d));
+  CHECK_FALSE(parse_float(" 1", d));
+}

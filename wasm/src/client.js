@@ -1,0 +1,512 @@
+// Client: one PostgreSQL connection over a WebSocket, with node-postgres's shape. The wasm core owns the protocol;
+// this file owns the socket, the timers and the promises.
+import { loadCore } from './core.js'
+import { Emitter } from './emitter.js'
+import { EdgepgError, coreError, serverError } from './errors.js'
+import { describeUrl, resolveOptions, webSocketUrlFor } from './connection-options.js'
+import { prepareValue } from './params.js'
+import { CELL, EV, decodeAscii, decodeUtf8, readErrorFields } from './tape.js'
+import { webSocketConstructorFor } from './websocket.js'
+
+const ignore = () => {}
+const encoder = new TextEncoder()
+
+function randomNonce() {
+  const bytes = new Uint8Array(18)
+  crypto.getRandomValues(bytes)
+  let s = ''
+  for (const b of bytes) s += String.fromCharCode(b)
+  return btoa(s)
+}
+
+function emptyResult() {
+  return { command: null, rowCount: null, oid: null, rows: [], fields: [] }
+}
+
+export class Client extends Emitter {
+  #options
+  #core = null
+  #conn = null
+  #header = 0
+  #ws = null
+  #queue = [] // pending queries, in the order their results will arrive
+  #current = null // the result being filled
+  #flushScheduled = false
+  #state = 'new' // new | connecting | ready | ending | closed
+  #connectWaiter = null
+  #fatal = null // the error that ended the connection
+  #fieldsCache = null
+
+  constructor(config) {
+    super()
+    this.#options = resolveOptions(config)
+    this.user = this.#options.user
+    this.database = this.#options.database
+    this.host = this.#options.host
+    this.port = this.#options.port
+    this.processID = null
+    this.secretKey = null
+    this.parameters = {}
+    this.transactionStatus = 'I'
+  }
+
+  connect(callback) {
+    const p = this.#connect()
+    if (typeof callback === 'function') {
+      p.then(() => callback(null, this), (err) => callback(err))
+      return undefined
+    }
+    return p
+  }
+
+  async #connect() {
+    if (this.#state !== 'new') {
+      throw new EdgepgError('EINVAL', 'this Client has already been connected; a Client cannot be reused, make a new one')
+    }
+    this.#state = 'connecting'
+    const o = this.#options
+    const url = webSocketUrlFor(o)
+    const WS = webSocketConstructorFor(o)
+    const core = (this.#core = await loadCore())
+    const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
+    this.#header = conn.header() >>> 2
+    this.#check(conn.start())
+
+    await new Promise((resolve, reject) => {
+      this.#connectWaiter = { resolve, reject }
+      const timer = setTimeout(() => {
+        this.#fail(new EdgepgError('ETIMEDOUT', `connection timed out after ${o.connectionTimeoutMillis} ms (connectionTimeoutMillis)`))
+      }, o.connectionTimeoutMillis)
+      this.#connectWaiter.timer = timer
+      let ws
+      try {
+        ws = this.#ws = new WS(url)
+      } catch (e) {
+        this.#fail(new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)}: ${e?.message ?? e}`))
+        return
+      }
+      ws.binaryType = 'arraybuffer'
+      let opened = false
+      ws.onopen = () => {
+        opened = true
+        this.#flush()
+      }
+      ws.onmessage = (ev) => this.#onData(ev.data)
+      ws.onerror = (ev) => {
+        if (!opened) {
+          const detail = ev?.error?.code || ev?.message || 'connection failed'
+          this.#fail(new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)} (${detail})`))
+        }
+      }
+      ws.onclose = (ev) => {
+        const code = ev?.code
+        const phase = this.#state === 'connecting' ? 'during login' : 'unexpectedly'
+        this.#fail(new EdgepgError('ECONNCLOSED', `the connection closed ${phase}` + (code ? ` (WebSocket close code ${code})` : '')))
+      }
+    })
+  }
+
+  // A status code from the core: 0 or a failure that ends the connection.
+  #check(status) {
+    if (status !== 0) {
+      const err = coreError(status, this.#conn.lastError())
+      this.#fail(err)
+      throw err
+    }
+  }
+
+  #heapU32() {
+    return this.#core.HEAPU32
+  }
+
+  #scheduleFlush() {
+    if (this.#flushScheduled) return
+    this.#flushScheduled = true
+    queueMicrotask(() => {
+      this.#flushScheduled = false
+      this.#flush()
+    })
+  }
+
+  // Everything the core produced since the last flush leaves as one WebSocket message.
+  #flush() {
+    const ws = this.#ws
+    if (!ws || ws.readyState !== 1 || !this.#conn) return
+    const h = this.#heapU32()
+    const len = h[this.#header + 1]
+    if (len === 0) return
+    const addr = h[this.#header]
+    const bytes = this.#core.HEAPU8.slice(addr, addr + len)
+    this.#conn.clearOutput()
+    ws.send(bytes)
+  }
+
+  #onData(data) {
+    if (!this.#conn || this.#fatal) return
+    if (typeof data === 'string') {
+      this.#fail(new EdgepgError('EPROTO', 'the WebSocket proxy sent a text message; PostgreSQL bytes must arrive as binary messages'))
+      return
+    }
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    const conn = this.#conn
+    const addr = conn.requestBuffer(bytes.length)
+    this.#core.HEAPU8.set(bytes, addr)
+    const status = conn.receive(bytes.length)
+    const err = status === 0 ? null : coreError(status, conn.lastError())
+    this.#readTape() // events before a failure (e.g. a server error) still count
+    if (err) this.#fail(err)
+    else this.#flush()
+  }
+
+  #readTape() {
+    const core = this.#core
+    const h = core.HEAPU32
+    const base = this.#header
+    const words = h.subarray(h[base + 2] >>> 2, (h[base + 2] >>> 2) + h[base + 3])
+    const numbers = core.HEAPF64
+    const numBase = h[base + 4] >>> 3
+    const heap = core.HEAPU8
+    let i = 0
+    while (i < words.length) {
+      switch (words[i++]) {
+        case EV.DATA_ROW: {
+          const n = words[i++]
+          const q = this.#queue[0]
+          const cur = this.#current
+          if (!cur) {
+            i += 3 * n
+            break
+          }
+          const values = new Array(n)
+          for (let c = 0; c < n; c++, i += 3) {
+            const a = words[i + 1]
+            switch (words[i]) {
+              case CELL.NULL: values[c] = null; break
+              case CELL.ASCII: values[c] = decodeAscii(heap, a, words[i + 2]); break
+              case CELL.UTF8: values[c] = decodeUtf8(heap, a, words[i + 2]); break
+              case CELL.BOOL: values[c] = a === 1; break
+              case CELL.NUMBER: values[c] = numbers[numBase + a]; break
+              case CELL.JSON: {
+                const text = decodeUtf8(heap, a, words[i + 2])
+                try {
+                  values[c] = JSON.parse(text)
+                } catch {
+                  values[c] = text
+                }
+                break
+              }
+            }
+          }
+          if (q && q.rowMode === 'array') cur.rows.push(values)
+          else {
+            const row = {}
+            const names = cur.names
+            for (let c = 0; c < n; c++) row[names[c]] = values[c]
+            cur.rows.push(row)
+          }
+          break
+        }
+        case EV.ROW_DESCRIPTION: {
+          const n = words[i++]
+          const fields = new Array(n)
+          const names = new Array(n)
+          for (let f = 0; f < n; f++, i += 9) {
+            const name = decodeUtf8(heap, words[i], words[i + 1])
+            names[f] = name
+            fields[f] = {
+              name,
+              tableID: words[i + 4],
+              columnID: words[i + 5] << 16 >> 16,
+              dataTypeID: words[i + 2],
+              dataTypeSize: words[i + 6] << 16 >> 16,
+              dataTypeModifier: words[i + 7] | 0,
+              format: words[i + 8] === 1 ? 'binary' : 'text',
+            }
+          }
+          this.#current = { command: null, rowCount: null, oid: null, rows: [], fields, names }
+          break
+        }
+        case EV.COMMAND_COMPLETE: {
+          const tag = decodeUtf8(heap, words[i], words[i + 1])
+          const rowsIdx = words[i + 2]
+          i += 3
+          const r = this.#current || emptyResult()
+          this.#current = null
+          const parts = tag.split(' ')
+          r.command = parts[0]
+          r.rowCount = rowsIdx === 0xffffffff ? null : numbers[numBase + rowsIdx]
+          if (r.command === 'INSERT' && parts.length === 3) r.oid = Number(parts[1])
+          delete r.names
+          this.#queue[0]?.results.push(r)
+          break
+        }
+        case EV.EMPTY_QUERY:
+          this.#current = null
+          this.#queue[0]?.results.push(emptyResult())
+          break
+        case EV.READY: {
+          this.transactionStatus = String.fromCharCode(words[i++])
+          this.#current = null
+          if (this.#state === 'connecting') {
+            this.#state = 'ready'
+            const w = this.#connectWaiter
+            this.#connectWaiter = null
+            clearTimeout(w.timer)
+            w.resolve()
+            break
+          }
+          const q = this.#queue.shift()
+          if (q) this.#settle(q)
+          break
+        }
+        case EV.ERROR: {
+          const fatal = words[i++] === 1
+          const [fields, next] = readErrorFields(words, i, heap)
+          i = next
+          const err = serverError(fields)
+          if (fatal) {
+            this.#fail(err)
+            return
+          }
+          const q = this.#queue[0]
+          if (q && !q.error) q.error = err
+          this.#current = null
+          break
+        }
+        case EV.NOTICE: {
+          const [fields, next] = readErrorFields(words, i, heap)
+          i = next
+          this.emit('notice', serverError(fields))
+          break
+        }
+        case EV.PARAMETER_STATUS: {
+          const name = decodeUtf8(heap, words[i], words[i + 1])
+          this.parameters[name] = decodeUtf8(heap, words[i + 2], words[i + 3])
+          i += 4
+          break
+        }
+        case EV.BACKEND_KEY_DATA:
+          this.processID = words[i] | 0
+          this.secretKey = words[i + 1] | 0
+          i += 2
+          break
+        case EV.AUTHENTICATED:
+          break
+        case EV.PASSWORD_NEEDED:
+          this.#supplyPassword()
+          break
+        case EV.NOTIFICATION: {
+          const processId = words[i] | 0
+          const channel = decodeUtf8(heap, words[i + 1], words[i + 2])
+          const payload = decodeUtf8(heap, words[i + 3], words[i + 4])
+          i += 5
+          this.emit('notification', { processId, channel, payload })
+          break
+        }
+        default:
+          this.#fail(new EdgepgError('EPROTO', 'edgepg internal error: unknown event on the tape'))
+          return
+      }
+    }
+  }
+
+  // The password may be a string or a (possibly async) function; it is asked for only when the server wants it.
+  async #supplyPassword() {
+    let password = this.#options.password
+    try {
+      if (typeof password === 'function') password = await password()
+    } catch (e) {
+      this.#fail(new EdgepgError('EAUTH', 'the password provider failed: ' + (e?.message ?? 'unknown error')))
+      return
+    }
+    if (typeof password !== 'string') {
+      this.#fail(new EdgepgError('EAUTH', 'the server asks for a password: set password (a string or a function returning one)'))
+      return
+    }
+    if (this.#fatal || !this.#conn) return
+    const bytes = encoder.encode(password)
+    const addr = this.#conn.requestBuffer(bytes.length)
+    this.#core.HEAPU8.set(bytes, addr)
+    bytes.fill(0)
+    const status = this.#conn.providePassword(bytes.length)
+    if (status !== 0) {
+      this.#fail(coreError(status, this.#conn.lastError()))
+      return
+    }
+    this.#flush()
+  }
+
+  #settle(q) {
+    if (q.error) {
+      q.reject(q.error)
+      return
+    }
+    const r = q.results
+    q.resolve(r.length === 0 ? emptyResult() : r.length === 1 ? r[0] : r)
+  }
+
+  // Ends the connection with an error: every pending query and a pending connect reject with it.
+  #fail(err) {
+    if (this.#fatal) return
+    this.#fatal = err
+    const wasConnecting = this.#state === 'connecting'
+    this.#state = 'closed'
+    if (this.#connectWaiter) {
+      clearTimeout(this.#connectWaiter.timer)
+      this.#connectWaiter.reject(err)
+      this.#connectWaiter = null
+    }
+    const pending = this.#queue
+    this.#queue = []
+    for (const q of pending) q.reject(err)
+    this.#closeSocket()
+    this.#release()
+    if (!wasConnecting && this.listenerCount('error') > 0 && pending.length === 0) this.emit('error', err)
+    this.emit('end')
+  }
+
+  #closeSocket() {
+    const ws = this.#ws
+    this.#ws = null
+    if (!ws) return
+    // Keep an error listener: the `ws` package throws errors that have none (e.g. a bad close frame).
+    ws.onopen = ws.onmessage = ws.onclose = null
+    ws.onerror = ignore
+    try {
+      ws.close()
+    } catch {}
+  }
+
+  // Frees the core's connection (its memory lives in the wasm heap, not the JS heap).
+  #release() {
+    if (this.#conn) {
+      this.#conn.delete()
+      this.#conn = null
+    }
+  }
+
+  query(config, values, callback) {
+    if (typeof values === 'function') {
+      callback = values
+      values = undefined
+    }
+    const p = this.#query(config, values)
+    if (typeof callback === 'function') {
+      p.then((r) => callback(null, r), (err) => callback(err))
+      return undefined
+    }
+    return p
+  }
+
+  #query(config, values) {
+    let text, rowMode
+    if (typeof config === 'string') text = config
+    else if (config && typeof config.text === 'string') {
+      text = config.text
+      values = config.values ?? values
+      rowMode = config.rowMode
+    } else {
+      return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+    }
+    if (this.#state !== 'ready') {
+      const why = this.#fatal ? 'the connection is closed: ' + this.#fatal.message : 'call connect() first and wait for it'
+      return Promise.reject(new EdgepgError(this.#fatal ? 'ECONNCLOSED' : 'ENOTCONNECTED', why))
+    }
+    let status
+    try {
+      status = values && values.length > 0 ? this.#sendExtended(text, values) : this.#sendSimple(text, values)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    if (status !== 0) return Promise.reject(coreError(status, this.#conn.lastError()))
+    this.#scheduleFlush()
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ rowMode, results: [], error: null, resolve, reject })
+    })
+  }
+
+  #sendSimple(text, values) {
+    if (values !== undefined && !Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
+    // An empty value list still uses the extended protocol when asked for explicitly, as node-postgres does.
+    if (Array.isArray(values)) return this.#sendExtended(text, values)
+    const conn = this.#conn
+    const max = text.length * 3
+    const addr = conn.requestBuffer(max)
+    const { written } = encoder.encodeInto(text, this.#core.HEAPU8.subarray(addr, addr + max))
+    return conn.query(written)
+  }
+
+  // [sql length][sql][count] then per value [length or -1][bytes], little-endian, in the request buffer.
+  #sendExtended(text, values) {
+    if (!Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
+    const prepared = values.map((v, i) => prepareValue(v, [], i))
+    let max = 8 + text.length * 3
+    for (const v of prepared) max += 4 + (v === null ? 0 : v.length * 3)
+    const conn = this.#conn
+    const addr = conn.requestBuffer(max)
+    const heap = this.#core.HEAPU8
+    const view = new DataView(heap.buffer)
+    let at = addr + 4
+    at += encoder.encodeInto(text, heap.subarray(at, addr + max)).written
+    view.setUint32(addr, at - addr - 4, true)
+    view.setUint32(at, prepared.length, true)
+    at += 4
+    for (const v of prepared) {
+      if (v === null) {
+        view.setInt32(at, -1, true)
+        at += 4
+        continue
+      }
+      const { written } = encoder.encodeInto(v, heap.subarray(at + 4, addr + max))
+      view.setInt32(at, written, true)
+      at += 4 + written
+    }
+    return conn.queryParams(at - addr)
+  }
+
+  async end() {
+    if (this.#state === 'closed' || this.#state === 'new') {
+      this.#state = 'closed'
+      this.#release()
+      return
+    }
+    if (this.#state === 'connecting') {
+      this.#fail(new EdgepgError('ECONNCLOSED', 'the client was ended while connecting'))
+      return
+    }
+    this.#state = 'ending'
+    // Let queries already sent finish first, as node-postgres does.
+    await Promise.allSettled(this.#queue.map((q) => new Promise((r) => {
+      const { resolve, reject } = q
+      q.resolve = (v) => { resolve(v); r() }
+      q.reject = (e) => { reject(e); r() }
+    })))
+    if (this.#conn) {
+      this.#conn.terminate()
+      this.#flush()
+    }
+    const ws = this.#ws
+    this.#ws = null
+    if (ws) {
+      ws.onopen = ws.onmessage = null
+      ws.onerror = ignore
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, 1000)
+        ws.onclose = () => {
+          clearTimeout(t)
+          resolve()
+        }
+        try {
+          ws.close(1000)
+        } catch {
+          resolve()
+        }
+      })
+      ws.onclose = null
+    }
+    this.#state = 'closed'
+    this.#fatal = new EdgepgError('ECONNCLOSED', 'the client has ended')
+    this.#release()
+    this.emit('end')
+  }
+}

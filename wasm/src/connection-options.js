@@ -1,0 +1,71 @@
+// Connection options: a connection string or an object, node-postgres's names. Nothing here ever puts the
+// password or the connection string into an error message.
+import { EdgepgError } from './errors.js'
+
+function parseConnectionString(str) {
+  let url
+  try {
+    url = new URL(str)
+  } catch {
+    throw new EdgepgError('EINVAL', 'invalid connection string: expected postgres://user:password@host:port/database')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new EdgepgError('EINVAL', `invalid connection string: the scheme must be postgres:// or postgresql://`)
+  }
+  const out = {
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    host: url.hostname ? decodeURIComponent(url.hostname) : undefined,
+    port: url.port ? Number(url.port) : undefined,
+    database: url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined,
+  }
+  for (const [k, v] of url.searchParams) {
+    if (k === 'application_name') out.application_name = v
+    else if (k === 'options') out.options = v
+  }
+  return out
+}
+
+export function resolveOptions(config) {
+  if (typeof config === 'string') config = { connectionString: config }
+  config = config || {}
+  const fromString = config.connectionString ? parseConnectionString(config.connectionString) : {}
+  const pick = (k) => (config[k] !== undefined ? config[k] : fromString[k])
+  const o = {
+    user: pick('user'),
+    password: pick('password'),
+    host: pick('host') || 'localhost',
+    port: Number(pick('port') || 5432),
+    database: pick('database'),
+    application_name: pick('application_name') || pick('applicationName') || '',
+    webSocketUrl: config.webSocketUrl,
+    webSocketConstructor: config.webSocketConstructor,
+    connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10000,
+    maxMessageSize: config.maxMessageSize ?? 64 * 1024 * 1024,
+  }
+  if (!o.user) {
+    throw new EdgepgError('EINVAL', 'no database user: set user, or a connectionString like postgres://user:password@host/db')
+  }
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
+    throw new EdgepgError('EINVAL', 'invalid port: expected a number from 1 to 65535')
+  }
+  return o
+}
+
+// The WebSocket URL for a host and port: webSocketUrl as given (a string or a function of host and port), else
+// Neon's wsproxy convention on the database host.
+export function webSocketUrlFor(o) {
+  if (typeof o.webSocketUrl === 'function') return String(o.webSocketUrl(o.host, o.port))
+  if (typeof o.webSocketUrl === 'string') return o.webSocketUrl
+  return `wss://${o.host}/v1?address=${encodeURIComponent(o.host + ':' + o.port)}`
+}
+
+// A URL safe to show in an error: scheme, host and path, never credentials or query parameters.
+export function describeUrl(url) {
+  try {
+    const u = new URL(url)
+    return u.protocol + '//' + u.host + u.pathname
+  } catch {
+    return '(invalid URL)'
+  }
+}

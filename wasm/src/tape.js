@@ -1,0 +1,47 @@
+// Reads the event tape the core writes after each call (bindings/event_tape.hpp: keep both in step).
+export const EV = {
+  READY: 1,
+  ROW_DESCRIPTION: 2,
+  DATA_ROW: 3,
+  COMMAND_COMPLETE: 4,
+  EMPTY_QUERY: 5,
+  ERROR: 6,
+  NOTICE: 7,
+  PARAMETER_STATUS: 8,
+  BACKEND_KEY_DATA: 9,
+  AUTHENTICATED: 10,
+  PASSWORD_NEEDED: 11,
+  NOTIFICATION: 12,
+}
+
+export const CELL = { NULL: 0, ASCII: 1, UTF8: 2, BOOL: 3, NUMBER: 4, JSON: 5 }
+export const KIND = { TEXT: 0, BOOLEAN: 1, NUMBER: 2, JSON: 3 }
+
+const utf8 = new TextDecoder('utf-8')
+
+export function decodeUtf8(heap, addr, len) {
+  return len === 0 ? '' : utf8.decode(heap.subarray(addr, addr + len))
+}
+
+// ASCII text: short strings are faster to build by hand than through TextDecoder.
+export function decodeAscii(heap, addr, len) {
+  if (len > 24) return utf8.decode(heap.subarray(addr, addr + len))
+  let s = ''
+  for (let i = addr, end = addr + len; i < end; i++) s += String.fromCharCode(heap[i])
+  return s
+}
+
+// Field order of ErrorFields in the tape.
+export const ERROR_FIELDS = [
+  'severity', 'severityNonlocal', 'code', 'message', 'detail', 'hint', 'position', 'internalPosition',
+  'internalQuery', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine',
+]
+
+export function readErrorFields(words, i, heap) {
+  const f = {}
+  for (const name of ERROR_FIELDS) {
+    f[name] = decodeUtf8(heap, words[i], words[i + 1])
+    i += 2
+  }
+  return [f, i]
+}
