@@ -1,0 +1,35 @@
+// Small helpers for the benchmark tables: medians, ratios, aligned printing.
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export async function timeRuns(runs, fn) {
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn(i)
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+export function fmt(ms) {
+  if (ms === undefined || ms === null) return '-'
+  return ms >= 100 ? ms.toFixed(0) + ' ms' : ms >= 1 ? ms.toFixed(2) + ' ms' : (ms * 1000).toFixed(0) + ' µs'
+}
+
+export function ratio(a, b) {
+  return a && b ? (a / b).toFixed(2) + 'x' : '-'
+}
+
+export function printTable(title, header, rows) {
+  const all = [header, ...rows]
+  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)))
+  const line = (r) => '| ' + r.map((v, c) => String(v).padEnd(widths[c])).join(' | ') + ' |'
+  console.log(`\n${title}\n`)
+  console.log(line(header))
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+  for (const r of rows) console.log(line(r))
+}
