@@ -19,6 +19,32 @@ function randomNonce() {
   return btoa(s)
 }
 
+// One cell of a DataRow on the tape: [tag, a, b].
+function cellValue(words, i, heap, numbers, numBase) {
+  const a = words[i + 1]
+  switch (words[i]) {
+    case CELL.NULL:
+      return null
+    case CELL.ASCII:
+      return decodeAscii(heap, a, words[i + 2])
+    case CELL.UTF8:
+      return decodeUtf8(heap, a, words[i + 2])
+    case CELL.BOOL:
+      return a === 1
+    case CELL.NUMBER:
+      return numbers[numBase + a]
+    case CELL.JSON: {
+      const text = decodeUtf8(heap, a, words[i + 2])
+      try {
+        return JSON.parse(text)
+      } catch {
+        return text // a value in an unexpected shape stays its text
+      }
+    }
+  }
+  return undefined
+}
+
 function emptyResult() {
   return { command: null, rowCount: null, oid: null, rows: [], fields: [] }
 }
@@ -171,37 +197,20 @@ export class Client extends Emitter {
       switch (words[i++]) {
         case EV.DATA_ROW: {
           const n = words[i++]
-          const q = this.#queue[0]
           const cur = this.#current
           if (!cur) {
             i += 3 * n
             break
           }
-          const values = new Array(n)
-          for (let c = 0; c < n; c++, i += 3) {
-            const a = words[i + 1]
-            switch (words[i]) {
-              case CELL.NULL: values[c] = null; break
-              case CELL.ASCII: values[c] = decodeAscii(heap, a, words[i + 2]); break
-              case CELL.UTF8: values[c] = decodeUtf8(heap, a, words[i + 2]); break
-              case CELL.BOOL: values[c] = a === 1; break
-              case CELL.NUMBER: values[c] = numbers[numBase + a]; break
-              case CELL.JSON: {
-                const text = decodeUtf8(heap, a, words[i + 2])
-                try {
-                  values[c] = JSON.parse(text)
-                } catch {
-                  values[c] = text
-                }
-                break
-              }
-            }
-          }
-          if (q && q.rowMode === 'array') cur.rows.push(values)
-          else {
+          // Values go straight into the row (no intermediate array): rows are the hot path of big results.
+          if (cur.arrayMode) {
+            const row = new Array(n)
+            for (let c = 0; c < n; c++, i += 3) row[c] = cellValue(words, i, heap, numbers, numBase)
+            cur.rows.push(row)
+          } else {
             const row = {}
             const names = cur.names
-            for (let c = 0; c < n; c++) row[names[c]] = values[c]
+            for (let c = 0; c < n; c++, i += 3) row[names[c]] = cellValue(words, i, heap, numbers, numBase)
             cur.rows.push(row)
           }
           break
@@ -223,21 +232,24 @@ export class Client extends Emitter {
               format: words[i + 8] === 1 ? 'binary' : 'text',
             }
           }
-          this.#current = { command: null, rowCount: null, oid: null, rows: [], fields, names }
+          const arrayMode = this.#queue[0]?.rowMode === 'array'
+          this.#current = { rows: [], fields, names, arrayMode }
           break
         }
         case EV.COMMAND_COMPLETE: {
           const tag = decodeUtf8(heap, words[i], words[i + 1])
           const rowsIdx = words[i + 2]
           i += 3
-          const r = this.#current || emptyResult()
+          const cur = this.#current
           this.#current = null
           const parts = tag.split(' ')
-          r.command = parts[0]
-          r.rowCount = rowsIdx === 0xffffffff ? null : numbers[numBase + rowsIdx]
-          if (r.command === 'INSERT' && parts.length === 3) r.oid = Number(parts[1])
-          delete r.names
-          this.#queue[0]?.results.push(r)
+          this.#queue[0]?.results.push({
+            command: parts[0],
+            rowCount: rowsIdx === 0xffffffff ? null : numbers[numBase + rowsIdx],
+            oid: parts[0] === 'INSERT' && parts.length === 3 ? Number(parts[1]) : null,
+            rows: cur ? cur.rows : [],
+            fields: cur ? cur.fields : [],
+          })
           break
         }
         case EV.EMPTY_QUERY:
