@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,21 @@ enum Event : std::uint32_t {
 };
 
 enum Cell : std::uint32_t {
-  cell_null = 0,          // -, -
-  cell_ascii = 1,         // address, length: text with no byte >= 0x80
-  cell_utf8 = 2,          // address, length
-  cell_bool = 3,          // 0/1, -
-  cell_number = 4,        // index into numbers, -
-  cell_json = 5,          // address, length
+  cell_null = 0,        // -, -
+  cell_ascii = 1,       // address, length: text with no byte >= 0x80
+  cell_utf8 = 2,        // address, length
+  cell_bool = 3,        // 0/1, -
+  cell_number = 4,      // index into numbers, -
+  cell_json = 5,        // address, length
+  cell_int8 = 6,        // address, length (decimal text)
+  cell_bytea = 7,       // address, length (decoded bytes)
+  cell_date_utc = 8,    // index into numbers (ms since the epoch), -
+  cell_date_local = 9,  // index into numbers (year, month, day, hour, minute, second, ms), -
+  cell_infinity = 10,   // 1 for +infinity, 0 for -infinity, -
+  cell_interval = 11,   // index into numbers (years, months, days, hours, minutes, seconds, ms), -
+  cell_point = 12,      // index into numbers (x, y), -
+  cell_circle = 13,     // index into numbers (x, y, radius), -
+  cell_array = 14,      // element count, -; then that many cells
 };
 
 class EventTape final : public pg::EventSink {
@@ -61,18 +71,29 @@ class EventTape final : public pg::EventSink {
   void on_notice(const pg::ErrorFields& e) override;
   void on_notification(const pg::Notification& n) override;
 
+  // Types whose values are handed over as raw text (the JS side applies its own parser to them).
+  void set_raw_types(std::vector<std::uint32_t> oids) { raw_types_ = std::move(oids); }
+
   // A DataRow that broke the protocol (set while decoding; receive() reports it).
   [[nodiscard]] bool row_error() const noexcept { return row_error_; }
 
  private:
   void arena_string(std::string_view s);  // two words: offset (patched by seal) and length
   void error_fields(const pg::ErrorFields& e);
+  // One value as a cell; `stable` text lives in the parser's buffer until the next receive, other text is copied.
+  void write_value(std::string_view text, bool stable, pg::ValueKind kind, pg::ValueKind element, char delimiter);
+  bool write_scalar(std::string_view text, bool stable, pg::ValueKind kind);
+  void write_text(std::string_view text, bool stable, std::uint32_t tag);
+  void push_numbers(std::initializer_list<double> values, std::uint32_t tag);
+  friend class ArrayCells;
 
   std::vector<std::uint32_t> words_;
   std::vector<double> numbers_;
   std::string arena_;
   std::vector<std::size_t> arena_slots_;  // word indexes holding arena offsets
-  std::vector<pg::ValueKind> kinds_;      // of the current row description
+  std::vector<pg::TypeShape> shapes_;     // of the current row description
+  std::vector<std::uint32_t> raw_types_;
+  std::string scratch_;
   bool row_error_ = false;
 };
 

@@ -15,6 +15,7 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("receive", &WasmConnection::receive)
       .function("query", &WasmConnection::query)
       .function("queryParams", &WasmConnection::query_params)
+      .function("setRawTypes", &WasmConnection::set_raw_types)
       .function("terminate", &WasmConnection::terminate)
       .function("markClosed", &WasmConnection::mark_closed)
       .function("clearOutput", &WasmConnection::clear_output)

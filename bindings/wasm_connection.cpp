@@ -110,6 +110,12 @@ int WasmConnection::query_params(std::uint32_t length) {
   return finish(conn_.query_params(sql, params_));
 }
 
+void WasmConnection::set_raw_types(std::uint32_t count) {
+  std::vector<std::uint32_t> oids(count);
+  if (count > 0) std::memcpy(oids.data(), request_.data(), count * sizeof(std::uint32_t));
+  tape_.set_raw_types(std::move(oids));
+}
+
 void WasmConnection::terminate() {
   tape_.reset();
   conn_.terminate();

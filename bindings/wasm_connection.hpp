@@ -34,6 +34,8 @@ class WasmConnection {
   // Extended query. Request buffer: [sql length u32][sql][count u32] then per parameter [length i32 (-1 = NULL)]
   // [bytes]. All little-endian, as wasm memory is.
   int query_params(std::uint32_t length);
+  // Types to hand over as raw text: `count` u32 OIDs in the request buffer.
+  void set_raw_types(std::uint32_t count);
   void terminate();
   void mark_closed();
   void clear_output();

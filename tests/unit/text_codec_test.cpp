@@ -12,7 +12,7 @@ TEST_CASE("type kinds") {
   CHECK(kind_for_type(oid::float8) == ValueKind::number);
   CHECK(kind_for_type(oid::jsonb) == ValueKind::json);
   CHECK(kind_for_type(oid::text) == ValueKind::text);
-  CHECK(kind_for_type(oid::int8) == ValueKind::text);  // int8 stays a string, as in node-postgres
+  CHECK(kind_for_type(oid::int8) == ValueKind::int8);  // decimal text; the JS side picks string, number or bigint
   CHECK(kind_for_type(999999) == ValueKind::text);     // unknown types: their text
 }
 
@@ -55,4 +55,34 @@ TEST_CASE("floats") {
   CHECK_FALSE(parse_float("1.5x", d));
   CHECK_FALSE(parse_float("inf", d));
   CHECK_FALSE(parse_float(" 1", d));
+}
+
+TEST_CASE("bytea, both formats") {
+  std::string out;
+  CHECK(parse_bytea("\\x00ff10", out));
+  CHECK(out == std::string("\x00\xff\x10", 3));
+  out.clear();
+  CHECK(parse_bytea("a\\\\b\\001", out));
+  CHECK(out == std::string("a\\b\x01", 4));
+  out.clear();
+  CHECK_FALSE(parse_bytea("\\x0", out));
+  out.clear();
+  CHECK_FALSE(parse_bytea("\\xzz", out));
+  out.clear();
+  CHECK_FALSE(parse_bytea("bad\\9", out));
+}
+
+TEST_CASE("int8 text, points and circles") {
+  CHECK(is_int8_text("-9223372036854775808"));
+  CHECK(is_int8_text("0"));
+  CHECK_FALSE(is_int8_text("-"));
+  CHECK_FALSE(is_int8_text("1e3"));
+  double x = 0, y = 0, r = 0;
+  CHECK(parse_point("(1.5,-2)", x, y));
+  CHECK(x == 1.5);
+  CHECK(y == -2);
+  CHECK(parse_circle("<(1,2),3>", x, y, r));
+  CHECK(r == 3);
+  CHECK_FALSE(parse_point("1,2", x, y));
+  CHECK_FALSE(parse_circle("<(1,2)>", x, y, r));
 }

@@ -5,7 +5,8 @@ import { Emitter } from './emitter.js'
 import { EdgepgError, coreError, serverError } from './errors.js'
 import { describeUrl, resolveOptions, webSocketUrlFor } from './connection-options.js'
 import { prepareValue } from './params.js'
-import { CELL, EV, decodeAscii, decodeUtf8, readErrorFields } from './tape.js'
+import { EV, decodeUtf8, readErrorFields } from './tape.js'
+import { readCell, tape } from './values.js'
 import { webSocketConstructorFor } from './websocket.js'
 
 const ignore = () => {}
@@ -17,32 +18,6 @@ function randomNonce() {
   let s = ''
   for (const b of bytes) s += String.fromCharCode(b)
   return btoa(s)
-}
-
-// One cell of a DataRow on the tape: [tag, a, b].
-function cellValue(words, i, heap, numbers, numBase) {
-  const a = words[i + 1]
-  switch (words[i]) {
-    case CELL.NULL:
-      return null
-    case CELL.ASCII:
-      return decodeAscii(heap, a, words[i + 2])
-    case CELL.UTF8:
-      return decodeUtf8(heap, a, words[i + 2])
-    case CELL.BOOL:
-      return a === 1
-    case CELL.NUMBER:
-      return numbers[numBase + a]
-    case CELL.JSON: {
-      const text = decodeUtf8(heap, a, words[i + 2])
-      try {
-        return JSON.parse(text)
-      } catch {
-        return text // a value in an unexpected shape stays its text
-      }
-    }
-  }
-  return undefined
 }
 
 function emptyResult() {
@@ -61,7 +36,7 @@ export class Client extends Emitter {
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
   #fatal = null // the error that ended the connection
-  #fieldsCache = null
+  #typeParsers = new Map()
 
   constructor(config) {
     super()
@@ -74,6 +49,7 @@ export class Client extends Emitter {
     this.secretKey = null
     this.parameters = {}
     this.transactionStatus = 'I'
+    for (const [oid, parser] of Object.entries(this.#options.types ?? {})) this.#typeParsers.set(Number(oid), parser)
   }
 
   connect(callback) {
@@ -96,6 +72,7 @@ export class Client extends Emitter {
     const core = (this.#core = await loadCore())
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
+    this.#sendRawTypes()
     this.#check(conn.start())
 
     await new Promise((resolve, reject) => {
@@ -192,6 +169,11 @@ export class Client extends Emitter {
     const numbers = core.HEAPF64
     const numBase = h[base + 4] >>> 3
     const heap = core.HEAPU8
+    tape.words = words
+    tape.heap = heap
+    tape.numbers = numbers
+    tape.numBase = numBase
+    tape.int8 = this.#options.int8
     let i = 0
     while (i < words.length) {
       switch (words[i++]) {
@@ -199,20 +181,24 @@ export class Client extends Emitter {
           const n = words[i++]
           const cur = this.#current
           if (!cur) {
-            i += 3 * n
+            i += 3 * n // cannot happen with a well-behaved server; the core checked the row's shape
             break
           }
+          tape.i = i
           // Values go straight into the row (no intermediate array): rows are the hot path of big results.
+          const parsers = cur.parsers
+          let row
           if (cur.arrayMode) {
-            const row = new Array(n)
-            for (let c = 0; c < n; c++, i += 3) row[c] = cellValue(words, i, heap, numbers, numBase)
-            cur.rows.push(row)
+            row = new Array(n)
+            for (let c = 0; c < n; c++) row[c] = readCell()
           } else {
-            const row = {}
+            row = {}
             const names = cur.names
-            for (let c = 0; c < n; c++, i += 3) row[names[c]] = cellValue(words, i, heap, numbers, numBase)
-            cur.rows.push(row)
+            for (let c = 0; c < n; c++) row[names[c]] = readCell()
           }
+          if (parsers) this.#applyParsers(row, cur, parsers)
+          cur.rows.push(row)
+          i = tape.i
           break
         }
         case EV.ROW_DESCRIPTION: {
@@ -233,7 +219,7 @@ export class Client extends Emitter {
             }
           }
           const arrayMode = this.#queue[0]?.rowMode === 'array'
-          this.#current = { rows: [], fields, names, arrayMode }
+          this.#current = { rows: [], fields, names, arrayMode, parsers: this.#parsersFor(fields) }
           break
         }
         case EV.COMMAND_COMPLETE: {
@@ -320,6 +306,42 @@ export class Client extends Emitter {
           return
       }
     }
+  }
+
+  // Custom type parsers (types option, setTypeParser) for a row description's fields, or null when none apply.
+  #parsersFor(fields) {
+    if (this.#typeParsers.size === 0) return null
+    let any = false
+    const parsers = fields.map((f) => {
+      const p = this.#typeParsers.get(f.dataTypeID)
+      if (p) any = true
+      return p
+    })
+    return any ? parsers : null
+  }
+
+  #applyParsers(row, cur, parsers) {
+    for (let c = 0; c < parsers.length; c++) {
+      const p = parsers[c]
+      if (!p) continue
+      const key = cur.arrayMode ? c : cur.names[c]
+      if (row[key] !== null) row[key] = p(row[key])
+    }
+  }
+
+  // node-postgres's setTypeParser: values of this type arrive as text and go through `parser`.
+  setTypeParser(oid, format, parser) {
+    if (typeof format === 'function') parser = format
+    this.#typeParsers.set(Number(oid), parser)
+    this.#sendRawTypes()
+  }
+
+  #sendRawTypes() {
+    if (!this.#conn) return
+    const oids = [...this.#typeParsers.keys()]
+    const addr = this.#conn.requestBuffer(oids.length * 4 + 4)
+    new Uint32Array(this.#core.HEAPU8.buffer, addr, oids.length).set(oids)
+    this.#conn.setRawTypes(oids.length)
   }
 
   // The password may be a string or a (possibly async) function; it is asked for only when the server wants it.

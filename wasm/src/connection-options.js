@@ -26,6 +26,18 @@ function parseConnectionString(str) {
   return out
 }
 
+// `types`: a map of type OID to parser function ({ 1700: Number }).
+function typesMap(types) {
+  if (types === undefined || types === null) return {}
+  if (typeof types !== 'object') throw new EdgepgError('EINVAL', 'types must be an object mapping type OIDs to parser functions')
+  for (const [oid, fn] of Object.entries(types)) {
+    if (!/^\d+$/.test(oid) || typeof fn !== 'function') {
+      throw new EdgepgError('EINVAL', 'types must map numeric type OIDs to parser functions, e.g. { 1700: Number }')
+    }
+  }
+  return types
+}
+
 export function resolveOptions(config) {
   if (typeof config === 'string') config = { connectionString: config }
   config = config || {}
@@ -42,6 +54,11 @@ export function resolveOptions(config) {
     webSocketConstructor: config.webSocketConstructor,
     connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10000,
     maxMessageSize: config.maxMessageSize ?? 64 * 1024 * 1024,
+    int8: config.int8 ?? 'string',
+    types: typesMap(config.types),
+  }
+  if (!['string', 'number', 'bigint'].includes(o.int8)) {
+    throw new EdgepgError('EINVAL', "invalid int8 option: use 'string' (default), 'number' or 'bigint'")
   }
   if (!o.user) {
     throw new EdgepgError('EINVAL', 'no database user: set user, or a connectionString like postgres://user:password@host/db')

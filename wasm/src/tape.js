@@ -14,8 +14,10 @@ export const EV = {
   NOTIFICATION: 12,
 }
 
-export const CELL = { NULL: 0, ASCII: 1, UTF8: 2, BOOL: 3, NUMBER: 4, JSON: 5 }
-export const KIND = { TEXT: 0, BOOLEAN: 1, NUMBER: 2, JSON: 3 }
+export const CELL = {
+  NULL: 0, ASCII: 1, UTF8: 2, BOOL: 3, NUMBER: 4, JSON: 5, INT8: 6, BYTEA: 7, DATE_UTC: 8, DATE_LOCAL: 9,
+  INFINITY: 10, INTERVAL: 11, POINT: 12, CIRCLE: 13, ARRAY: 14,
+}
 
 const utf8 = new TextDecoder('utf-8')
 

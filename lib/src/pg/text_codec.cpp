@@ -8,17 +8,57 @@
 
 namespace edgepg::pg {
 
-ValueKind kind_for_type(std::uint32_t type_oid) noexcept {
+TypeShape shape_for_type(std::uint32_t type_oid) noexcept {
+  using K = ValueKind;
+  auto scalar = [](K k) { return TypeShape{k, K::text, ','}; };
+  auto array = [](K element) { return TypeShape{K::array, element, ','}; };
+  // node-postgres's default parsers (pg-types 2.x textParsers), type by type.
   switch (type_oid) {
-    case oid::bool_: return ValueKind::boolean;
+    case oid::bool_: return scalar(K::boolean);
     case oid::int2:
     case oid::int4:
     case oid::oid:
     case oid::float4:
-    case oid::float8: return ValueKind::number;
+    case oid::float8: return scalar(K::number);
+    case oid::int8: return scalar(K::int8);
     case oid::json:
-    case oid::jsonb: return ValueKind::json;
-    default: return ValueKind::text;
+    case oid::jsonb: return scalar(K::json);
+    case oid::bytea: return scalar(K::bytea);
+    case oid::date:
+    case oid::timestamp:
+    case oid::timestamptz: return scalar(K::timestamp);
+    case oid::interval: return scalar(K::interval);
+    case oid::point: return scalar(K::point);
+    case oid::circle: return scalar(K::circle);
+    case 1000: return array(K::boolean);    // bool[]
+    case 1001: return array(K::bytea);      // bytea[]
+    case 1005:                              // int2[]
+    case 1007:                              // int4[]
+    case 1028: return array(K::number);     // oid[]
+    case 1016: return array(K::int8);       // int8[]
+    case 1017: return array(K::point);      // point[]
+    case 1021:                              // float4[]
+    case 1022:                              // float8[]
+    case 1231: return array(K::number);     // numeric[] (node-postgres parses these as floats)
+    case 651:                               // cidr[]
+    case 1014:                              // bpchar[]
+    case 1015:                              // varchar[]
+    case 1008:                              // regproc[]
+    case 1009:                              // text[]
+    case 1040:                              // macaddr[]
+    case 1041:                              // inet[]
+    case 3907:                              // numrange[]
+    case 2951:                              // uuid[]
+    case 791:                               // money[]
+    case 1183:                              // time[]
+    case 1270: return array(K::text);       // timetz[]
+    case 1115:                              // timestamp[]
+    case 1182:                              // date[]
+    case 1185: return array(K::timestamp);  // timestamptz[]
+    case 1187: return array(K::interval);   // interval[]
+    case 199:                               // json[]
+    case 3807: return array(K::json);       // jsonb[]
+    default: return scalar(K::text);
   }
 }
 
@@ -56,17 +96,92 @@ bool parse_float(std::string_view text, double& out) noexcept {
     out = -std::numeric_limits<double>::infinity();
     return true;
   }
-  // strtod needs a terminated string; float text from the server is short.
-  char buf[64];
-  if (text.empty() || text.size() >= sizeof buf) return false;
+  if (text.empty()) return false;
   for (char c : text) {
     if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) return false;
   }
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = 0;
+  // strtod needs a terminated string: a stack buffer for the usual short text, a heap one for long numerics.
+  char small[64];
+  std::string large;
+  char* buf = small;
+  if (text.size() >= sizeof small) {
+    large.assign(text);
+    buf = large.data();
+  } else {
+    std::memcpy(small, text.data(), text.size());
+    small[text.size()] = 0;
+  }
   char* end = nullptr;
   out = std::strtod(buf, &end);
   return end == buf + text.size();
+}
+
+bool is_int8_text(std::string_view text) noexcept {
+  std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
+  if (i == text.size()) return false;
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+namespace {
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+bool parse_bytea(std::string_view text, std::string& out) {
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
+    if (text.size() % 2 != 0) return false;
+    out.reserve(out.size() + (text.size() - 2) / 2);
+    for (std::size_t i = 2; i < text.size(); i += 2) {
+      const int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>((hi << 4) | lo));
+    }
+    return true;
+  }
+  // Escape format: \\ is a backslash, \ooo an octal byte, everything else itself.
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] != '\\') {
+      out.push_back(text[i++]);
+    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out.push_back('\\');
+      i += 2;
+    } else if (text.size() - i >= 4 && text[i + 1] >= '0' && text[i + 1] <= '3' && text[i + 2] >= '0' && text[i + 2] <= '7' &&
+               text[i + 3] >= '0' && text[i + 3] <= '7') {
+      out.push_back(static_cast<char>(((text[i + 1] - '0') << 6) | ((text[i + 2] - '0') << 3) | (text[i + 3] - '0')));
+      i += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+// "(x,y)" -> x, y
+bool parse_pair(std::string_view text, double& x, double& y) noexcept {
+  if (text.size() < 5 || text.front() != '(' || text.back() != ')') return false;
+  const auto inner = text.substr(1, text.size() - 2);
+  const auto comma = inner.find(',');
+  if (comma == std::string_view::npos) return false;
+  return parse_float(inner.substr(0, comma), x) && parse_float(inner.substr(comma + 1), y);
+}
+}  // namespace
+
+bool parse_point(std::string_view text, double& x, double& y) noexcept { return parse_pair(text, x, y); }
+
+bool parse_circle(std::string_view text, double& x, double& y, double& r) noexcept {
+  if (text.size() < 9 || text.front() != '<' || text.back() != '>') return false;
+  const auto inner = text.substr(1, text.size() - 2);
+  const auto close = inner.rfind(')');
+  if (close == std::string_view::npos || close + 1 >= inner.size() || inner[close + 1] != ',') return false;
+  return parse_pair(inner.substr(0, close + 1), x, y) && parse_float(inner.substr(close + 2), r);
 }
 
 }  // namespace edgepg::pg

@@ -1,9 +1,12 @@
-// Text-format values: which JS/C++ shape a column's type takes, and parsers for the scalar ones. A parser returns
-// false when the text does not have the shape the type promises; callers then keep the raw text.
+// Text-format values: which shape a column's type takes (node-postgres's defaults, so rows compare deep-equal with
+// `pg`), and parsers for each shape. A parser returns false when the text does not have the shape the type
+// promises; callers then keep the raw text rather than fail.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace edgepg::pg {
 
@@ -18,28 +21,89 @@ inline constexpr std::uint32_t int4 = 23;
 inline constexpr std::uint32_t text = 25;
 inline constexpr std::uint32_t oid = 26;
 inline constexpr std::uint32_t json = 114;
+inline constexpr std::uint32_t point = 600;
 inline constexpr std::uint32_t float4 = 700;
 inline constexpr std::uint32_t float8 = 701;
+inline constexpr std::uint32_t circle = 718;
 inline constexpr std::uint32_t bpchar = 1042;
 inline constexpr std::uint32_t varchar = 1043;
+inline constexpr std::uint32_t date = 1082;
+inline constexpr std::uint32_t time = 1083;
+inline constexpr std::uint32_t timestamp = 1114;
+inline constexpr std::uint32_t timestamptz = 1184;
+inline constexpr std::uint32_t interval = 1186;
 inline constexpr std::uint32_t numeric = 1700;
+inline constexpr std::uint32_t uuid = 2950;
 inline constexpr std::uint32_t jsonb = 3802;
 }  // namespace oid
 
-// The decoded shape of a column. Values are stable: the JS layer reads them.
+// The decoded shape of a value. Values are stable: the JS layer reads them.
 enum class ValueKind : std::uint8_t {
-  text = 0,     // the text as is (text, varchar, name, unknown types, ...)
-  boolean = 1,  // true/false
-  number = 2,   // a double (int2, int4, oid, float4, float8)
-  json = 3,     // JSON text, parsed by the consumer
+  text = 0,       // the text as is (text, varchar, numeric, uuid, time, inet, unknown types, ...)
+  boolean = 1,    // 't' / 'f'
+  number = 2,     // a double: int2, int4, oid, float4, float8 (and numeric inside arrays, as node-postgres does)
+  json = 3,       // JSON text, parsed by the consumer
+  int8 = 4,       // decimal text; the consumer picks string, number or bigint
+  bytea = 5,      // bytes (hex or escape format decoded)
+  timestamp = 6,  // a date-time: UTC instant when it carries an offset, local wall time when not (timestamp, date)
+  interval = 7,   // years, months, days, hours, minutes, seconds, milliseconds
+  point = 8,      // (x,y)
+  circle = 9,     // <(x,y),r>
+  array = 10,     // an array literal of element_kind values
 };
 
-ValueKind kind_for_type(std::uint32_t type_oid) noexcept;
+struct TypeShape {
+  ValueKind kind = ValueKind::text;
+  ValueKind element = ValueKind::text;  // for arrays
+  char delimiter = ',';
+};
+
+TypeShape shape_for_type(std::uint32_t type_oid) noexcept;
+inline ValueKind kind_for_type(std::uint32_t type_oid) noexcept { return shape_for_type(type_oid).kind; }
 
 bool parse_bool(std::string_view text, bool& out) noexcept;
 // int2/int4/oid: decimal integers that fit a double exactly.
 bool parse_integer(std::string_view text, double& out) noexcept;
 // float4/float8: decimal or exponent notation, NaN, Infinity, -Infinity.
 bool parse_float(std::string_view text, double& out) noexcept;
+// int8: an optional '-' and digits.
+bool is_int8_text(std::string_view text) noexcept;
+// bytea: hex ("\x...") or escape format, appended to out.
+bool parse_bytea(std::string_view text, std::string& out);
+bool parse_point(std::string_view text, double& x, double& y) noexcept;
+bool parse_circle(std::string_view text, double& x, double& y, double& r) noexcept;
+
+// A date, timestamp or timestamptz as node-postgres reads it (postgres-date): infinity, a UTC instant (when the
+// text carries an offset), or local wall-clock fields (when it does not).
+struct DateTime {
+  enum class Kind { pos_infinity, neg_infinity, utc, local } kind = Kind::local;
+  double utc_ms = 0;  // kind utc: milliseconds since the epoch (what Date.UTC gives, offset applied)
+  // kind local: the fields for new Date(year, month - 1, day, hour, minute, second, ms)
+  std::int64_t year = 0;  // astronomical: 1 BC is 0
+  int month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  double millisecond = 0;
+};
+bool parse_datetime(std::string_view text, DateTime& out) noexcept;
+// Days from 1970-01-01 to a proleptic Gregorian date.
+std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept;
+
+// An interval in PostgreSQL's default output style, as postgres-interval reads it; absent parts are 0.
+struct Interval {
+  double years = 0, months = 0, days = 0, hours = 0, minutes = 0, seconds = 0, milliseconds = 0;
+};
+bool parse_interval(std::string_view text, Interval& out) noexcept;
+
+// Visits an array literal ("{1,NULL,"a \"b\""}", nested for more dimensions, optional "[1:2]=" bounds).
+class ArrayVisitor {
+ public:
+  virtual ~ArrayVisitor() = default;
+  virtual void begin() = 0;
+  virtual void end() = 0;
+  virtual void null() = 0;
+  // An element's text, unescaped. `stable` is true when it points into the input (no escapes were removed).
+  virtual void element(std::string_view text, bool stable) = 0;
+};
+// False when the text is not a well-formed array literal (the visitor may have seen a prefix).
+bool parse_array(std::string_view text, char delimiter, ArrayVisitor& visitor);
 
 }  // namespace edgepg::pg

@@ -1,0 +1,73 @@
+// Turns the cells of a DataRow on the tape into JS values, with node-postgres's default shapes
+// (bindings/event_tape.hpp lists the cells; keep both in step).
+import { CELL, decodeAscii, decodeUtf8 } from './tape.js'
+import { makeInterval } from './interval.js'
+
+// The tape being read and the reading position (module state: rows are the hot path, so no closures).
+export const tape = { words: null, heap: null, numbers: null, numBase: 0, int8: 'string', i: 0 }
+
+function localDate(n, at) {
+  const year = n[at]
+  const d = new Date(year, n[at + 1] - 1, n[at + 2], n[at + 3], n[at + 4], n[at + 5], n[at + 6])
+  if (year >= 0 && year < 100) d.setFullYear(year) // years 0-99 would otherwise mean 1900-1999
+  return d
+}
+
+function int8Value(text, mode) {
+  if (mode === 'string') return text
+  return mode === 'bigint' ? BigInt(text) : Number(text)
+}
+
+// Reads the cell at tape.i and moves past it (and past an array's elements).
+export function readCell() {
+  const w = tape.words
+  const i = tape.i
+  const a = w[i + 1]
+  tape.i = i + 3
+  switch (w[i]) {
+    case CELL.NULL:
+      return null
+    case CELL.ASCII:
+      return decodeAscii(tape.heap, a, w[i + 2])
+    case CELL.UTF8:
+      return decodeUtf8(tape.heap, a, w[i + 2])
+    case CELL.NUMBER:
+      return tape.numbers[tape.numBase + a]
+    case CELL.BOOL:
+      return a === 1
+    case CELL.INT8:
+      return int8Value(decodeAscii(tape.heap, a, w[i + 2]), tape.int8)
+    case CELL.JSON: {
+      const text = decodeUtf8(tape.heap, a, w[i + 2])
+      try {
+        return JSON.parse(text)
+      } catch {
+        return text // a value in an unexpected shape stays its text
+      }
+    }
+    case CELL.BYTEA:
+      return tape.heap.slice(a, a + w[i + 2])
+    case CELL.DATE_UTC:
+      return new Date(tape.numbers[tape.numBase + a])
+    case CELL.DATE_LOCAL:
+      return localDate(tape.numbers, tape.numBase + a)
+    case CELL.INFINITY:
+      return a === 1 ? Infinity : -Infinity
+    case CELL.INTERVAL:
+      return makeInterval(tape.numbers, tape.numBase + a)
+    case CELL.POINT: {
+      const n = tape.numbers, at = tape.numBase + a
+      return { x: n[at], y: n[at + 1] }
+    }
+    case CELL.CIRCLE: {
+      const n = tape.numbers, at = tape.numBase + a
+      return { x: n[at], y: n[at + 1], radius: n[at + 2] }
+    }
+    case CELL.ARRAY: {
+      const out = new Array(a)
+      for (let k = 0; k < a; k++) out[k] = readCell()
+      return out
+    }
+  }
+  throw new Error('edgepg internal error: unknown cell tag ' + w[i])
+}
