@@ -5,6 +5,7 @@ import { Emitter } from './emitter.js'
 import { EdgepgError, coreError, serverError } from './errors.js'
 import { describeUrl, resolveOptions, webSocketUrlFor } from './connection-options.js'
 import { prepareValue } from './params.js'
+import { runTransaction } from './transaction.js'
 import { EV, decodeUtf8, readErrorFields } from './tape.js'
 import { readCell, tape } from './values.js'
 import { webSocketConstructorFor } from './websocket.js'
@@ -496,6 +497,11 @@ export class Client extends Emitter {
       at += 4 + written
     }
     return conn.queryParams(at - addr)
+  }
+
+  // Runs fn(client) in a transaction: COMMIT on return, ROLLBACK and rethrow on throw.
+  transaction(fn, opts) {
+    return runTransaction(this, fn, opts)
   }
 
   async end() {

@@ -1,0 +1,68 @@
+// Public-key signature and HMAC verification for JOSE (RFC 7518 §3): RSASSA-PKCS1-v1_5, RSASSA-PSS, ECDSA over
+// P-256/384/521, Ed25519 (RFC 8037) and HMAC-SHA-2. Keys are built from raw JWK components with OpenSSL 3's
+// EVP_PKEY_fromdata (no deprecated RSA_* / EC_KEY_* calls). Only crypto/*.cpp include OpenSSL.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/crypto.hpp"
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept opaque here
+
+namespace edgepg::crypto {
+
+enum class HashAlg { sha256, sha384, sha512 };
+enum class SigScheme { rsa_pkcs1, rsa_pss, ecdsa, eddsa };
+enum class KeyKind { rsa, ec_p256, ec_p384, ec_p521, ed25519 };
+
+// Digest size in bytes (32, 48, 64).
+std::size_t hash_size(HashAlg h) noexcept;
+// Field size in bytes of an EC curve (32, 48, 66); 0 for other kinds. JOSE's ECDSA signature is r||s, each this long.
+std::size_t ec_field_size(KeyKind k) noexcept;
+
+// RSA moduli above this are refused when a key is built (OpenSSL's own ceiling for RSA operations).
+inline constexpr int rsa_max_bits = 16384;
+
+// An immutable public key; cheap to copy (shared). Built only through the factories below.
+class PublicKey {
+ public:
+  PublicKey() = default;
+
+  // RSA from big-endian modulus n and exponent e. Refuses an even or trivial exponent and moduli over rsa_max_bits.
+  // The caller applies its own minimum size through bits(). On failure returns false and sets `error` to a
+  // sentence without key material.
+  static bool from_rsa(ByteView n, ByteView e, PublicKey& out, std::string& error);
+  // EC from affine coordinates, each exactly ec_field_size(curve) bytes; the point must lie on the curve.
+  static bool from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, std::string& error);
+  // Ed25519 from its 32-byte public key.
+  static bool from_ed25519(ByteView x, PublicKey& out, std::string& error);
+
+  [[nodiscard]] bool valid() const noexcept { return pkey_ != nullptr; }
+  [[nodiscard]] KeyKind kind() const noexcept { return kind_; }
+  [[nodiscard]] int bits() const noexcept { return bits_; }
+
+ private:
+  friend bool verify_signature(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
+  std::shared_ptr<evp_pkey_st> pkey_;
+  KeyKind kind_ = KeyKind::rsa;
+  int bits_ = 0;
+};
+
+// Verifies `signature` over `data`. For ecdsa the signature is JOSE's raw r||s (RFC 7518 §3.4), converted to DER
+// here; for eddsa the hash argument is ignored. False for any mismatch of scheme and key kind, a wrong signature
+// length, or a signature that does not verify.
+bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data, ByteView signature) noexcept;
+
+// HMAC-SHA-2 of data under key compared in constant time with mac (false when the lengths differ).
+bool verify_hmac(HashAlg hash, ByteView key, ByteView data, ByteView mac) noexcept;
+
+// JOSE raw ECDSA r||s (even length, at most 2*66 bytes) to a DER ECDSA-Sig-Value (SEQUENCE of two INTEGERs).
+// nullopt for an odd or oversized length.
+std::optional<std::vector<std::uint8_t>> ecdsa_raw_to_der(ByteView raw);
+
+}  // namespace edgepg::crypto
