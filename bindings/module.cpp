@@ -1,11 +1,26 @@
-// The embind declarations: the whole surface the JS package sees. Conversions live in wasm_connection.cpp.
+// The embind declarations: the whole surface the JS package sees. Conversions live in the *_binding.cpp files.
 #include <emscripten/bind.h>
 
+#include "cache_binding.hpp"
+#include "jwt_binding.hpp"
+#include "sign_binding.hpp"
 #include "wasm_connection.hpp"
 
-using edgepg::bindings::WasmConnection;
+using namespace edgepg::bindings;
 
 EMSCRIPTEN_BINDINGS(edgepg_core) {
+  emscripten::value_object<CallResult>("CallResult")
+      .field("code", &CallResult::code)
+      .field("name", &CallResult::name)
+      .field("message", &CallResult::message)
+      .field("value", &CallResult::value);
+  emscripten::value_object<LookupOut>("LookupOut")
+      .field("hasValue", &LookupOut::has_value)
+      .field("value", &LookupOut::value)
+      .field("load", &LookupOut::load)
+      .field("loading", &LookupOut::loading)
+      .field("error", &LookupOut::error);
+
   emscripten::class_<WasmConnection>("Connection")
       .constructor<const std::string&, const std::string&, const std::string&, const std::string&, double>()
       .function("requestBuffer", &WasmConnection::request_buffer)
@@ -16,8 +31,36 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("query", &WasmConnection::query)
       .function("queryParams", &WasmConnection::query_params)
       .function("setRawTypes", &WasmConnection::set_raw_types)
+      .function("scramKeys", &WasmConnection::scram_keys)
+      .function("useScramKeys", &WasmConnection::use_scram_keys)
+      .function("scramUsedCachedKeys", &WasmConnection::scram_used_cached_keys)
       .function("terminate", &WasmConnection::terminate)
       .function("markClosed", &WasmConnection::mark_closed)
       .function("clearOutput", &WasmConnection::clear_output)
       .function("lastError", &WasmConnection::last_error);
+
+  emscripten::class_<WasmJwtVerifier>("JwtVerifier")
+      .constructor<>()
+      .function("setJwks", &WasmJwtVerifier::set_jwks)
+      .function("setSecret", &WasmJwtVerifier::set_secret)
+      .function("setOptions", &WasmJwtVerifier::set_options)
+      .function("verify", &WasmJwtVerifier::verify)
+      .function("claims", &WasmJwtVerifier::claims)
+      .function("exp", &WasmJwtVerifier::exp)
+      .function("lastErrorName", &WasmJwtVerifier::last_error_name)
+      .function("lastErrorMessage", &WasmJwtVerifier::last_error_message);
+  emscripten::function("roleFromClaims", &role_from_claims);
+
+  emscripten::class_<WasmTokenCache>("TokenCache")
+      .constructor<double, double, double, double, double>()
+      .function("lookup", &WasmTokenCache::lookup)
+      .function("completeLoad", &WasmTokenCache::complete_load)
+      .function("failLoad", &WasmTokenCache::fail_load)
+      .function("invalidate", &WasmTokenCache::invalidate)
+      .function("invalidateTag", &WasmTokenCache::invalidate_tag)
+      .function("clear", &WasmTokenCache::clear)
+      .function("size", &WasmTokenCache::size);
+
+  emscripten::function("rdsAuthToken", &rds_auth_token);
+  emscripten::function("sha256Hex", &sha256_hex);
 }

@@ -1,7 +1,11 @@
 #include "wasm_connection.hpp"
 
+#include <array>
 #include <cstring>
 #include <string_view>
+
+#include "lists.hpp"
+#include "util/hex.hpp"
 
 namespace edgepg::bindings {
 namespace {
@@ -18,6 +22,17 @@ pg::ConnectionOptions make_options(const std::string& user, const std::string& d
   o.scram_nonce = nonce;
   if (max_message_size > 0) o.max_message_size = static_cast<std::size_t>(max_message_size);
   return o;
+}
+
+bool decode_hex(std::string_view hex, std::array<std::uint8_t, 32>& out) {
+  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  if (hex.size() != 64) return false;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+  }
+  return true;
 }
 
 std::uint32_t read_u32le(const std::uint8_t* p) {
@@ -114,6 +129,26 @@ void WasmConnection::set_raw_types(std::uint32_t count) {
   std::vector<std::uint32_t> oids(count);
   if (count > 0) std::memcpy(oids.data(), request_.data(), count * sizeof(std::uint32_t));
   tape_.set_raw_types(std::move(oids));
+}
+
+std::string WasmConnection::scram_keys() const {
+  const auto& k = conn_.scram_keys();
+  if (!k) return {};
+  return k->second.first + "\n" + std::to_string(k->second.second) + "\n" + util::hex_lower(k->first.client_key) +
+         util::hex_lower(k->first.server_key);
+}
+
+int WasmConnection::use_scram_keys(const std::string& keys) {
+  const auto parts = split_lines(keys);
+  auth::ScramKeys k;
+  std::uint32_t iterations = 0;
+  const bool ok = parts.size() == 3 && parts[2].size() == 128 && decode_hex(parts[2].substr(0, 64), k.client_key) &&
+                  decode_hex(parts[2].substr(64), k.server_key) && !parts[1].empty() && parts[1].size() <= 9 &&
+                  parts[1].find_first_not_of("0123456789") == std::string::npos;
+  if (!ok) return static_cast<int>(Errc::invalid_argument);
+  for (char c : parts[1]) iterations = iterations * 10 + static_cast<std::uint32_t>(c - '0');
+  conn_.use_scram_keys(k, parts[0], iterations);
+  return 0;
 }
 
 void WasmConnection::terminate() {

@@ -36,6 +36,11 @@ class WasmConnection {
   int query_params(std::uint32_t length);
   // Types to hand over as raw text: `count` u32 OIDs in the request buffer.
   void set_raw_types(std::uint32_t count);
+  // After a SCRAM login: the derived keys as "salt\niterations\nhex(client_key)hex(server_key)", or "".
+  std::string scram_keys() const;
+  // Before start(): keys from an earlier login with the same password (the string scram_keys() gave).
+  int use_scram_keys(const std::string& keys);
+  bool scram_used_cached_keys() const { return conn_.scram_used_cached_keys(); }
   void terminate();
   void mark_closed();
   void clear_output();
