@@ -30,6 +30,15 @@ LookupOut WasmTokenCache::lookup(const std::string& key, double now) {
   return out;
 }
 
+LookupOut WasmTokenCache::peek(const std::string& key, double now) {
+  LookupOut out;
+  if (auto v = cache_.peek(key, static_cast<std::int64_t>(now))) {
+    out.has_value = true;
+    out.value = std::move(*v);
+  }
+  return out;
+}
+
 int WasmTokenCache::complete_load(const std::string& key, const std::string& value, double expires_at,
                                   const std::string& tags, double now) {
   return static_cast<int>(cache_.complete_load(key, value, static_cast<std::int64_t>(expires_at), split_lines(tags),

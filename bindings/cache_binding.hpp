@@ -21,6 +21,7 @@ class WasmTokenCache {
   WasmTokenCache(double skew_ms, double refresh_window_ms, double error_cooldown_ms, double load_timeout_ms,
                  double max_entries);
   LookupOut lookup(const std::string& key, double now);
+  LookupOut peek(const std::string& key, double now);
   int complete_load(const std::string& key, const std::string& value, double expires_at, const std::string& tags,
                     double now);
   void fail_load(const std::string& key, const std::string& message, double now);

@@ -54,6 +54,7 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
   emscripten::class_<WasmTokenCache>("TokenCache")
       .constructor<double, double, double, double, double>()
       .function("lookup", &WasmTokenCache::lookup)
+      .function("peek", &WasmTokenCache::peek)
       .function("completeLoad", &WasmTokenCache::complete_load)
       .function("failLoad", &WasmTokenCache::fail_load)
       .function("invalidate", &WasmTokenCache::invalidate)
@@ -63,4 +64,5 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
 
   emscripten::function("rdsAuthToken", &rds_auth_token);
   emscripten::function("sha256Hex", &sha256_hex);
+  emscripten::function("pbkdf2Count", &pbkdf2_count);
 }

@@ -36,4 +36,6 @@ std::string sha256_hex(const std::string& text) {
   return util::hex_lower(d);
 }
 
+double pbkdf2_count() { return static_cast<double>(crypto::pbkdf2_count()); }
+
 }  // namespace edgepg::bindings

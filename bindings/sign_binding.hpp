@@ -16,4 +16,7 @@ CallResult rds_auth_token(const std::string& hostname, double port, const std::s
 // Lowercase hex SHA-256 of the UTF-8 bytes of `text`.
 std::string sha256_hex(const std::string& text);
 
+// How many PBKDF2 derivations this module has run (tests prove that cached SCRAM keys skip them).
+double pbkdf2_count();
+
 }  // namespace edgepg::bindings

@@ -303,3 +303,18 @@ TEST_CASE("TokenCache: times near the int64 limits do not wrap") {
   CHECK(cache.lookup("k", INT64_MAX - 10'001).value == "forever");
   CHECK_FALSE(cache.lookup("k", INT64_MAX - 10'000).value);
 }
+
+TEST_CASE("token cache: peek serves values put with complete_load, never past usable_until, claims no load") {
+  edgepg::cache::TokenCacheOptions o;
+  o.skew_ms = 100;
+  edgepg::cache::TokenCache cache(o);
+  CHECK_FALSE(cache.peek("k", 0).has_value());
+  REQUIRE(cache.complete_load("k", "v", 1000, {"t"}, 0).ok());
+  CHECK(cache.peek("k", 899) == std::optional<std::string>("v"));
+  CHECK_FALSE(cache.peek("k", 900).has_value());
+  // peek claimed no load: the first lookup of another key still gets to load, and "k" can load too.
+  CHECK(cache.lookup("other", 0).load);
+  CHECK(cache.lookup("k", 950).load);
+  cache.invalidate_tag("t");
+  CHECK_FALSE(cache.peek("k", 0).has_value());
+}

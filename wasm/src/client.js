@@ -6,11 +6,16 @@ import { EdgepgError, coreError, serverError } from './errors.js'
 import { describeUrl, resolveOptions, webSocketUrlFor } from './connection-options.js'
 import { prepareValue } from './params.js'
 import { runTransaction } from './transaction.js'
+import { TokenCache } from './token-cache.js'
 import { EV, decodeUtf8, readErrorFields } from './tape.js'
 import { readCell, tape } from './values.js'
-import { webSocketConstructorFor } from './websocket.js'
+import { openWebSocket, webSocketConstructorFor } from './websocket.js'
 
 const ignore = () => {}
+
+// SCRAM keys (ClientKey/ServerKey) of logins in this isolate, shared by all clients; an hour at most.
+const scramKeyCache = new TokenCache({ skew: 0, refreshWindow: 0, maxEntries: 256 })
+const SCRAM_KEY_TTL_MS = 60 * 60_000
 const encoder = new TextEncoder()
 
 function randomNonce() {
@@ -38,6 +43,7 @@ export class Client extends Emitter {
   #connectWaiter = null
   #fatal = null // the error that ended the connection
   #typeParsers = new Map()
+  #scramCacheKey = null
 
   constructor(config) {
     super()
@@ -69,7 +75,7 @@ export class Client extends Emitter {
     this.#state = 'connecting'
     const o = this.#options
     const url = webSocketUrlFor(o)
-    const WS = webSocketConstructorFor(o)
+    webSocketConstructorFor(o) // fails fast (ENOWEBSOCKET) before the wasm loads
     const core = (this.#core = await loadCore())
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
@@ -82,31 +88,20 @@ export class Client extends Emitter {
         this.#fail(new EdgepgError('ETIMEDOUT', `connection timed out after ${o.connectionTimeoutMillis} ms (connectionTimeoutMillis)`))
       }, o.connectionTimeoutMillis)
       this.#connectWaiter.timer = timer
-      let ws
-      try {
-        ws = this.#ws = new WS(url)
-      } catch (e) {
-        this.#fail(new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)}: ${e?.message ?? e}`))
-        return
-      }
-      ws.binaryType = 'arraybuffer'
-      let opened = false
-      ws.onopen = () => {
-        opened = true
-        this.#flush()
-      }
-      ws.onmessage = (ev) => this.#onData(ev.data)
-      ws.onerror = (ev) => {
-        if (!opened) {
-          const detail = ev?.error?.code || ev?.message || 'connection failed'
-          this.#fail(new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)} (${detail})`))
+      // The socket opens in websocket.js (constructor, global WebSocket, or Cloudflare's fetch upgrade); a socket
+      // that opens after a timeout or end() is closed there.
+      openWebSocket(url, o, () => this.#state !== 'connecting').then((ws) => {
+        if (this.#state !== 'connecting') return
+        this.#ws = ws
+        ws.onmessage = (ev) => this.#onData(ev.data)
+        ws.onerror = ignore // an error after opening is followed by close
+        ws.onclose = (ev) => {
+          const code = ev?.code
+          const phase = this.#state === 'connecting' ? 'during login' : 'unexpectedly'
+          this.#fail(new EdgepgError('ECONNCLOSED', `the connection closed ${phase}` + (code ? ` (WebSocket close code ${code})` : '')))
         }
-      }
-      ws.onclose = (ev) => {
-        const code = ev?.code
-        const phase = this.#state === 'connecting' ? 'during login' : 'unexpectedly'
-        this.#fail(new EdgepgError('ECONNCLOSED', `the connection closed ${phase}` + (code ? ` (WebSocket close code ${code})` : '')))
-      }
+        this.#flush()
+      }, (err) => this.#fail(err))
     })
   }
 
@@ -275,7 +270,8 @@ export class Client extends Emitter {
         case EV.NOTICE: {
           const [fields, next] = readErrorFields(words, i, heap)
           i = next
-          this.emit('notice', serverError(fields))
+          const notice = serverError(fields)
+          queueMicrotask(() => this.emit('notice', notice))
           break
         }
         case EV.PARAMETER_STATUS: {
@@ -290,16 +286,18 @@ export class Client extends Emitter {
           i += 2
           break
         case EV.AUTHENTICATED:
+          // No wasm calls while the tape is being read (they may grow memory and detach its views): defer.
+          queueMicrotask(() => this.#rememberScramKeys())
           break
         case EV.PASSWORD_NEEDED:
-          this.#supplyPassword()
+          queueMicrotask(() => this.#supplyPassword())
           break
         case EV.NOTIFICATION: {
           const processId = words[i] | 0
           const channel = decodeUtf8(heap, words[i + 1], words[i + 2])
           const payload = decodeUtf8(heap, words[i + 3], words[i + 4])
           i += 5
-          this.emit('notification', { processId, channel, payload })
+          queueMicrotask(() => this.emit('notification', { processId, channel, payload }))
           break
         }
         default:
@@ -359,6 +357,15 @@ export class Client extends Emitter {
       return
     }
     if (this.#fatal || !this.#conn) return
+    if (this.#options.scramKeyCache !== false) {
+      // Keys from an earlier login with this password skip PBKDF2 (the core uses them only if the salt and
+      // iteration count match). The cache key is a hash; the password itself is never stored.
+      const o = this.#options
+      this.#scramCacheKey = 'scram:' + this.#core.sha256Hex([o.host, o.port, o.user, password].join('\u0000'))
+      const keys = await scramKeyCache.peek(this.#scramCacheKey)
+      if (this.#fatal || !this.#conn) return
+      if (keys) this.#conn.useScramKeys(keys)
+    }
     const bytes = encoder.encode(password)
     const addr = this.#conn.requestBuffer(bytes.length)
     this.#core.HEAPU8.set(bytes, addr)
@@ -369,6 +376,18 @@ export class Client extends Emitter {
       return
     }
     this.#flush()
+  }
+
+  #rememberScramKeys() {
+    const conn = this.#conn
+    if (!this.#scramCacheKey || !conn || conn.scramUsedCachedKeys()) return
+    const keys = conn.scramKeys()
+    if (keys) scramKeyCache.set(this.#scramCacheKey, keys, Date.now() + SCRAM_KEY_TTL_MS).catch(() => {})
+  }
+
+  // Whether this connection's SCRAM login reused cached keys (and so ran no PBKDF2).
+  get scramUsedCachedKeys() {
+    return this.#conn ? this.#conn.scramUsedCachedKeys() : false
   }
 
   #settle(q) {

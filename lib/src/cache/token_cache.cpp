@@ -155,6 +155,14 @@ Status TokenCache::complete_load(std::string_view key, std::string value, std::i
   return s;
 }
 
+std::optional<std::string> TokenCache::peek(std::string_view key, std::int64_t now) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = index_.find(std::string(key));
+  if (it == index_.end() || !it->second->value || now >= it->second->usable_until) return std::nullopt;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->value;
+}
+
 void TokenCache::fail_locked(std::string_view key, Status error, std::int64_t now) {
   Entry& e = touch(key);
   e.loading = false;

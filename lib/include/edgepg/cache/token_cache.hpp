@@ -81,6 +81,10 @@ class TokenCache {
   // no load in flight and no cooldown, or a hit inside the refresh window). Marks the key recently used.
   LookupResult lookup(std::string_view key, std::int64_t now);
 
+  // The usable value, if any, without claiming a load (for values stored with complete_load as a plain put, such
+  // as SCRAM keys known only after a login). Marks the key recently used when it holds a value.
+  std::optional<std::string> peek(std::string_view key, std::int64_t now);
+
   // Claims the load of `key` (e.g. to refresh on demand). false when a load is in flight (and not timed out) or the
   // key is in its error cooldown.
   bool begin_load(std::string_view key, std::int64_t now);
