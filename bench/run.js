@@ -2,6 +2,10 @@
 // websockify. Prints tables of medians and ratios; nothing here is a test.
 import { drivers } from './drivers.js'
 import { fmt, median, printTable, ratio, timeRuns } from './stats.js'
+import { cacheRow, jwtRows } from './identity.js'
+import { Client as EdgeClient } from 'edgepg'
+import { WebSocket } from 'ws'
+import { ROLES } from '../tests/support/services.js'
 
 const svc = JSON.parse(process.env.EDGEPG_TEST_SERVICES)
 const make = drivers(svc)
@@ -58,6 +62,19 @@ for (const name of names) {
   await c.end()
 }
 
+const MIXED = `select g::int8 as i8, (g * 1.25)::numeric(12,2) as num, timestamptz '2024-01-01' + g * interval '1 second' as ts,
+  jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b')) as doc, array['x' || g, 'y'] as tags, decode(md5(g::text), 'hex') as bin,
+  g % 2 = 0 as flag, g * 0.5::float8 as f8, md5(g::text) as txt, date '2024-01-01' + (g % 365) as d
+  from generate_series(1, ${ROWS}) g`
+for (const name of names) {
+  const c = await connected(name)
+  put(`${ROWS} rows x 10 mixed columns (int8, numeric, timestamptz, jsonb, text[], bytea, ...)`, name, await timeRuns(R(5), async () => {
+    const r = await c.query(MIXED)
+    if (r.rows.length !== ROWS) throw new Error('short result')
+  }))
+  await c.end()
+}
+
 const PIPE = 1000
 for (const name of names) {
   const c = await connected(name)
@@ -69,9 +86,39 @@ for (const name of names) {
   await c.end()
 }
 
+// The same 1000 queries, each awaited before the next, on edgepg: the pipelining gain.
+{
+  const c = await connected('edgepg')
+  put(`${PIPE} awaited select $1::int, one after another (edgepg)`, 'edgepg', await timeRuns(R(5), async () => {
+    for (let i = 0; i < PIPE; i++) await c.query('select $1::int as n', [i])
+  }))
+  await c.end()
+}
+
+// Connect + first query with a cold and a warm SCRAM key cache (warm: PBKDF2 skipped).
+{
+  const cfg = (extra) => ({ host: '127.0.0.1', port: svc.pgPort, user: ROLES.scram.user, password: ROLES.scram.password, database: 'edgepg_test',
+    webSocketUrl: `ws://127.0.0.1:${svc.wsPort}/v1?address=127.0.0.1:${svc.pgPort}`, webSocketConstructor: WebSocket, ...extra })
+  const once = async (extra) => {
+    const c = new EdgeClient(cfg(extra))
+    await c.connect()
+    await c.query('select 1')
+    await c.end()
+  }
+  put('connect + first query, SCRAM keys not cached (PBKDF2 each time)', 'edgepg', await timeRuns(R(20), () => once({ scramKeyCache: false })))
+  put('connect + first query, SCRAM keys cached (warm reconnect)', 'edgepg', await timeRuns(R(20), () => once({})))
+  put('connect + first query, SCRAM keys not cached (PBKDF2 each time)', 'neon', results['connect + first query'].neon)
+  put('connect + first query, SCRAM keys cached (warm reconnect)', 'neon', results['connect + first query'].neon)
+}
+
 const rows = Object.entries(results).map(([label, v]) => [label, ...names.map((n) => fmt(v[n])), ratio(v.edgepg, v.neon), ratio(v.edgepg, v.pg)])
 printTable(
   `edgepg vs @neondatabase/serverless (same websockify) vs pg (TCP) — medians, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`,
   ['measure', 'edgepg (wasm, WebSocket)', 'neon (WebSocket)', 'pg (TCP)', 'edgepg/neon', 'edgepg/pg'],
   rows,
 )
+
+const jwt = await jwtRows()
+printTable('JWT verification in one Node process: edgepg (wasm core, OpenSSL) vs jose (WebCrypto)', ['measure', 'edgepg', 'jose', 'edgepg/jose'], jwt)
+const hitNs = await cacheRow()
+printTable('TokenCache', ['measure', 'edgepg (wasm)'], [['cache hit, ns per get (JS wrapper + wasm lookup)', hitNs.toFixed(0) + ' ns']])

@@ -33,7 +33,7 @@ export class TokenCache {
   // The cached value for key, or the value loader() gives: { value, expiresAt (ms), tags? }. Concurrent gets of one
   // key share one load; inside the refresh window the current value is served while one refresh runs behind it.
   async get(key, loader) {
-    const cache = await this.#ready()
+    const cache = this.#cache ?? (await this.#ready())
     const now = this.#options.clock()
     const r = cache.lookup(key, now)
     if (r.load) {
