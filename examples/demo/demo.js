@@ -2,7 +2,10 @@
 // scripts/with-services.js started the database and the proxy and describes them in EDGEPG_TEST_SERVICES.
 import { WebSocket } from 'ws'
 import { Client } from 'edgepg'
-import { ROLES } from '../../tests/support/services.js'
+import { readFileSync } from 'node:fs'
+import * as jose from 'jose'
+import { ROLES, psql } from '../../tests/support/services.js'
+import { makeNotesHandler } from '../rls/handler.js'
 
 const svc = JSON.parse(process.env.EDGEPG_TEST_SERVICES)
 const webSocketUrl = `ws://127.0.0.1:${svc.wsPort}/v1?address=127.0.0.1:${svc.pgPort}`
@@ -30,3 +33,35 @@ console.table(rows)
 const { rows: [v] } = await client.query('select version() as version, current_user as user')
 console.log(`${v.user} @ ${v.version.split(',')[0]}`)
 await client.end()
+
+// ---- Identity flows into PostgreSQL: verified tokens become roles, claims drive row-level security ----
+
+console.log('\n== identity: JWT -> PostgreSQL role + request.jwt.claims -> row-level security (examples/rls)')
+psql(svc, 'drop database if exists demo_rls', 'create database demo_rls')
+psql({ ...svc, database: 'demo_rls' }, readFileSync(new URL('../rls/schema.sql', import.meta.url), 'utf8'))
+psql(svc, "alter role authenticator password 'demo-authenticator-pw'")
+
+const { publicKey, privateKey } = await jose.generateKeyPair('ES256')
+const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid: 'demo-key', alg: 'ES256' }] }
+const issuer = 'https://issuer.demo'
+const sign = (claims, exp = '10m') =>
+  new jose.SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'demo-key' }).setIssuer(issuer).setAudience('notes').setExpirationTime(exp).sign(privateKey)
+
+const notes = makeNotesHandler({
+  host: '127.0.0.1', port: svc.pgPort, user: 'authenticator', password: 'demo-authenticator-pw', database: 'demo_rls',
+  webSocketUrl, webSocketConstructor: WebSocket,
+  jwks, algorithms: ['ES256'], issuer, audience: 'notes',
+})
+async function call(label, token) {
+  const headers = token ? { authorization: 'Bearer ' + token } : {}
+  const res = await notes(new Request('https://edge.example/notes', { headers }))
+  const body = await res.json()
+  const shown = res.ok ? body.notes.map((n) => `#${n.id} ${n.owner}: ${n.body} (as ${n.as_role})`).join('; ') : `${body.error}: ${body.message}`
+  console.log(`${label.padEnd(34)} -> HTTP ${res.status}  ${shown}`)
+}
+await call('alice (role app_user)', await sign({ sub: 'alice', role: 'app_user' }))
+await call('bob (role app_user)', await sign({ sub: 'bob', role: 'app_user' }))
+await call('no token (anonymous)', null)
+await call('alice, expired token', await sign({ sub: 'alice', role: 'app_user' }, Math.floor(Date.now() / 1000) - 3600))
+await call('mallory claims role "postgres"', await sign({ sub: 'mallory', role: 'postgres' }))
+await notes.gate.end()
