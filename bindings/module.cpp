@@ -34,6 +34,7 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("scramKeys", &WasmConnection::scram_keys)
       .function("useScramKeys", &WasmConnection::use_scram_keys)
       .function("scramUsedCachedKeys", &WasmConnection::scram_used_cached_keys)
+      .function("cancelRequest", &WasmConnection::cancel_request)
       .function("terminate", &WasmConnection::terminate)
       .function("markClosed", &WasmConnection::mark_closed)
       .function("clearOutput", &WasmConnection::clear_output)

@@ -151,6 +151,14 @@ int WasmConnection::use_scram_keys(const std::string& keys) {
   return 0;
 }
 
+std::uint32_t WasmConnection::cancel_request() {
+  const auto key = conn_.backend_key_data();
+  if (!key) return 0;
+  cancel_.clear();
+  cancel_.cancel_request(key->process_id, key->secret_key);
+  return address_of(cancel_.data().data());
+}
+
 void WasmConnection::terminate() {
   tape_.reset();
   conn_.terminate();

@@ -41,6 +41,8 @@ class WasmConnection {
   // Before start(): keys from an earlier login with the same password (the string scram_keys() gave).
   int use_scram_keys(const std::string& keys);
   bool scram_used_cached_keys() const { return conn_.scram_used_cached_keys(); }
+  // The 16 bytes of a CancelRequest for this session (to send on a new connection); 0 before BackendKeyData.
+  std::uint32_t cancel_request();
   void terminate();
   void mark_closed();
   void clear_output();
@@ -56,6 +58,7 @@ class WasmConnection {
   std::vector<pg::Param> params_;
   std::string last_error_;
   std::uint32_t header_[8] = {};
+  pg::FrontendWriter cancel_;
 };
 
 }  // namespace edgepg::bindings

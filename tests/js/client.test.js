@@ -202,3 +202,29 @@ test('nothing listening gives ECONNREFUSED quickly', async () => {
   await assert.rejects(c.connect(), { code: 'ECONNREFUSED' })
   assert.ok(Date.now() - t0 < 5000)
 })
+
+test('an AbortSignal rejects a running query at once and cancels it on the server', async () => {
+  await withClient('scram', async (c) => {
+    const ctrl = new AbortController()
+    const t0 = Date.now()
+    const q = c.query({ text: 'select pg_sleep(5)', signal: ctrl.signal })
+    setTimeout(() => ctrl.abort(), 100)
+    await assert.rejects(q, { code: 'EABORT' })
+    assert.ok(Date.now() - t0 < 1500)
+    // The next query runs right away: the server cancelled the sleep (a CancelRequest), it did not run to the end.
+    assert.equal((await c.query('select 7 as n')).rows[0].n, 7)
+    assert.ok(Date.now() - t0 < 3000, 'the server-side statement was cancelled')
+    await assert.rejects(c.query({ text: 'select 1', signal: AbortSignal.abort() }), { code: 'EABORT' })
+  })
+})
+
+test('query_timeout rejects with ETIMEDOUT and closes the connection; connect honours an AbortSignal', async () => {
+  const c = new Client(clientConfig(svc, 'scram', { query_timeout: 300 }))
+  await c.connect()
+  const t0 = Date.now()
+  await assert.rejects(c.query('select pg_sleep(5)'), { code: 'ETIMEDOUT' })
+  assert.ok(Date.now() - t0 < 2000)
+  await assert.rejects(c.query('select 1'), { code: 'ECONNCLOSED' })
+  const d = new Client(clientConfig(svc, 'scram'))
+  await assert.rejects(d.connect({ signal: AbortSignal.abort() }), { code: 'EABORT' })
+})

@@ -55,3 +55,12 @@ TEST_CASE("SASL messages") {
   w.wipe();
   CHECK(w.empty());
 }
+
+TEST_CASE("CancelRequest and SSLRequest") {
+  FrontendWriter w;
+  w.cancel_request(1234, -2);
+  CHECK(text(w) == be32(16) + be32(80877102) + be32(1234) + be32(0xFFFFFFFE));
+  w.clear();
+  w.ssl_request();
+  CHECK(text(w) == be32(8) + be32(80877103));
+}

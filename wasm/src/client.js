@@ -3,7 +3,7 @@
 import { loadCore } from './core.js'
 import { Emitter } from './emitter.js'
 import { EdgepgError, coreError, serverError } from './errors.js'
-import { describeUrl, resolveOptions, webSocketUrlFor } from './connection-options.js'
+import { resolveOptions, webSocketUrlFor } from './connection-options.js'
 import { prepareValue } from './params.js'
 import { runTransaction } from './transaction.js'
 import { TokenCache } from './token-cache.js'
@@ -24,6 +24,11 @@ function randomNonce() {
   let s = ''
   for (const b of bytes) s += String.fromCharCode(b)
   return btoa(s)
+}
+
+function abortError(signal) {
+  const why = signal?.reason instanceof Error ? ': ' + signal.reason.message : ''
+  return new EdgepgError('EABORT', 'aborted by the caller (AbortSignal)' + why)
 }
 
 function emptyResult() {
@@ -59,8 +64,11 @@ export class Client extends Emitter {
     for (const [oid, parser] of Object.entries(this.#options.types ?? {})) this.#typeParsers.set(Number(oid), parser)
   }
 
-  connect(callback) {
-    const p = this.#connect()
+  // connect(), connect(callback) or connect({ signal }): an AbortSignal ends a pending connect with EABORT.
+  connect(arg) {
+    const callback = typeof arg === 'function' ? arg : undefined
+    const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
+    const p = this.#connect(signal)
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -68,10 +76,14 @@ export class Client extends Emitter {
     return p
   }
 
-  async #connect() {
+  async #connect(signal) {
     if (this.#state !== 'new') {
       throw new EdgepgError('EINVAL', 'this Client has already been connected; a Client cannot be reused, make a new one')
     }
+    if (signal?.aborted) throw abortError(signal)
+    signal?.addEventListener('abort', () => {
+      if (this.#state === 'connecting') this.#fail(abortError(signal))
+    }, { once: true })
     this.#state = 'connecting'
     const o = this.#options
     const url = webSocketUrlFor(o)
@@ -439,6 +451,7 @@ export class Client extends Emitter {
     }
   }
 
+  // query(text, values?, callback?) or query({ text, values, rowMode, signal, query_timeout }).
   query(config, values, callback) {
     if (typeof values === 'function') {
       callback = values
@@ -453,12 +466,15 @@ export class Client extends Emitter {
   }
 
   #query(config, values) {
-    let text, rowMode
+    let text, rowMode, signal
+    let timeout = this.#options.query_timeout
     if (typeof config === 'string') text = config
     else if (config && typeof config.text === 'string') {
       text = config.text
       values = config.values ?? values
       rowMode = config.rowMode
+      signal = config.signal
+      timeout = config.query_timeout ?? timeout
     } else {
       return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
     }
@@ -466,6 +482,7 @@ export class Client extends Emitter {
       const why = this.#fatal ? 'the connection is closed: ' + this.#fatal.message : 'call connect() first and wait for it'
       return Promise.reject(new EdgepgError(this.#fatal ? 'ECONNCLOSED' : 'ENOTCONNECTED', why))
     }
+    if (signal?.aborted) return Promise.reject(abortError(signal))
     let status
     try {
       status = values && values.length > 0 ? this.#sendExtended(text, values) : this.#sendSimple(text, values)
@@ -475,8 +492,55 @@ export class Client extends Emitter {
     if (status !== 0) return Promise.reject(coreError(status, this.#conn.lastError()))
     this.#scheduleFlush()
     return new Promise((resolve, reject) => {
-      this.#queue.push({ rowMode, results: [], error: null, resolve, reject })
+      const q = { rowMode, results: [], error: null, resolve, reject }
+      this.#queue.push(q)
+      if (signal || timeout > 0) this.#watch(q, signal, timeout)
     })
+  }
+
+  // An aborted query rejects at once and the server is asked to cancel it (CancelRequest on a new socket); its
+  // results, if any still arrive, are dropped. A query that times out (query_timeout) ends the connection: what the
+  // server did is unknown, so nothing is retried and no later query waits behind it (a Pool opens a fresh one).
+  #watch(q, signal, timeout) {
+    let timer = null
+    const onAbort = () => {
+      done()
+      q.reject(abortError(signal))
+      q.resolve = q.reject = ignore
+      this.#cancel()
+    }
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        done()
+        this.#fail(new EdgepgError('ETIMEDOUT', `query timed out after ${timeout} ms (query_timeout); the connection was closed`))
+      }, timeout)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const { resolve, reject } = q
+    q.resolve = (v) => (done(), resolve(v))
+    q.reject = (e) => (done(), reject(e))
+  }
+
+  // Asks the server to cancel what this session is running, on a separate connection (best effort).
+  #cancel() {
+    const conn = this.#conn
+    const addr = conn?.cancelRequest()
+    if (!addr) return
+    const bytes = this.#core.HEAPU8.slice(addr, addr + 16)
+    openWebSocket(webSocketUrlFor(this.#options), this.#options, () => false).then((ws) => {
+      ws.onerror = ignore
+      ws.onclose = null
+      ws.send(bytes)
+      setTimeout(() => {
+        try {
+          ws.close()
+        } catch {}
+      }, 100)
+    }, ignore)
   }
 
   #sendSimple(text, values) {

@@ -53,6 +53,7 @@ export function resolveOptions(config) {
     webSocketUrl: config.webSocketUrl,
     webSocketConstructor: config.webSocketConstructor,
     connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10000,
+    query_timeout: config.query_timeout ?? 0, // node-postgres's name; 0 = none
     maxMessageSize: config.maxMessageSize ?? 64 * 1024 * 1024,
     int8: config.int8 ?? 'string',
     types: typesMap(config.types),

@@ -50,6 +50,14 @@ void FrontendWriter::ssl_request() {
   end(at);
 }
 
+void FrontendWriter::cancel_request(std::int32_t process_id, std::int32_t secret_key) {
+  const auto at = begin(0);
+  put_i32(80877102);
+  put_i32(process_id);
+  put_i32(secret_key);
+  end(at);
+}
+
 void FrontendWriter::password(std::string_view password) {
   const auto at = begin('p');
   put_cstr(password);
