@@ -49,6 +49,7 @@ void EventTape::on_backend_key_data(const pg::BackendKeyData& k) {
 }
 
 void EventTape::on_ready(pg::TransactionStatus s) {
+  if (!raw_queries_.empty()) raw_queries_.pop_front();
   words_.push_back(ev_ready);
   words_.push_back(static_cast<std::uint32_t>(s));
 }
@@ -57,9 +58,10 @@ void EventTape::on_row_description(const std::vector<pg::FieldDescription>& fiel
   words_.push_back(ev_row_description);
   words_.push_back(static_cast<std::uint32_t>(fields.size()));
   shapes_.clear();
+  const bool all_raw = !raw_queries_.empty() && raw_queries_.front();
   for (const auto& f : fields) {
     pg::TypeShape shape = pg::shape_for_type(f.type_oid);
-    const bool raw = f.format != 0 ||
+    const bool raw = all_raw || f.format != 0 ||
                      std::find(raw_types_.begin(), raw_types_.end(), f.type_oid) != raw_types_.end();
     if (raw) shape = pg::TypeShape{};
     shapes_.push_back(shape);

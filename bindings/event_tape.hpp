@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ class EventTape final : public pg::EventSink {
 
   // Types whose values are handed over as raw text (the JS side applies its own parser to them).
   void set_raw_types(std::vector<std::uint32_t> oids) { raw_types_ = std::move(oids); }
+  // One entry per query sent, in order: whether all its columns go over as raw text (a per-query `types` parser
+  // in JS, as node-postgres allows). Each ReadyForQuery ends the oldest query.
+  void expect_query(bool raw) { raw_queries_.push_back(raw); }
 
   // A DataRow that broke the protocol (set while decoding; receive() reports it).
   [[nodiscard]] bool row_error() const noexcept { return row_error_; }
@@ -93,6 +97,7 @@ class EventTape final : public pg::EventSink {
   std::vector<std::size_t> arena_slots_;  // word indexes holding arena offsets
   std::vector<pg::TypeShape> shapes_;     // of the current row description
   std::vector<std::uint32_t> raw_types_;
+  std::deque<bool> raw_queries_;
   std::string scratch_;
   bool row_error_ = false;
 };

@@ -91,12 +91,14 @@ int WasmConnection::receive(std::uint32_t length) {
   return finish(std::move(s));
 }
 
-int WasmConnection::query(std::uint32_t length) {
+int WasmConnection::query(std::uint32_t length, bool raw) {
   tape_.reset();
-  return finish(conn_.query(std::string_view(reinterpret_cast<const char*>(request_.data()), length)));
+  auto s = conn_.query(std::string_view(reinterpret_cast<const char*>(request_.data()), length));
+  if (s.ok()) tape_.expect_query(raw);
+  return finish(std::move(s));
 }
 
-int WasmConnection::query_params(std::uint32_t length) {
+int WasmConnection::query_params(std::uint32_t length, bool raw) {
   tape_.reset();
   const std::uint8_t* p = request_.data();
   const std::uint8_t* end = p + length;
@@ -122,7 +124,9 @@ int WasmConnection::query_params(std::uint32_t length) {
     params_.emplace_back(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(len)));
     p += len;
   }
-  return finish(conn_.query_params(sql, params_));
+  auto s = conn_.query_params(sql, params_);
+  if (s.ok()) tape_.expect_query(raw);
+  return finish(std::move(s));
 }
 
 void WasmConnection::set_raw_types(std::uint32_t count) {

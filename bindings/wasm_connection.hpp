@@ -29,11 +29,11 @@ class WasmConnection {
   int provide_password(std::uint32_t length);
   // Server bytes: `length` bytes in the request buffer.
   int receive(std::uint32_t length);
-  // Simple query: `length` bytes of SQL in the request buffer.
-  int query(std::uint32_t length);
+  // Simple query: `length` bytes of SQL in the request buffer. raw: hand every column over as text.
+  int query(std::uint32_t length, bool raw);
   // Extended query. Request buffer: [sql length u32][sql][count u32] then per parameter [length i32 (-1 = NULL)]
   // [bytes]. All little-endian, as wasm memory is.
-  int query_params(std::uint32_t length);
+  int query_params(std::uint32_t length, bool raw);
   // Types to hand over as raw text: `count` u32 OIDs in the request buffer.
   void set_raw_types(std::uint32_t count);
   // After a SCRAM login: the derived keys as "salt\niterations\nhex(client_key)hex(server_key)", or "".

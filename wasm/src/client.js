@@ -321,6 +321,8 @@ export class Client extends Emitter {
 
   // Custom type parsers (types option, setTypeParser) for a row description's fields, or null when none apply.
   #parsersFor(fields) {
+    const perQuery = this.#queue[0]?.types
+    if (perQuery) return fields.map((f) => perQuery.getTypeParser(f.dataTypeID, 'text'))
     if (this.#typeParsers.size === 0) return null
     let any = false
     const parsers = fields.map((f) => {
@@ -466,7 +468,7 @@ export class Client extends Emitter {
   }
 
   #query(config, values) {
-    let text, rowMode, signal
+    let text, rowMode, signal, types
     let timeout = this.#options.query_timeout
     if (typeof config === 'string') text = config
     else if (config && typeof config.text === 'string') {
@@ -475,6 +477,7 @@ export class Client extends Emitter {
       rowMode = config.rowMode
       signal = config.signal
       timeout = config.query_timeout ?? timeout
+      types = typeof config.types?.getTypeParser === 'function' ? config.types : undefined
     } else {
       return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
     }
@@ -485,14 +488,15 @@ export class Client extends Emitter {
     if (signal?.aborted) return Promise.reject(abortError(signal))
     let status
     try {
-      status = values && values.length > 0 ? this.#sendExtended(text, values) : this.#sendSimple(text, values)
+      const raw = types !== undefined // a per-query parser gets every column as text, as with node-postgres
+      status = values && values.length > 0 ? this.#sendExtended(text, values, raw) : this.#sendSimple(text, values, raw)
     } catch (e) {
       return Promise.reject(e)
     }
     if (status !== 0) return Promise.reject(coreError(status, this.#conn.lastError()))
     this.#scheduleFlush()
     return new Promise((resolve, reject) => {
-      const q = { rowMode, results: [], error: null, resolve, reject }
+      const q = { rowMode, types, results: [], error: null, resolve, reject }
       this.#queue.push(q)
       if (signal || timeout > 0) this.#watch(q, signal, timeout)
     })
@@ -543,19 +547,19 @@ export class Client extends Emitter {
     }, ignore)
   }
 
-  #sendSimple(text, values) {
+  #sendSimple(text, values, raw) {
     if (values !== undefined && !Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
     // An empty value list still uses the extended protocol when asked for explicitly, as node-postgres does.
-    if (Array.isArray(values)) return this.#sendExtended(text, values)
+    if (Array.isArray(values)) return this.#sendExtended(text, values, raw)
     const conn = this.#conn
     const max = text.length * 3
     const addr = conn.requestBuffer(max)
     const { written } = encoder.encodeInto(text, this.#core.HEAPU8.subarray(addr, addr + max))
-    return conn.query(written)
+    return conn.query(written, raw)
   }
 
   // [sql length][sql][count] then per value [length or -1][bytes], little-endian, in the request buffer.
-  #sendExtended(text, values) {
+  #sendExtended(text, values, raw) {
     if (!Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
     const prepared = values.map((v, i) => prepareValue(v, [], i))
     let max = 8 + text.length * 3
@@ -579,7 +583,7 @@ export class Client extends Emitter {
       view.setInt32(at, written, true)
       at += 4 + written
     }
-    return conn.queryParams(at - addr)
+    return conn.queryParams(at - addr, raw)
   }
 
   // Runs fn(client) in a transaction: COMMIT on return, ROLLBACK and rethrow on throw.

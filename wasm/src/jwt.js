@@ -85,6 +85,9 @@ export class JwtVerifier {
   // currentDate overrides the clock for this call (tests, replay of recorded requests).
   async verify(token, { tags, currentDate } = {}) {
     if (typeof token !== 'string' || token === '') throw new EdgepgError('ERR_JWT_MALFORMED', 'no token')
+    // Refused before it crosses into wasm: a huge token costs nothing but this comparison (the core checks again).
+    const max = this.#options.maxTokenBytes ?? 16 * 1024
+    if (token.length > max) throw new EdgepgError('ERR_JWT_MALFORMED', `the token is longer than ${max} bytes (maxTokenBytes)`)
     if (!this.#cache) return JSON.parse(await this.#verifyNow(token, currentDate))
     await this.#ready()
     const key = this.#core.sha256Hex(token)
