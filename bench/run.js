@@ -118,6 +118,34 @@ printTable(
   rows,
 )
 
+// Memory: 100,000 queries on one connection (pipelined in batches of 1,000); the wasm heap and the JS heap after the
+// first 1,000 and after all of them.
+{
+  const { loadCore } = await import('../wasm/src/core.js')
+  const core = await loadCore()
+  const c = await connected('edgepg')
+  const batch = async () => {
+    const ps = []
+    for (let i = 0; i < 1000; i++) ps.push(c.query('select $1::int as n, $2::text as t', [i, 'x' + i]))
+    await Promise.all(ps)
+  }
+  const heaps = () => {
+    globalThis.gc?.()
+    return { wasm: core.HEAPU8.byteLength, js: process.memoryUsage().heapUsed }
+  }
+  await batch()
+  const first = heaps()
+  const total = quick ? 20 : 100
+  for (let b = 1; b < total; b++) await batch()
+  const last = heaps()
+  await c.end()
+  const mib = (n) => (n / 1048576).toFixed(2) + ' MiB'
+  printTable(`Memory over ${total * 1000} queries on one edgepg connection${globalThis.gc ? '' : ' (run with --expose-gc for exact JS figures)'}`,
+    ['heap', 'after 1,000', `after ${total * 1000}`, 'growth'],
+    [['wasm linear memory', mib(first.wasm), mib(last.wasm), mib(last.wasm - first.wasm)],
+      ['JS heap used', mib(first.js), mib(last.js), mib(last.js - first.js)]])
+}
+
 const jwt = await jwtRows()
 printTable('JWT verification in one Node process: edgepg (wasm core, OpenSSL) vs jose (WebCrypto)', ['measure', 'edgepg', 'jose', 'edgepg/jose'], jwt)
 const hitNs = await cacheRow()
