@@ -25,6 +25,7 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .constructor<const std::string&, const std::string&, const std::string&, const std::string&, double>()
       .function("requestBuffer", &WasmConnection::request_buffer)
       .function("header", &WasmConnection::header)
+      .function("addStartupParameter", &WasmConnection::add_startup_parameter)
       .function("start", &WasmConnection::start)
       .function("providePassword", &WasmConnection::provide_password)
       .function("receive", &WasmConnection::receive)

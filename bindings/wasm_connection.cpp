@@ -68,6 +68,10 @@ int WasmConnection::finish(Status s) {
   return static_cast<int>(s.code());
 }
 
+int WasmConnection::add_startup_parameter(const std::string& name, const std::string& value) {
+  return finish(conn_.add_startup_parameter(name, value));
+}
+
 int WasmConnection::start() {
   tape_.reset();
   return finish(conn_.start());

@@ -24,6 +24,7 @@ class WasmConnection {
   // status, phase, transaction status].
   std::uint32_t header() const { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(header_)); }
 
+  int add_startup_parameter(const std::string& name, const std::string& value);
   int start();
   // Password: `length` UTF-8 bytes in the request buffer (wiped after use).
   int provide_password(std::uint32_t length);

@@ -228,3 +228,17 @@ test('query_timeout rejects with ETIMEDOUT and closes the connection; connect ho
   const d = new Client(clientConfig(svc, 'scram'))
   await assert.rejects(d.connect({ signal: AbortSignal.abort() }), { code: 'EABORT' })
 })
+
+test('startup parameters: options and server-side timeouts, from the config or the connection string', async () => {
+  await withClient('scram', async (c) => {
+    const r = await c.query("select current_setting('search_path') as sp, current_setting('statement_timeout') as st")
+    assert.deepEqual(r.rows[0], { sp: 'app,public', st: '4s' })
+  }, { options: '-c search_path=app,public', statement_timeout: 4000 })
+  const r = ROLES.scram
+  const cs = `postgres://${r.user}:${encodeURIComponent(r.password)}@127.0.0.1:${svc.pgPort}/edgepg_test?application_name=edge-app&lock_timeout=1500`
+  const c = new Client({ ...clientConfig(svc, 'scram'), connectionString: cs, user: undefined, password: undefined, database: undefined })
+  await c.connect()
+  const s = await c.query("select current_setting('application_name') as a, current_setting('lock_timeout') as l")
+  assert.deepEqual(s.rows[0], { a: 'edge-app', l: '1500ms' })
+  await c.end()
+})

@@ -134,6 +134,19 @@ TEST_CASE("connection: trust login") {
   CHECK(c.server_parameters().at("server_version") == "15.18");
 }
 
+TEST_CASE("connection: extra startup parameters go into the StartupMessage, and only before start") {
+  Recorder rec;
+  Connection c(options(), rec);
+  REQUIRE(c.add_startup_parameter("options", "-c search_path=app"));
+  REQUIRE(c.add_startup_parameter("statement_timeout", "5000"));
+  REQUIRE(c.start());
+  CHECK(out_text(c).find("options\0-c search_path=app\0statement_timeout\0" "5000\0"s) != std::string::npos);
+  CHECK(c.add_startup_parameter("x", "y").code() == Errc::invalid_state);
+  Connection bad(options(), rec);
+  REQUIRE(bad.add_startup_parameter("bad", std::string("a\0b", 3)));
+  CHECK(bad.start().code() == Errc::invalid_argument);
+}
+
 TEST_CASE("connection: cleartext and md5 logins") {
   {
     Recorder rec;

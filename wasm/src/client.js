@@ -92,6 +92,7 @@ export class Client extends Emitter {
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
     this.#sendRawTypes()
+    for (const [name, value] of o.startupParameters) this.#check(conn.addStartupParameter(name, value))
     this.#check(conn.start())
 
     await new Promise((resolve, reject) => {

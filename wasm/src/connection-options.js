@@ -21,7 +21,18 @@ function parseConnectionString(str) {
   }
   for (const [k, v] of url.searchParams) {
     if (k === 'application_name') out.application_name = v
-    else if (k === 'options') out.options = v
+    else if (STARTUP_PARAMETERS.includes(k)) out[k] = v
+  }
+  return out
+}
+
+const STARTUP_PARAMETERS = ['options', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']
+
+function startupParameters(config, fromString) {
+  const out = []
+  for (const name of STARTUP_PARAMETERS) {
+    const v = config[name] ?? fromString[name]
+    if (v !== undefined && v !== null && v !== false) out.push([name, String(v)])
   }
   return out
 }
@@ -56,6 +67,8 @@ export function resolveOptions(config) {
     query_timeout: config.query_timeout ?? 0, // node-postgres's name; 0 = none
     maxMessageSize: config.maxMessageSize ?? 64 * 1024 * 1024,
     int8: config.int8 ?? 'string',
+    // Startup parameters node-postgres users set: options (e.g. '-c search_path=app') and server-side timeouts.
+    startupParameters: startupParameters(config, fromString),
     types: typesMap(config.types),
   }
   if (!['string', 'number', 'bigint'].includes(o.int8)) {

@@ -39,6 +39,14 @@ Status Connection::fail(Status s) {
   return s;
 }
 
+Status Connection::add_startup_parameter(std::string name, std::string value) {
+  if (phase_ != Phase::startup || !writer_.empty()) {
+    return Status(Errc::invalid_state, "startup parameters must be set before the connection starts");
+  }
+  options_.parameters.emplace_back(std::move(name), std::move(value));
+  return {};
+}
+
 Status Connection::start() {
   if (phase_ != Phase::startup || !writer_.empty()) return Status(Errc::invalid_state, "connection already started");
   if (options_.user.empty()) return Status(Errc::invalid_argument, "no user name: set user in the connection options");

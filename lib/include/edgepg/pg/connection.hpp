@@ -70,6 +70,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  // Adds a startup parameter (e.g. options, statement_timeout) before start(); Errc::invalid_state after it.
+  Status add_startup_parameter(std::string name, std::string value);
   // Queues the StartupMessage. Errc::invalid_argument for NUL bytes or an empty user.
   Status start();
   // Gives the password now (before start, or when on_password_needed fired). It is wiped once used.
