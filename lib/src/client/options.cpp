@@ -1,0 +1,261 @@
+#include "edgepg/client/options.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "edgepg/client/error.hpp"
+
+namespace edgepg {
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) { throw Error("EINVAL", message); }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 percent-decoding of one URL component. `what` names it in errors (never its value: it may be a password).
+std::string percent_decode(std::string_view s, const char* what) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
+      invalid(std::string("invalid percent-encoding in the connection URL's ") + what);
+    }
+    out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+std::uint16_t parse_port(std::string_view text) {
+  unsigned value = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || value == 0 || value > 65535) {
+    invalid("invalid port \"" + std::string(text) + "\": expected 1-65535");
+  }
+  return static_cast<std::uint16_t>(value);
+}
+
+std::chrono::milliseconds parse_seconds(std::string_view key, std::string_view text) {
+  double seconds = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !(seconds >= 0) || seconds > 1e9) {
+    invalid("invalid " + std::string(key) + " \"" + std::string(text) + "\": expected seconds >= 0");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
+}
+
+SslMode parse_sslmode(std::string_view text) {
+  if (text == "disable") return SslMode::disable;
+  if (text == "allow") return SslMode::allow;
+  if (text == "prefer") return SslMode::prefer;
+  if (text == "require") return SslMode::require;
+  if (text == "verify-ca") return SslMode::verify_ca;
+  if (text == "verify-full") return SslMode::verify_full;
+  invalid("invalid sslmode \"" + std::string(text) + "\": expected disable, allow, prefer, require, verify-ca or "
+          "verify-full");
+}
+
+void apply(ConnectOptions& o, std::string_view key, std::string value) {
+  if (key == "host") {
+    if (value.find(',') != std::string::npos) invalid("several hosts are not supported: give one host");
+    if (!value.empty()) o.host = std::move(value);
+  } else if (key == "hostaddr") {
+    o.hostaddr = std::move(value);
+  } else if (key == "port") {
+    if (!value.empty()) o.port = parse_port(value);
+  } else if (key == "user") {
+    o.user = std::move(value);
+  } else if (key == "password") {
+    o.password = std::move(value);
+  } else if (key == "dbname") {
+    o.database = std::move(value);
+  } else if (key == "application_name") {
+    o.application_name = std::move(value);
+  } else if (key == "options") {
+    o.options = std::move(value);
+  } else if (key == "sslmode") {
+    o.sslmode = parse_sslmode(value);
+  } else if (key == "sslrootcert") {
+    o.sslrootcert = std::move(value);
+  } else if (key == "connect_timeout") {
+    o.connect_timeout = parse_seconds(key, value);
+  } else if (key == "query_timeout") {
+    o.query_timeout = parse_seconds(key, value);
+  } else if (key == "websocket_url") {
+    if (!value.empty()) (void)parse_websocket_url(value);
+    o.websocket_url = std::move(value);
+  } else {
+    invalid("unknown connection option \"" + std::string(key) + "\"");
+  }
+}
+
+ConnectOptions parse_url(std::string_view url) {
+  ConnectOptions o;
+  std::string_view rest = url.substr(url.find("://") + 3);
+  std::string_view query;
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string_view path;
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    path = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  // userinfo@hostport: the last '@' ends the user info (a password may hold a raw '@' in lax URLs).
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
+      o.password = percent_decode(userinfo.substr(colon + 1), "password");
+      userinfo = userinfo.substr(0, colon);
+    }
+    o.user = percent_decode(userinfo, "user");
+  }
+  std::string_view host = rest;
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) invalid("unterminated [IPv6 address] in the connection URL");
+    host = rest.substr(1, close - 1);
+    std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') invalid("unexpected text after the [IPv6 address] in the connection URL");
+      port = after.substr(1);
+    }
+  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.find(',') != std::string_view::npos) invalid("several hosts are not supported: give one host");
+  if (!host.empty()) o.host = percent_decode(host, "host");
+  if (!port.empty()) o.port = parse_port(port);
+  if (!path.empty()) o.database = percent_decode(path, "database");
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) invalid("connection URL parameter without '=': \"" + std::string(pair) + "\"");
+    const std::string key = percent_decode(pair.substr(0, eq), "parameter name");
+    apply(o, key, percent_decode(pair.substr(eq + 1), "parameter value"));
+  }
+  return o;
+}
+
+ConnectOptions parse_key_values(std::string_view text) {
+  ConnectOptions o;
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  for (;;) {
+    skip_space();
+    if (i >= text.size()) break;
+    const std::size_t key_start = i;
+    while (i < text.size() && text[i] != '=' && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    const std::string key(text.substr(key_start, i - key_start));
+    skip_space();
+    if (i >= text.size() || text[i] != '=') invalid("missing \"=\" after \"" + key + "\" in the connection string");
+    ++i;
+    skip_space();
+    std::string value;
+    if (i < text.size() && text[i] == '\'') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        const char c = text[i++];
+        if (c == '\\' && i < text.size()) {
+          value += text[i++];
+        } else if (c == '\'') {
+          closed = true;
+          break;
+        } else {
+          value += c;
+        }
+      }
+      if (!closed) invalid("unterminated quoted value of \"" + key + "\" in the connection string");
+    } else {
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) {
+        const char c = text[i++];
+        if (c == '\\' && i < text.size()) {
+          value += text[i++];
+        } else {
+          value += c;
+        }
+      }
+    }
+    apply(o, key, std::move(value));
+  }
+  return o;
+}
+
+}  // namespace
+
+const char* ssl_mode_name(SslMode mode) noexcept {
+  switch (mode) {
+    case SslMode::disable: return "disable";
+    case SslMode::allow: return "allow";
+    case SslMode::prefer: return "prefer";
+    case SslMode::require: return "require";
+    case SslMode::verify_ca: return "verify-ca";
+    case SslMode::verify_full: return "verify-full";
+  }
+  return "unknown";
+}
+
+ConnectOptions parse_connection_string(std::string_view text) {
+  if (text.starts_with("postgresql://") || text.starts_with("postgres://")) return parse_url(text);
+  return parse_key_values(text);
+}
+
+WebSocketUrl parse_websocket_url(std::string_view url) {
+  WebSocketUrl out;
+  std::string_view rest;
+  if (url.starts_with("ws://")) {
+    rest = url.substr(5);
+  } else if (url.starts_with("wss://")) {
+    out.secure = true;
+    rest = url.substr(6);
+  } else {
+    invalid("websocket_url must start with ws:// or wss://");
+  }
+  out.port = out.secure ? 443 : 80;
+  std::string_view authority = rest;
+  if (const auto slash = rest.find_first_of("/?"); slash != std::string_view::npos) {
+    authority = rest.substr(0, slash);
+    out.target = std::string(rest.substr(slash));
+    if (out.target.front() == '?') out.target.insert(out.target.begin(), '/');
+  }
+  if (authority.find('@') != std::string_view::npos) invalid("websocket_url must not carry user information");
+  std::string_view host = authority;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) invalid("websocket_url has an unterminated [IPv6 address]");
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') invalid("websocket_url has unexpected text after its [IPv6 address]");
+      out.port = parse_port(after.substr(1));
+    }
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    out.port = parse_port(authority.substr(colon + 1));
+  }
+  if (host.empty()) invalid("websocket_url has no host");
+  out.host = std::string(host);
+  return out;
+}
+
+}  // namespace edgepg

@@ -1,0 +1,176 @@
+#include "tls.hpp"
+
+#include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <limits>
+
+namespace edgepg::crypto {
+namespace {
+
+std::string openssl_error_text() {
+  std::string text;
+  while (const unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!text.empty()) text += "; ";
+    text += buf;
+  }
+  return text.empty() ? std::string("unknown TLS error") : text;
+}
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+struct TlsSession::Impl {
+  SSL_CTX* ctx = nullptr;
+  SSL* ssl = nullptr;
+  BIO* in = nullptr;   // ciphertext from the peer (owned by ssl)
+  BIO* out = nullptr;  // ciphertext to the peer (owned by ssl)
+  ~Impl() {
+    if (ssl) SSL_free(ssl);
+    if (ctx) SSL_CTX_free(ctx);
+  }
+};
+
+TlsSession::TlsSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TlsSession::~TlsSession() = default;
+
+Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& out) {
+  ERR_clear_error();
+  auto impl = std::make_unique<Impl>();
+  impl->ctx = SSL_CTX_new(TLS_client_method());
+  if (!impl->ctx) return Status(Errc::protocol, "TLS: cannot create a context: " + openssl_error_text());
+  // libpq's default ssl_min_protocol_version.
+  SSL_CTX_set_min_proto_version(impl->ctx, TLS1_2_VERSION);
+  if (config.verify != TlsVerify::none) {
+    const bool system = config.root_cert_file.empty() || config.root_cert_file == "system";
+    const int ok = system ? SSL_CTX_set_default_verify_paths(impl->ctx)
+                          : SSL_CTX_load_verify_locations(impl->ctx, config.root_cert_file.c_str(), nullptr);
+    if (ok != 1) {
+      ERR_clear_error();
+      return Status(Errc::invalid_argument,
+                    system ? "TLS: cannot load the system's trusted root certificates"
+                           : "TLS: cannot read root certificate file \"" + config.root_cert_file + "\"");
+    }
+    SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_NONE, nullptr);
+  }
+  impl->ssl = SSL_new(impl->ctx);
+  impl->in = BIO_new(BIO_s_mem());
+  impl->out = BIO_new(BIO_s_mem());
+  if (!impl->ssl || !impl->in || !impl->out) {
+    if (impl->in) BIO_free(impl->in);
+    if (impl->out) BIO_free(impl->out);
+    return Status(Errc::protocol, "TLS: cannot create a session: " + openssl_error_text());
+  }
+  BIO_set_mem_eof_return(impl->in, -1);  // an empty input means "want more", not end of stream
+  SSL_set_bio(impl->ssl, impl->in, impl->out);
+  SSL_set_connect_state(impl->ssl);
+
+  const bool ip = is_ip_literal(config.server_name);
+  if (!config.server_name.empty() && !ip) SSL_set_tlsext_host_name(impl->ssl, config.server_name.c_str());
+  if (config.verify == TlsVerify::chain_and_host) {
+    if (config.server_name.empty()) return Status(Errc::invalid_argument, "TLS: verify-full needs a host name");
+    X509_VERIFY_PARAM* param = SSL_get0_param(impl->ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, config.server_name.c_str())
+                      : X509_VERIFY_PARAM_set1_host(param, config.server_name.c_str(), 0);
+    if (ok != 1) return Status(Errc::invalid_argument, "TLS: cannot use \"" + config.server_name + "\" as host name");
+  }
+  out.reset(new TlsSession(std::move(impl)));
+  return {};
+}
+
+TlsStep TlsSession::fail_from_ssl(int ret, const char* what) {
+  const int err = SSL_get_error(impl_->ssl, ret);
+  if (err == SSL_ERROR_WANT_READ) return TlsStep::want_read;
+  if (err == SSL_ERROR_ZERO_RETURN) return TlsStep::closed;
+  const long verify = SSL_get_verify_result(impl_->ssl);
+  if (verify != X509_V_OK) {
+    ERR_clear_error();
+    error_ = Status(Errc::auth, std::string("TLS: the server's certificate was refused: ") +
+                                    X509_verify_cert_error_string(verify));
+  } else {
+    error_ = Status(Errc::protocol, std::string("TLS ") + what + " failed: " + openssl_error_text());
+  }
+  return TlsStep::error;
+}
+
+TlsStep TlsSession::handshake() {
+  if (!error_.ok()) return TlsStep::error;
+  ERR_clear_error();
+  const int ret = SSL_do_handshake(impl_->ssl);
+  if (ret == 1) return TlsStep::done;
+  const TlsStep step = fail_from_ssl(ret, "handshake");
+  if (step == TlsStep::closed) {
+    error_ = Status(Errc::protocol, "TLS handshake failed: the server closed the session");
+    return TlsStep::error;
+  }
+  return step;
+}
+
+TlsStep TlsSession::read(std::span<std::uint8_t> out, std::size_t& n) {
+  n = 0;
+  if (!error_.ok()) return TlsStep::error;
+  ERR_clear_error();
+  const int ret = SSL_read_ex(impl_->ssl, out.data(), out.size(), &n);
+  if (ret == 1) return TlsStep::done;
+  return fail_from_ssl(ret, "read");
+}
+
+TlsStep TlsSession::write(std::span<const std::uint8_t> data) {
+  if (!error_.ok()) return TlsStep::error;
+  ERR_clear_error();
+  while (!data.empty()) {
+    std::size_t written = 0;
+    const int ret = SSL_write_ex(impl_->ssl, data.data(), data.size(), &written);
+    if (ret != 1) {
+      const TlsStep step = fail_from_ssl(ret, "write");
+      if (step != TlsStep::error) error_ = Status(Errc::protocol, "TLS write failed: the session is not writable");
+      return TlsStep::error;
+    }
+    data = data.subspan(written);
+  }
+  return TlsStep::done;
+}
+
+void TlsSession::shutdown() noexcept {
+  ERR_clear_error();
+  if (error_.ok()) SSL_shutdown(impl_->ssl);
+  ERR_clear_error();
+}
+
+void TlsSession::feed(std::span<const std::uint8_t> ciphertext) {
+  while (!ciphertext.empty()) {
+    const std::size_t chunk = std::min<std::size_t>(ciphertext.size(), std::numeric_limits<int>::max());
+    const int n = BIO_write(impl_->in, ciphertext.data(), static_cast<int>(chunk));
+    if (n <= 0) break;
+    ciphertext = ciphertext.subspan(static_cast<std::size_t>(n));
+  }
+}
+
+std::size_t TlsSession::take_output(std::vector<std::uint8_t>& out) {
+  const std::size_t pending = BIO_ctrl_pending(impl_->out);
+  if (pending == 0) return 0;
+  const std::size_t at = out.size();
+  out.resize(at + pending);
+  std::size_t got = 0;
+  if (BIO_read_ex(impl_->out, out.data() + at, pending, &got) != 1) got = 0;
+  out.resize(at + got);
+  return got;
+}
+
+bool TlsSession::has_buffered_input() const noexcept {
+  return SSL_pending(impl_->ssl) > 0 || BIO_ctrl_pending(impl_->in) > 0;
+}
+
+}  // namespace edgepg::crypto

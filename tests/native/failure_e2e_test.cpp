@@ -1,0 +1,113 @@
+// Failures that must end cleanly: the server terminating a backend mid-result, query and connect timeouts,
+// nothing listening.
+#include <doctest/doctest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "edgepg/client.hpp"
+#include "services.hpp"
+
+using namespace edgepg;
+using edgepg::e2e::services;
+
+namespace {
+
+void terminate_when_sleeping(const std::string& conninfo, std::int32_t pid) {
+  Connection admin(conninfo);
+  for (int i = 0; i < 500; ++i) {
+    const Result r = admin.query("select wait_event from pg_stat_activity where pid = $1", {pid});
+    if (!r.empty() && r[0][0].text() == "PgSleep") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(admin.query("select pg_terminate_backend($1)", {pid})[0][0].as_bool());
+}
+
+void check_terminated_mid_result(const std::string& conninfo) {
+  Connection victim(conninfo);
+  const std::int32_t pid = victim.info().backend_pid;
+  auto killer = std::async(std::launch::async, [&] { terminate_when_sleeping(conninfo, pid); });
+  try {
+    // Rows stream out until row 5000, whose evaluation sleeps: the result is cut in the middle.
+    (void)victim.query("select g, case when g = 5000 then pg_sleep(30)::text end "
+                       "from generate_series(1, 10000) g");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "57P01");  // FATAL: terminating connection due to administrator command
+    CHECK(e.from_server());
+  }
+  killer.get();
+  CHECK_FALSE(victim.is_open());
+  try {
+    (void)victim.query("select 1");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "ECONNCLOSED");
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the server terminating the backend mid-result: a clean error, then ECONNCLOSED") {
+  SUBCASE("TCP") { check_terminated_mid_result(e2e::tcp()); }
+  SUBCASE("WebSocket") { check_terminated_mid_result(e2e::ws()); }
+  if (!services().tls_dir.empty()) {
+    SUBCASE("TLS") { check_terminated_mid_result(e2e::tcp("sslmode=require")); }
+  }
+}
+
+TEST_CASE("query timeout: ETIMEDOUT quickly, and the connection is closed") {
+  Connection c(e2e::tcp("sslmode=disable query_timeout=0.3"));
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)c.query("select pg_sleep(10)");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "ETIMEDOUT");
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  CHECK_FALSE(c.is_open());
+  Connection d(e2e::tcp());
+  d.set_query_timeout(std::chrono::milliseconds(5000));
+  CHECK(d.query("select pg_sleep(0.05)").size() == 1);
+}
+
+TEST_CASE("connect: nothing listening is ECONNREFUSED; a server that never answers is ETIMEDOUT") {
+  // A listening socket that never accepts: the TCP handshake completes (backlog), the login never does.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  // Bound but not listening: refused.
+  try {
+    Connection c("host=127.0.0.1 user=x sslmode=disable port=" + port);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "ECONNREFUSED");
+  }
+  REQUIRE(::listen(fd, 8) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Connection c("host=127.0.0.1 user=x connect_timeout=0.3 port=" + port);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "ETIMEDOUT");
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  ::close(fd);
+  try {
+    Connection c("host=no-such-host.invalid user=x");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == "ENOTFOUND");
+  }
+}
