@@ -1,4 +1,5 @@
-// Next.js / Vercel Edge: the bundler hands over the compiled module (`?module`); no compilation at run time.
+// Next.js / Vercel Edge (the `edge-light` condition): the bundler hands over the compiled module (`?module`);
+// nothing is compiled at run time, where edge runtimes forbid it.
 import wasm from '../dist/edgepg-core.wasm?module'
 import { setWasmSource } from './core.js'
 

@@ -1,9 +1,7 @@
-// Node.js (and Bun): read the .wasm next to this package and compile it.
+// Node.js: read the .wasm next to this package and compile it (Node allows compilation).
+import { readFile } from 'node:fs/promises'
 import { setWasmSource } from './core.js'
 
-setWasmSource(async () => {
-  const { readFile } = await import('node:fs/promises')
-  return WebAssembly.compile(await readFile(new URL('../dist/edgepg-core.wasm', import.meta.url)))
-})
+setWasmSource(async () => WebAssembly.compile(await readFile(new URL('../dist/edgepg-core.wasm', import.meta.url))))
 
 export * from './api.js'

@@ -1,4 +1,5 @@
-// Cloudflare Workers (workerd): a .wasm import is a compiled WebAssembly.Module.
+// Cloudflare Workers (the `workerd` condition): importing a .wasm file gives a compiled WebAssembly.Module
+// (wrangler's default rule; in miniflare, a CompiledWasm modules rule for **/*.wasm).
 import wasm from '../dist/edgepg-core.wasm'
 import { setWasmSource } from './core.js'
 

@@ -1,0 +1,497 @@
+// Type declarations for `edgepg` (hand-written; the package is plain ESM JavaScript).
+// Checked by tests/js/edge-types.test.js: `tsc --noEmit` over tests/types/usage.ts against the packed package.
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Every failure edgepg reports. `code` is the server's SQLSTATE (e.g. '42P01') for server errors, or one of
+ * edgepg's: ECONNREFUSED, ECONNCLOSED, EPROTO, EAUTH, ETIMEDOUT, EINVAL, ENOWEBSOCKET, ENOTCONNECTED, EABORT,
+ * ECACHE, ERR_JWT_* / ERR_JWKS_*. Messages never carry passwords, tokens or connection strings.
+ * Server errors also carry node-postgres's field names (severity, detail, hint, position, ...).
+ */
+export class EdgepgError extends Error {
+  constructor(code: string, message: string, fields?: Partial<ServerErrorFields>)
+  name: 'EdgepgError'
+  code: EdgepgErrorCode
+  severity?: string
+  detail?: string
+  hint?: string
+  position?: string
+  internalPosition?: string
+  internalQuery?: string
+  where?: string
+  schema?: string
+  table?: string
+  column?: string
+  dataType?: string
+  constraint?: string
+  file?: string
+  line?: string
+  routine?: string
+}
+
+export type EdgepgErrorCode =
+  | 'ECONNREFUSED'
+  | 'ECONNCLOSED'
+  | 'EPROTO'
+  | 'EAUTH'
+  | 'ETIMEDOUT'
+  | 'EINVAL'
+  | 'ENOWEBSOCKET'
+  | 'ENOTCONNECTED'
+  | 'EABORT'
+  | 'ECACHE'
+  | `ERR_JWT${string}`
+  | `ERR_JWKS${string}`
+  | (string & {}) // a SQLSTATE such as '23505'
+
+export interface ServerErrorFields {
+  severity: string
+  detail: string
+  hint: string
+  position: string
+  internalPosition: string
+  internalQuery: string
+  where: string
+  schema: string
+  table: string
+  column: string
+  dataType: string
+  constraint: string
+  file: string
+  line: string
+  routine: string
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------------------------------
+
+/** An interval value with node-postgres's shape (postgres-interval): only non-zero parts are set. */
+export class PostgresInterval {
+  years?: number
+  months?: number
+  days?: number
+  hours?: number
+  minutes?: number
+  seconds?: number
+  milliseconds?: number
+  toPostgres(): string
+  toISO(): string
+  toISOString(): string
+}
+
+/** A value that can be sent as a query parameter (serialised as node-postgres does). */
+export type QueryValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | undefined
+  | Date
+  | Uint8Array
+  | PostgresInterval
+  | { toPostgres(): unknown }
+  | QueryValue[]
+  | { [key: string]: unknown } // sent as JSON
+
+// ---------------------------------------------------------------------------------------------------------------
+// Connections
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The WebSocket class edgepg opens: the standard browser/WHATWG shape (`ws` on Node 20 fits). */
+export interface WebSocketLike {
+  binaryType: string
+  readonly readyState: number
+  send(data: any): void // edgepg sends Uint8Array
+  close(code?: number, reason?: string): void
+  onopen: ((ev: any) => any) | null
+  onmessage: ((ev: any) => any) | null
+  onerror: ((ev: any) => any) | null
+  onclose: ((ev: any) => any) | null
+}
+export type WebSocketConstructorLike = new (url: string) => WebSocketLike
+
+/** A password, or a function giving one (asked for only when the server wants a password). */
+export type PasswordOption = string | (() => string | Promise<string>)
+
+export interface ConnectionOptions {
+  /** postgres://user:password@host:port/database (application_name and options query parameters are read). */
+  connectionString?: string
+  host?: string
+  port?: number
+  user?: string
+  password?: PasswordOption
+  database?: string
+  application_name?: string
+  applicationName?: string
+  /**
+   * The WebSocket proxy in front of PostgreSQL, e.g. 'wss://proxy.example.com/v1?address=db:5432', or a function
+   * of host and port. Default: `wss://<host>/v1?address=<host>:<port>` (Neon's wsproxy convention).
+   */
+  webSocketUrl?: string | ((host: string, port: number) => string)
+  /** Default: globalThis.WebSocket (Node 20 has none: pass `WebSocket` from the `ws` package). On Cloudflare
+   *  Workers, when `new WebSocket(url)` is missing or fails, edgepg upgrades through fetch() instead. */
+  webSocketConstructor?: WebSocketConstructorLike
+  /** Default 10000. */
+  connectionTimeoutMillis?: number
+  /** node-postgres's name: a query running longer ends the connection with ETIMEDOUT. 0 (default) = none. */
+  query_timeout?: number
+  /** The largest server message accepted, in bytes. Default 64 MiB. */
+  maxMessageSize?: number
+  /** How int8 (bigint) columns arrive: 'string' (default, as node-postgres), 'number' or 'bigint'. */
+  int8?: 'string' | 'number' | 'bigint'
+  /** Parsers by type OID; values of those types arrive as text and go through the parser, e.g. { 1700: Number }. */
+  types?: Record<number, (text: string) => unknown>
+}
+
+export interface FieldDef {
+  name: string
+  tableID: number
+  columnID: number
+  dataTypeID: number
+  dataTypeSize: number
+  dataTypeModifier: number
+  format: 'text' | 'binary'
+}
+
+export interface QueryResult<R = any> {
+  command: string | null
+  rowCount: number | null
+  oid: number | null
+  rows: R[]
+  fields: FieldDef[]
+}
+
+export interface QueryConfig<V extends QueryValue[] = QueryValue[]> {
+  text: string
+  values?: V
+  rowMode?: 'array'
+  /** Aborting rejects the query with EABORT and asks the server to cancel it. */
+  signal?: AbortSignal
+  query_timeout?: number
+}
+
+export interface QueryArrayConfig<V extends QueryValue[] = QueryValue[]> extends QueryConfig<V> {
+  rowMode: 'array'
+}
+
+export interface TransactionOptions {
+  isolationLevel?:
+    | 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable'
+    | 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable'
+  readOnly?: boolean
+  deferrable?: boolean
+}
+
+export interface Notification {
+  processId: number
+  channel: string
+  payload: string
+}
+
+type Callback<T> = (err: Error | null, result: T) => void
+
+/** on/once/off/emit, as node-postgres users expect (no node:events needed). */
+declare class Emitter<Events extends Record<string, (...args: any[]) => void>> {
+  on<E extends keyof Events>(event: E, listener: Events[E]): this
+  once<E extends keyof Events>(event: E, listener: Events[E]): this
+  off<E extends keyof Events>(event: E, listener: Events[E]): this
+  removeListener<E extends keyof Events>(event: E, listener: Events[E]): this
+  listenerCount(event: keyof Events): number
+  emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): boolean
+}
+
+export interface ClientEvents {
+  [event: string]: (...args: any[]) => void
+  error: (err: EdgepgError) => void
+  notice: (notice: EdgepgError) => void
+  notification: (message: Notification) => void
+  end: () => void
+}
+
+/** One PostgreSQL connection over a WebSocket, with node-postgres's shape. A Client cannot be reused after end(). */
+export class Client extends Emitter<ClientEvents> {
+  constructor(config?: string | ConnectionOptions)
+  readonly user: string
+  readonly database: string | undefined
+  readonly host: string
+  readonly port: number
+  processID: number | null
+  secretKey: number | null
+  /** The server's ParameterStatus values (server_version, TimeZone, ...). */
+  parameters: Record<string, string>
+  /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
+  transactionStatus: 'I' | 'T' | 'E' | string
+
+  connect(): Promise<void>
+  connect(options: { signal?: AbortSignal }): Promise<void>
+  connect(callback: (err: Error | null, client?: Client) => void): void
+
+  query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
+  query<R extends any[] = any[]>(config: QueryArrayConfig): Promise<QueryResult<R>>
+  query<R = any>(config: QueryConfig): Promise<QueryResult<R>>
+  query<R = any>(text: string, callback: Callback<QueryResult<R>>): void
+  query<R = any>(text: string, values: QueryValue[], callback: Callback<QueryResult<R>>): void
+  query<R = any>(config: QueryConfig, callback: Callback<QueryResult<R>>): void
+
+  /** Runs fn(client) in a transaction: COMMIT when it returns, ROLLBACK (and rethrow) when it throws. */
+  transaction<T>(fn: (client: this) => Promise<T> | T, options?: TransactionOptions): Promise<T>
+  /** node-postgres's setTypeParser: values of this type arrive as text and go through parser. */
+  setTypeParser(oid: number, parser: (text: string) => unknown): void
+  setTypeParser(oid: number, format: 'text', parser: (text: string) => unknown): void
+  end(): Promise<void>
+}
+
+export interface PoolOptions extends ConnectionOptions {
+  /** Default 10. */
+  max?: number
+  /** Default 10000; 0 keeps idle connections. */
+  idleTimeoutMillis?: number
+  /** A Client subclass to create connections with. */
+  Client?: typeof Client
+}
+
+/** A Client checked out of a Pool: give it back with release() (release(err) drops it). */
+export interface PoolClient extends Client {
+  release(err?: Error | boolean): void
+}
+
+export interface PoolEvents {
+  [event: string]: (...args: any[]) => void
+  connect: (client: PoolClient) => void
+  acquire: (client: PoolClient) => void
+  release: (err: Error | undefined, client: PoolClient) => void
+  remove: (client: PoolClient) => void
+  error: (err: EdgepgError, client: PoolClient) => void
+  end: () => void
+}
+
+export class Pool extends Emitter<PoolEvents> {
+  constructor(config?: string | PoolOptions)
+  readonly options: PoolOptions & { max: number; idleTimeoutMillis: number; connectionTimeoutMillis: number }
+  readonly totalCount: number
+  readonly idleCount: number
+  readonly waitingCount: number
+  readonly ended: boolean
+  Client: typeof Client
+
+  connect(): Promise<PoolClient>
+  connect(callback: (err: Error | null, client?: PoolClient, release?: (err?: Error | boolean) => void) => void): void
+
+  query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
+  query<R extends any[] = any[]>(config: QueryArrayConfig): Promise<QueryResult<R>>
+  query<R = any>(config: QueryConfig): Promise<QueryResult<R>>
+  query<R = any>(text: string, callback: Callback<QueryResult<R>>): void
+  query<R = any>(text: string, values: QueryValue[], callback: Callback<QueryResult<R>>): void
+
+  transaction<T>(fn: (client: PoolClient) => Promise<T> | T, options?: TransactionOptions): Promise<T>
+  end(): Promise<void>
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// neon()-style tagged templates
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface NeonOptions<ArrayMode extends boolean = boolean, FullResults extends boolean = boolean>
+  extends PoolOptions {
+  /** Rows as arrays instead of objects. */
+  arrayMode?: ArrayMode
+  /** Whole results ({ rows, fields, rowCount, command }) instead of rows. */
+  fullResults?: FullResults
+}
+
+/** A lazy, awaitable query: values interpolated into sql`...` become $n parameters, never SQL text. */
+export interface SqlQuery<T> extends PromiseLike<T> {
+  catch<U = never>(onrejected?: ((reason: any) => U | PromiseLike<U>) | null): Promise<T | U>
+  finally(onfinally?: (() => void) | null): Promise<T>
+  toParameterizedQuery(): { query: string; params: unknown[] }
+}
+
+/** Trusted raw SQL to embed in sql`...` (sql.unsafe()); it cannot be awaited by itself. */
+export interface UnsafeRawSql {
+  readonly sql: string
+}
+
+type NeonRow<ArrayMode extends boolean> = ArrayMode extends true ? any[] : Record<string, any>
+type NeonResult<ArrayMode extends boolean, FullResults extends boolean> = FullResults extends true
+  ? QueryResult<NeonRow<ArrayMode>>
+  : NeonRow<ArrayMode>[]
+
+export interface NeonQueryOptions<ArrayMode extends boolean = boolean, FullResults extends boolean = boolean> {
+  arrayMode?: ArrayMode
+  fullResults?: FullResults
+}
+
+export interface Sql<ArrayMode extends boolean = false, FullResults extends boolean = false> {
+  (strings: TemplateStringsArray, ...values: unknown[]): SqlQuery<NeonResult<ArrayMode, FullResults>>
+  query(text: string, params?: QueryValue[]): Promise<NeonResult<ArrayMode, FullResults>>
+  query<A extends boolean = ArrayMode, F extends boolean = FullResults>(
+    text: string,
+    params: QueryValue[],
+    options: NeonQueryOptions<A, F>,
+  ): Promise<NeonResult<A, F>>
+  unsafe(rawSql: string): UnsafeRawSql
+  /** All statements in one round trip inside BEGIN ... COMMIT. */
+  transaction(
+    queries: SqlQuery<unknown>[] | ((sql: Sql<ArrayMode, FullResults>) => SqlQuery<unknown>[]),
+    options?: TransactionOptions & NeonQueryOptions<ArrayMode, FullResults>,
+  ): Promise<NeonResult<ArrayMode, FullResults>[]>
+  /** Closes the pooled connections. */
+  end(): Promise<void>
+}
+
+export function neon<ArrayMode extends boolean = false, FullResults extends boolean = false>(
+  connectionString: string,
+  options?: NeonOptions<ArrayMode, FullResults>,
+): Sql<ArrayMode, FullResults>
+
+// ===============================================================================================================
+// Identity and credentials. The lead is adding these to wasm/src/api.js now: the declarations follow
+// ARCHITECTURE.md's contract and the sources as they stood (jwt.js, identity.js, token-cache.js, rds.js).
+// Re-check them against those files when their options settle.
+// ===============================================================================================================
+
+// ---- TokenCache (wasm/src/token-cache.js) ----------------------------------------------------------------------
+
+export interface TokenCacheOptions {
+  /** Treat a value as expired this many ms early. Default 10000. */
+  skew?: number
+  /** Start a background refresh this many ms before expiry. Default 300000. */
+  refreshWindow?: number
+  /** After a failed load, wait this many ms before trying again. Default 1000. */
+  errorCooldown?: number
+  /** Default 30000. */
+  loadTimeout?: number
+  /** LRU bound. Default 1024. */
+  maxEntries?: number
+  /** Injected clock (ms since the epoch). Default Date.now. */
+  clock?: () => number
+}
+
+export interface TokenCacheEntry {
+  value: string
+  /** ms since the epoch */
+  expiresAt: number
+  tags?: string[]
+}
+
+/** Short-lived values (tokens, credentials) kept only within their TTL: refresh ahead, single flight, tags, LRU. */
+export class TokenCache {
+  constructor(options?: TokenCacheOptions)
+  get(key: string, loader: () => Promise<TokenCacheEntry> | TokenCacheEntry): Promise<string>
+  peek(key: string): Promise<string | undefined>
+  set(key: string, value: string, expiresAt: number, tags?: string[]): Promise<void>
+  invalidate(key: string): void
+  invalidateTag(tag: string): void
+  clear(): void
+  readonly size: number
+}
+
+// ---- JWT (wasm/src/jwt.js) -------------------------------------------------------------------------------------
+
+export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd'}` | string
+
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>
+}
+
+export interface JwtVerifyOptions {
+  /** Exactly one of jwks, jwksUrl or secret. */
+  jwks?: JsonWebKeySet | string
+  jwksUrl?: string | URL
+  secret?: string | Uint8Array
+  /** Required with public keys, e.g. ['RS256'] or ['ES256', 'EdDSA']. */
+  algorithms?: string[]
+  issuer?: string | string[]
+  audience?: string | string[]
+  requiredClaims?: string[]
+  /** Default 30 (seconds). */
+  clockTolerance?: Duration
+  maxTokenAge?: Duration
+  maxTokenBytes?: number
+  currentDate?: Date
+  clock?: () => number
+  /** For jwksUrl: the fetch to use and jose-like cache settings. */
+  fetch?: typeof fetch
+  cacheMaxAge?: number
+  cooldownDuration?: number
+  timeoutDuration?: number
+}
+
+export interface JwtClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  exp?: number
+  nbf?: number
+  iat?: number
+  jti?: string
+  [claim: string]: unknown
+}
+
+/** Verifies a JWS/JWT and checks its claims; rejects with EdgepgError ERR_JWT_* / ERR_JWKS_*. */
+export function verifyJwt<C extends JwtClaims = JwtClaims>(token: string, options: JwtVerifyOptions): Promise<C>
+
+export class JwtVerifier {
+  constructor(options: JwtVerifyOptions & { cache?: boolean })
+  verify<C extends JwtClaims = JwtClaims>(token: string, options?: { tags?: string[]; currentDate?: Date }): Promise<C>
+  invalidateSubject(sub: string): void
+  dispose(): void
+}
+
+// ---- identityGate (wasm/src/identity.js) -----------------------------------------------------------------------
+
+export interface IdentityGateOptions extends JwtVerifyOptions, PoolOptions {
+  /** The PostgreSQL roles a token may map to. */
+  allowedRoles: string[]
+  /** A dotted claim path ('role', 'app_metadata.role') or a function of the claims. Default 'role'. */
+  roleClaim?: string | ((claims: JwtClaims) => string | Promise<string>)
+  /** The role for requests without a token; without it they get 401. */
+  anonymousRole?: string
+  /** A pool to use (else one is made from `connection`, or from these options). */
+  pool?: Pool
+  connection?: string | PoolOptions
+}
+
+export interface IdentityGate {
+  /** Verifies the request's bearer token, then runs fn in a transaction as the mapped role with
+   *  request.jwt.claims set; failures become 401/403/503/504 JSON responses. */
+  handle(request: Request, fn: (db: PoolClient, claims: JwtClaims, role: string) => Promise<Response> | Response): Promise<Response>
+  run<T>(token: string | null | undefined, fn: (db: PoolClient, claims: JwtClaims, role: string) => Promise<T> | T): Promise<T>
+  invalidateSubject(sub: string): void
+  readonly pool: Pool
+  end(): Promise<void>
+}
+
+export function identityGate(options: IdentityGateOptions): IdentityGate
+
+// ---- RDS IAM (wasm/src/rds.js) ---------------------------------------------------------------------------------
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export interface RdsAuthTokenOptions {
+  hostname: string
+  /** Default 5432. */
+  port?: number
+  username: string
+  region: string
+  credentials: AwsCredentials | (() => AwsCredentials | Promise<AwsCredentials>)
+  /** Signing time (default now). */
+  now?: Date | number
+}
+
+/** An RDS IAM auth token (a SigV4-presigned connect URL, valid 15 minutes), made in the core. */
+export function rdsAuthToken(options: RdsAuthTokenOptions): Promise<string>
+
+/** A password provider for Client/Pool: RDS IAM tokens cached within their lifetime. */
+export function rdsIamPassword(
+  options: Omit<RdsAuthTokenOptions, 'now'> & { cache?: TokenCache; clock?: () => number },
+): () => Promise<string>
