@@ -1,5 +1,5 @@
 // The runtime docs show the files the edge proofs run, verbatim: every code block marked
-// `<!-- file: path -->` in docs/runtimes.md (and in README.md, once merged there) equals that file.
+// `<!-- file: path -->` in README.md equals that file.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
@@ -10,7 +10,7 @@ const MARKED = /<!-- file: (\S+) -->\n```[a-z]*\n([\s\S]*?)\n```/g
 
 test('docs: every marked snippet is the example file the tests run', () => {
   let checked = 0
-  for (const doc of ['docs/runtimes.md', 'README.md']) {
+  for (const doc of ['README.md']) {
     const path = join(REPO, doc)
     if (!existsSync(path)) continue
     for (const [, file, body] of readFileSync(path, 'utf8').matchAll(MARKED)) {
