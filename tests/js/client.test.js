@@ -242,3 +242,21 @@ test('startup parameters: options and server-side timeouts, from the config or t
   assert.deepEqual(s.rows[0], { a: 'edge-app', l: '1500ms' })
   await c.end()
 })
+
+test('values that cannot be serialised reject with EINVAL naming the parameter; nothing is sent', async () => {
+  await withClient('scram', async (c) => {
+    const circular = { a: 1 }
+    circular.self = circular
+    const cases = [[() => 1, '$2', /function/], [Symbol('s'), '$2', /symbol/], [circular, '$2', /circular/], [[1, [circular]], '$2', /circular/]]
+    for (const [bad, index, what] of cases) {
+      await assert.rejects(c.query('select $1::int, $2::text', [1, bad]), (e) => {
+        assert.ok(e instanceof EdgepgError)
+        assert.equal(e.code, 'EINVAL')
+        assert.ok(e.message.includes(index), e.message)
+        assert.match(e.message, what)
+        return true
+      })
+    }
+    assert.equal((await c.query('select 1 as ok')).rows[0].ok, 1)
+  })
+})
