@@ -1,5 +1,9 @@
 // JWT verification throughput (wasm core vs jose in the same Node process) and token-cache hit cost.
 import * as jose from 'jose'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { JwtVerifier, TokenCache } from 'edgepg'
 import { median } from './stats.js'
 
@@ -18,8 +22,24 @@ async function opsPerSecond(fn, ms = 1500) {
   return median(rates)
 }
 
+// The native build's figures (bench/native/jwt_bench, built by scripts/bench) for the same keys and tokens.
+function nativeRates(cases) {
+  const bin = process.env.EDGEPG_NATIVE_JWT_BENCH
+  if (!bin) return {}
+  const dir = mkdtempSync(join(tmpdir(), 'edgepg-jwt-bench-'))
+  try {
+    const file = join(dir, 'cases.tsv')
+    writeFileSync(file, cases.map((c) => [c.alg, JSON.stringify(c.jwks), c.token].join('\t')).join('\n') + '\n')
+    const out = execFileSync(bin, [file], { encoding: 'utf8' })
+    return Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 export async function jwtRows() {
   const rows = []
+  const cases = []
   for (const alg of ['RS256', 'ES256', 'EdDSA']) {
     const { publicKey, privateKey } = await jose.generateKeyPair(alg, { crv: alg === 'EdDSA' ? 'Ed25519' : undefined, extractable: true })
     const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid: 'k', alg }] }
@@ -32,9 +52,15 @@ export async function jwtRows() {
     const e = await opsPerSecond(() => ours.verify(token))
     const j = await opsPerSecond(() => jose.jwtVerify(token, theirs, { algorithms: [alg] }))
     rows.push([`${alg} verifications/s`, Math.round(e), Math.round(j), (e / j).toFixed(2) + 'x'])
+    cases.push({ alg, jwks, token })
     ours.dispose()
   }
-  return rows
+  const native = nativeRates(cases)
+  for (const r of rows) {
+    const n = native[r[0].split(' ')[0]]
+    r.push(n ? Math.round(n) : '-', n ? (n / r[2]).toFixed(2) + 'x' : '-')
+  }
+  return { rows, nativeCacheHitNs: native['cache-hit'] }
 }
 
 export async function cacheRow() {

@@ -147,6 +147,10 @@ printTable(
 }
 
 const jwt = await jwtRows()
-printTable('JWT verification in one Node process: edgepg (wasm core, OpenSSL) vs jose (WebCrypto)', ['measure', 'edgepg', 'jose', 'edgepg/jose'], jwt)
+printTable('JWT verification: edgepg wasm (in this Node process, beside jose) and edgepg native (C++, same keys and tokens)',
+  ['measure', 'edgepg wasm', 'jose', 'wasm/jose', 'edgepg native', 'native/jose'], jwt.rows)
 const hitNs = await cacheRow()
-printTable('TokenCache', ['measure', 'edgepg (wasm)'], [['cache hit, ns per get (JS wrapper + wasm lookup)', hitNs.toFixed(0) + ' ns']])
+printTable('TokenCache hit cost', ['measure', 'ns per get'], [
+  ['wasm: JS TokenCache.get (async wrapper + wasm lookup)', hitNs.toFixed(0) + ' ns'],
+  ['native: TokenCache::lookup (C++)', jwt.nativeCacheHitNs ? jwt.nativeCacheHitNs.toFixed(0) + ' ns' : '-'],
+])
