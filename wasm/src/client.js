@@ -510,6 +510,7 @@ export class Client extends Emitter {
     let timer = null
     const onAbort = () => {
       done()
+      q.aborted = true // end() does not wait for an answer the caller gave up on
       q.reject(abortError(signal))
       q.resolve = q.reject = ignore
       this.#cancel()
@@ -604,7 +605,7 @@ export class Client extends Emitter {
     }
     this.#state = 'ending'
     // Let queries already sent finish first, as node-postgres does.
-    await Promise.allSettled(this.#queue.map((q) => new Promise((r) => {
+    await Promise.allSettled(this.#queue.filter((q) => !q.aborted).map((q) => new Promise((r) => {
       const { resolve, reject } = q
       q.resolve = (v) => { resolve(v); r() }
       q.reject = (e) => { reject(e); r() }

@@ -12,12 +12,20 @@ function parseConnectionString(str) {
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new EdgepgError('EINVAL', `invalid connection string: the scheme must be postgres:// or postgresql://`)
   }
+  // A malformed %-escape names the part, never its text (it may be the password).
+  const decode = (text, part) => {
+    try {
+      return decodeURIComponent(text)
+    } catch {
+      throw new EdgepgError('EINVAL', `invalid connection string: the ${part} has a malformed %-escape`)
+    }
+  }
   const out = {
-    user: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    host: url.hostname ? decodeURIComponent(url.hostname) : undefined,
+    user: url.username ? decode(url.username, 'user name') : undefined,
+    password: url.password ? decode(url.password, 'password') : undefined,
+    host: url.hostname ? decode(url.hostname, 'host') : undefined,
     port: url.port ? Number(url.port) : undefined,
-    database: url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined,
+    database: url.pathname.length > 1 ? decode(url.pathname.slice(1), 'database name') : undefined,
   }
   for (const [k, v] of url.searchParams) {
     if (k === 'application_name') out.application_name = v
