@@ -14,27 +14,29 @@ int value_of(char c) noexcept {
 }
 }  // namespace
 
-std::string base64_encode(std::span<const std::uint8_t> data) {
+std::string detail::encode_base64(std::span<const std::uint8_t> data, const char (&alphabet)[65], bool pad) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
-    const std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
+    const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
   }
   if (const auto rest = data.size() - i; rest > 0) {
-    std::uint32_t v = data[i] << 16;
-    if (rest == 2) v |= data[i + 1] << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
+    std::uint32_t v = std::uint32_t{data[i]} << 16;
+    if (rest == 2) v |= std::uint32_t{data[i + 1]} << 8;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (rest == 2) out += alphabet[(v >> 6) & 63];
+    if (pad) out.append(rest == 2 ? 1 : 2, '=');
   }
   return out;
 }
+
+std::string base64_encode(std::span<const std::uint8_t> data) { return detail::encode_base64(data, kAlphabet, true); }
 
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;

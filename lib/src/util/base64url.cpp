@@ -1,5 +1,7 @@
 #include "base64url.hpp"
 
+#include "base64.hpp"
+
 namespace edgepg::util {
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -15,24 +17,7 @@ int value_of(char c) noexcept {
 }  // namespace
 
 std::string base64url_encode(std::span<const std::uint8_t> data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (const auto rest = data.size() - i; rest > 0) {
-    std::uint32_t v = std::uint32_t{data[i]} << 16;
-    if (rest == 2) v |= std::uint32_t{data[i + 1]} << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    if (rest == 2) out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
+  return detail::encode_base64(data, kAlphabet, false);
 }
 
 std::optional<std::vector<std::uint8_t>> base64url_decode(std::string_view text) {
