@@ -260,3 +260,18 @@ test('values that cannot be serialised reject with EINVAL naming the parameter; 
     assert.equal((await c.query('select 1 as ok')).rows[0].ok, 1)
   })
 })
+
+test('every connection frees its wasm memory on end(): 100 connect/query/end cycles do not grow the heap', async () => {
+  const { loadCore } = await import('../../wasm/src/core.js')
+  const core = await loadCore()
+  const cycle = async () => {
+    const c = new Client(clientConfig(svc, 'trust'))
+    await c.connect()
+    await c.query("select repeat('x', 100000) as big, $1::int as n", [1])
+    await c.end()
+  }
+  for (let i = 0; i < 10; i++) await cycle()
+  const before = core.HEAPU8.byteLength
+  for (let i = 0; i < 100; i++) await cycle()
+  assert.equal(core.HEAPU8.byteLength, before, 'the wasm heap grew: some connection memory was not freed')
+})
