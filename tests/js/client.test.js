@@ -275,3 +275,16 @@ test('every connection frees its wasm memory on end(): 100 connect/query/end cyc
   for (let i = 0; i < 100; i++) await cycle()
   assert.equal(core.HEAPU8.byteLength, before, 'the wasm heap grew: some connection memory was not freed')
 })
+
+test('a WebSocket URL with a token in its query string never appears in errors', async () => {
+  class Throwing {
+    constructor(url) {
+      throw new SyntaxError('Invalid URL: ' + url)
+    }
+  }
+  const webSocketUrl = 'ws://proxy.example/v1?token=SECRET-TOKEN-123'
+  const c = new Client({ ...clientConfig(svc, 'scram'), webSocketUrl, webSocketConstructor: Throwing })
+  const err = await c.connect().then(() => null, (e) => e)
+  assert.equal(err.code, 'ECONNREFUSED')
+  for (const text of [err.message, String(err), err.stack, JSON.stringify(err)]) assert.ok(!text.includes('SECRET-TOKEN'), text)
+})

@@ -29,7 +29,9 @@ export function webSocketConstructorFor(options) {
 }
 
 function refused(url, detail) {
-  return new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)}` + (detail ? ` (${detail})` : ''))
+  // A runtime's own message may quote the whole URL (query string included): show it as describeUrl does.
+  const safe = detail ? String(detail).split(url).join(describeUrl(url)) : ''
+  return new EdgepgError('ECONNREFUSED', `could not open a WebSocket to ${describeUrl(url)}` + (safe ? ` (${safe})` : ''))
 }
 
 // Cloudflare Workers: an outbound WebSocket through fetch. The accepted socket is already open.
