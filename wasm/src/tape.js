@@ -25,12 +25,25 @@ export function decodeUtf8(heap, addr, len) {
   return len === 0 ? '' : utf8.decode(heap.subarray(addr, addr + len))
 }
 
-// ASCII text: short strings are faster to build by hand than through TextDecoder.
+// ASCII text: short strings are built in one call (no intermediate strings for the collector), longer ones through
+// TextDecoder.
 export function decodeAscii(heap, addr, len) {
-  if (len > 24) return utf8.decode(heap.subarray(addr, addr + len))
-  let s = ''
-  for (let i = addr, end = addr + len; i < end; i++) s += String.fromCharCode(heap[i])
-  return s
+  const h = heap
+  const a = addr
+  switch (len) {
+    case 0: return ''
+    case 1: return String.fromCharCode(h[a])
+    case 2: return String.fromCharCode(h[a], h[a + 1])
+    case 3: return String.fromCharCode(h[a], h[a + 1], h[a + 2])
+    case 4: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3])
+    case 5: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4])
+    case 6: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4], h[a + 5])
+    case 7: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4], h[a + 5], h[a + 6])
+    case 8: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4], h[a + 5], h[a + 6], h[a + 7])
+    case 9: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4], h[a + 5], h[a + 6], h[a + 7], h[a + 8])
+    case 10: return String.fromCharCode(h[a], h[a + 1], h[a + 2], h[a + 3], h[a + 4], h[a + 5], h[a + 6], h[a + 7], h[a + 8], h[a + 9])
+    default: return utf8.decode(h.subarray(a, a + len))
+  }
 }
 
 // Field order of ErrorFields in the tape.
