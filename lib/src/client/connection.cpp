@@ -73,10 +73,16 @@ struct Connection::Impl final : pg::EventSink {
     }
   }
 
+  // Sends what the core produced. A failed write closes the connection, as a failed read does.
   void flush(net::Deadline deadline) {
     const auto out = pg->output();
     if (out.empty()) return;
-    stream->write(out, deadline);
+    try {
+      stream->write(out, deadline);
+    } catch (const Error&) {
+      shut();
+      throw;
+    }
     pg->clear_output();
   }
 
@@ -129,12 +135,7 @@ struct Connection::Impl final : pg::EventSink {
     }
     if (auto s = pg->start(); !s) broken(Error(code_for(s.code()), s.message()));
     open = true;
-    try {
-      flush(deadline);
-    } catch (const Error&) {
-      shut();
-      throw;
-    }
+    flush(deadline);
     run_until_ready(deadline);
   }
 
@@ -157,12 +158,7 @@ struct Connection::Impl final : pg::EventSink {
     server_error.reset();
     builder.reset();
     const net::Deadline deadline = net::deadline_after(query_timeout);
-    try {
-      flush(deadline);
-    } catch (const Error&) {
-      shut();
-      throw;
-    }
+    flush(deadline);
     run_until_ready(deadline);
     if (server_error) {
       Error e = std::move(*server_error);
