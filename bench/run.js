@@ -1,7 +1,7 @@
 // `npm run bench`: edgepg beside its peers on this machine, in one run, against one PostgreSQL 15 and one
 // websockify. Prints tables of medians and ratios; nothing here is a test.
 import { drivers } from './drivers.js'
-import { fmt, median, printTable, ratio, timeRuns } from './stats.js'
+import { fmt, median, printTable, ratio, timeInTurns, timeRuns } from './stats.js'
 import { cacheRow, jwtRows } from './identity.js'
 import { Client as EdgeClient } from 'edgepg'
 import { WebSocket } from 'ws'
@@ -51,40 +51,40 @@ for (const name of names) {
   await c.end()
 }
 
+// The big results and the pipelined batch: the three drivers in turns on open connections, after one warm-up run each.
+async function inTurns(label, runs, fn) {
+  const open = {}
+  for (const name of names) open[name] = await connected(name)
+  for (const c of Object.values(open)) await fn(c)
+  const medians = await timeInTurns(open, runs, fn)
+  for (const name of names) {
+    put(label, name, medians[name])
+    await open[name].end()
+  }
+}
+
 const ROWS = 100000
 const threeCols = `select g as id, 'row ' || g as label, g * 0.5 as half from generate_series(1, ${ROWS}) g`
-for (const name of names) {
-  const c = await connected(name)
-  put(`${ROWS} rows x 3 columns`, name, await timeRuns(R(7), async () => {
-    const r = await c.query(threeCols)
-    if (r.rows.length !== ROWS) throw new Error('short result')
-  }))
-  await c.end()
-}
+await inTurns(`${ROWS} rows x 3 columns`, R(9), async (c) => {
+  const r = await c.query(threeCols)
+  if (r.rows.length !== ROWS) throw new Error('short result')
+})
 
 const MIXED = `select g::int8 as i8, (g * 1.25)::numeric(12,2) as num, timestamptz '2024-01-01' + g * interval '1 second' as ts,
   jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b')) as doc, array['x' || g, 'y'] as tags, decode(md5(g::text), 'hex') as bin,
   g % 2 = 0 as flag, g * 0.5::float8 as f8, md5(g::text) as txt, date '2024-01-01' + (g % 365) as d
   from generate_series(1, ${ROWS}) g`
-for (const name of names) {
-  const c = await connected(name)
-  put(`${ROWS} rows x 10 mixed columns (int8, numeric, timestamptz, jsonb, text[], bytea, ...)`, name, await timeRuns(R(5), async () => {
-    const r = await c.query(MIXED)
-    if (r.rows.length !== ROWS) throw new Error('short result')
-  }))
-  await c.end()
-}
+await inTurns(`${ROWS} rows x 10 mixed columns (int8, numeric, timestamptz, jsonb, text[], bytea, ...)`, R(5), async (c) => {
+  const r = await c.query(MIXED)
+  if (r.rows.length !== ROWS) throw new Error('short result')
+})
 
 const PIPE = 1000
-for (const name of names) {
-  const c = await connected(name)
-  put(`${PIPE} pipelined select $1::int (all issued, then awaited)`, name, await timeRuns(R(7), async () => {
-    const ps = []
-    for (let i = 0; i < PIPE; i++) ps.push(c.query('select $1::int as n', [i]))
-    await Promise.all(ps)
-  }))
-  await c.end()
-}
+await inTurns(`${PIPE} pipelined select $1::int (all issued, then awaited)`, R(7), async (c) => {
+  const ps = []
+  for (let i = 0; i < PIPE; i++) ps.push(c.query('select $1::int as n', [i]))
+  await Promise.all(ps)
+})
 
 // The same 1000 queries, each awaited before the next, on edgepg: the pipelining gain.
 {

@@ -15,6 +15,20 @@ export async function timeRuns(runs, fn) {
   return median(times)
 }
 
+// Like timeRuns for several subjects at once, in turns (a, b, c, a, b, c, ...), so that each sees the same machine
+// (a neighbour's burst or the collector's state do not land on one subject only). Returns { name: median ms }.
+export async function timeInTurns(subjects, runs, fn) {
+  const times = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]))
+  for (let i = 0; i < runs; i++) {
+    for (const [name, subject] of Object.entries(subjects)) {
+      const t0 = performance.now()
+      await fn(subject, i)
+      times[name].push(performance.now() - t0)
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t)]))
+}
+
 export function fmt(ms) {
   if (ms === undefined || ms === null) return '-'
   return ms >= 100 ? ms.toFixed(0) + ' ms' : ms >= 1 ? ms.toFixed(2) + ' ms' : (ms * 1000).toFixed(0) + ' µs'
