@@ -8,7 +8,7 @@ import { prepareValue } from './params.js'
 import { runTransaction } from './transaction.js'
 import { TokenCache } from './token-cache.js'
 import { EV, decodeUtf8, readErrorFields } from './tape.js'
-import { readCell, tape } from './values.js'
+import { readCell, readRows, tape } from './values.js'
 import { openWebSocket, webSocketConstructorFor } from './websocket.js'
 
 const ignore = () => {}
@@ -159,7 +159,13 @@ export class Client extends Emitter {
       this.#fail(new EdgepgError('EPROTO', 'the WebSocket proxy sent a text message; PostgreSQL bytes must arrive as binary messages'))
       return
     }
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    let bytes
+    if (data instanceof ArrayBuffer) bytes = new Uint8Array(data)
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    else {
+      this.#fail(new EdgepgError('EPROTO', "the WebSocket delivered a message that is neither an ArrayBuffer nor a byte view; give edgepg a WebSocket whose binaryType can be 'arraybuffer'"))
+      return
+    }
     const conn = this.#conn
     const addr = conn.requestBuffer(bytes.length)
     this.#core.HEAPU8.set(bytes, addr)
@@ -194,19 +200,17 @@ export class Client extends Emitter {
             break
           }
           tape.i = i
-          // Values go straight into the row (no intermediate array): rows are the hot path of big results.
           const parsers = cur.parsers
-          let row
-          if (cur.arrayMode) {
-            row = new Array(n)
-            for (let c = 0; c < n; c++) row[c] = readCell()
+          if (parsers) {
+            const row = cur.arrayMode ? new Array(n) : {}
+            if (cur.arrayMode) for (let c = 0; c < n; c++) row[c] = readCell()
+            else for (let c = 0; c < n; c++) row[cur.names[c]] = readCell()
+            this.#applyParsers(row, cur, parsers)
+            cur.rows.push(row)
           } else {
-            row = {}
-            const names = cur.names
-            for (let c = 0; c < n; c++) row[names[c]] = readCell()
+            tape.i = i - 1 // readRows reads the column count itself, then every DataRow that follows
+            readRows(cur.rows, cur.names, cur.arrayMode)
           }
-          if (parsers) this.#applyParsers(row, cur, parsers)
-          cur.rows.push(row)
           i = tape.i
           break
         }

@@ -1,6 +1,6 @@
 // Turns the cells of a DataRow on the tape into JS values, with node-postgres's default shapes
 // (bindings/event_tape.hpp lists the cells; keep both in step).
-import { CELL, decodeAscii, decodeUtf8 } from './tape.js'
+import { CELL, EV, decodeAscii, decodeUtf8 } from './tape.js'
 import { makeInterval } from './interval.js'
 
 // The tape being read and the reading position (module state: rows are the hot path, so no closures).
@@ -70,4 +70,39 @@ export function readCell() {
     }
   }
   throw new Error('edgepg internal error: unknown cell tag ' + w[i])
+}
+
+// Reads the DataRow events from tape.i on (tape.i is just past a DATA_ROW tag) into `rows`, as long as they follow
+// one another: the hot loop of a big result, kept in one small function so the JIT can keep it tight. The commonest
+// cells (ASCII text, numbers, NULL) are read inline; the others through readCell. Leaves tape.i after the last row.
+export function readRows(rows, names, arrayMode) {
+  const w = tape.words
+  const end = w.length
+  const heap = tape.heap
+  const numbers = tape.numbers
+  const numBase = tape.numBase
+  let i = tape.i
+  for (;;) {
+    const n = w[i++]
+    const row = arrayMode ? new Array(n) : {}
+    for (let c = 0; c < n; c++) {
+      const tag = w[i]
+      let v
+      if (tag === CELL.ASCII) v = decodeAscii(heap, w[i + 1], w[i + 2])
+      else if (tag === CELL.NUMBER) v = numbers[numBase + w[i + 1]]
+      else if (tag === CELL.NULL) v = null
+      else {
+        tape.i = i
+        v = readCell()
+        i = tape.i - 3 // readCell moved past the cell (and an array's elements); the += 3 below completes it
+      }
+      i += 3
+      if (arrayMode) row[c] = v
+      else row[names[c]] = v
+    }
+    rows.push(row)
+    if (i >= end || w[i] !== EV.DATA_ROW) break
+    i++
+  }
+  tape.i = i
 }

@@ -45,13 +45,25 @@ async function openWithFetch(url) {
   const ws = res.webSocket
   if (!ws) throw refused(url, `the server answered HTTP ${res.status} instead of switching to WebSocket`)
   ws.accept()
-  try {
-    ws.binaryType = 'arraybuffer'
-  } catch {}
+  preferBinary(ws)
   return ws
 }
 
-// Resolves with an open WebSocket (binaryType 'arraybuffer', no handlers set), or rejects with an EdgepgError
+// Binary messages as Node Buffers where the socket offers them (the `ws` package: no copy of each message into a
+// fresh ArrayBuffer), else as ArrayBuffers. A spec WebSocket ignores (or turns into 'blob') a value it does not know,
+// hence the check.
+function preferBinary(ws) {
+  try {
+    ws.binaryType = 'nodebuffer'
+    if (ws.binaryType !== 'nodebuffer') ws.binaryType = 'arraybuffer'
+  } catch {
+    try {
+      ws.binaryType = 'arraybuffer'
+    } catch {}
+  }
+}
+
+// Resolves with an open WebSocket (binaryType 'nodebuffer' or 'arraybuffer', no handlers set), or rejects with an EdgepgError
 // (ECONNREFUSED, ENOWEBSOCKET). The caller owns timeouts: `abandoned()` returning true means nobody waits any more
 // and a socket that opens late is closed at once.
 export function openWebSocket(url, options, abandoned = () => false) {
@@ -81,9 +93,7 @@ export function openWebSocket(url, options, abandoned = () => false) {
       else reject(refused(url, e?.message ?? String(e)))
       return
     }
-    try {
-      ws.binaryType = 'arraybuffer'
-    } catch {}
+    preferBinary(ws)
     let settled = false
     const done = () => {
       settled = true
