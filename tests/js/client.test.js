@@ -288,3 +288,20 @@ test('a WebSocket URL with a token in its query string never appears in errors',
   assert.equal(err.code, 'ECONNREFUSED')
   for (const text of [err.message, String(err), err.stack, JSON.stringify(err)]) assert.ok(!text.includes('SECRET-TOKEN'), text)
 })
+
+test('a WebSocket that delivers Blobs (binaryType stuck at blob) fails with EPROTO, not a hang', async () => {
+  const { WebSocket } = await import('ws')
+  class BlobOnly extends WebSocket {
+    get binaryType() {
+      return super.binaryType
+    }
+    set binaryType(_) {
+      super.binaryType = 'blob'
+    }
+  }
+  const c = new Client(clientConfig(svc, 'trust', { webSocketConstructor: BlobOnly, connectionTimeoutMillis: 5000 }))
+  const err = await c.connect().then(() => null, (e) => e)
+  assert.ok(err instanceof EdgepgError, String(err))
+  assert.equal(err.code, 'EPROTO')
+  assert.match(err.message, /neither an ArrayBuffer nor a byte view/)
+})
