@@ -1,5 +1,9 @@
 #include "signature.hpp"
 
+#include "p256.hpp"
+
+#include <algorithm>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -162,6 +166,10 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
     return false;
   }
   out.pkey_ = own(pkey);
+  if (curve == KeyKind::ec_p256) {
+    std::copy(x.begin(), x.end(), out.p256_xy_.begin());
+    std::copy(y.begin(), y.end(), out.p256_xy_.begin() + 32);
+  }
   out.kind_ = curve;
   out.bits_ = EVP_PKEY_get_bits(pkey);
   return true;
@@ -216,6 +224,13 @@ bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, Byte
       if (kind != KeyKind::ed25519) return false;
       break;
   }
+#ifdef EDGEPG_PORTABLE_P256
+  if (scheme == SigScheme::ecdsa && kind == KeyKind::ec_p256 && hash == HashAlg::sha256) {
+    const Digest256 e = sha256(data);
+    const std::uint8_t* xy = key.p256_xy_.data();
+    return p256::verify(xy, xy + 32, e.data(), signature.data(), signature.data() + 32);
+  }
+#endif
   try {
     std::vector<std::uint8_t> der;
     ByteView sig = signature;

@@ -3,6 +3,7 @@
 // EVP_PKEY_fromdata (no deprecated RSA_* / EC_KEY_* calls). Only crypto/*.cpp include OpenSSL.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -49,12 +50,15 @@ class PublicKey {
  private:
   friend bool verify_signature(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
   std::shared_ptr<evp_pkey_st> pkey_;
+  // A P-256 key's affine x||y, for the portable verifier (p256.hpp) where the build uses it.
+  std::array<std::uint8_t, 64> p256_xy_{};
   KeyKind kind_ = KeyKind::rsa;
   int bits_ = 0;
 };
 
 // Verifies `signature` over `data`. For ecdsa the signature is JOSE's raw r||s (RFC 7518 §3.4), converted to DER
-// here; for eddsa the hash argument is ignored. False for any mismatch of scheme and key kind, a wrong signature
+// here; for eddsa the hash argument is ignored. Builds with EDGEPG_PORTABLE_P256 (the wasm build: OpenSSL has no fast
+// P-256 code there) verify ES256 with p256.hpp instead of OpenSSL. False for any mismatch of scheme and key kind, a wrong signature
 // length, or a signature that does not verify.
 bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data, ByteView signature) noexcept;
 
