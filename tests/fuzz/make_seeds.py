@@ -296,6 +296,20 @@ def text_codec():
         write('text_codec', f'{oid}-{i}', Fdp().u32(oid).boolean(True).raw(t).bytes())
 
 
+# ---- P-256: the portable verifier against OpenSSL ----
+def p256_seeds():
+    gx = bytes.fromhex('6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296')
+    gy = bytes.fromhex('4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5')
+    write('p256', 'raw-G', Fdp().integral(0, 2, 0).raw(gx + gy + bytes(31) + b'\x01' + bytes(31) + b'\x01' + b'msg').bytes())
+    write('p256', 'raw-offcurve', Fdp().integral(0, 2, 0).raw(gx + bytes(32) + bytes(64)).bytes())
+    for i in range(3):
+        d = hashlib.sha256(b'p256 key %d' % i).digest()
+        k = hashlib.sha256(b'p256 nonce %d' % i).digest()
+        write('p256', f'ladder-{i}', Fdp().integral(0, 2, 1).raw(d + k + d + b'message').bytes())
+        write('p256', f'signed-{i}', Fdp().integral(0, 2, 2).integral(0, 65535, 7 * i).integral(0, 255, 1 << i)
+              .raw(d + k + b'a JWS signing input %d' % i).bytes())
+
+
 if __name__ == '__main__':
     backend()
     connection()
@@ -303,5 +317,6 @@ if __name__ == '__main__':
     scram()
     jwt_seeds()
     text_codec()
+    p256_seeds()
     for t in sorted(os.listdir(CORPUS)):
         print(t, len(os.listdir(os.path.join(CORPUS, t))))
