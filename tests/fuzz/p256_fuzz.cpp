@@ -1,5 +1,5 @@
 // libFuzzer target: the portable P-256 verifier (lib/src/crypto/p256.cpp, used by the wasm build) against OpenSSL's
-// (crypto::verify_signature without EDGEPG_PORTABLE_P256). Both must give the same verdict on every input:
+// (crypto::verify_with_openssl). Both must give the same verdict on every input:
 //   0. arbitrary x, y, r||s and message: on_curve agrees with OpenSSL accepting the key; then the verdicts agree;
 //   1. a key d*G and an arbitrary r||s (the whole u1*G + u2*Q ladder runs on fuzzer-chosen scalars);
 //   2. a valid signature (test-only signer, nonce from the input) that both accept, then one byte of it or of the
@@ -42,7 +42,7 @@ Oracle openssl_key(const B32& x, const B32& y) {
 }
 
 bool openssl_verify(const Oracle& o, crypto::ByteView msg, const std::array<std::uint8_t, 64>& sig) {
-  return crypto::verify_signature(o.key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, msg, sig);
+  return crypto::verify_with_openssl(o.key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, msg, sig);
 }
 
 bool ours(const B32& x, const B32& y, crypto::ByteView msg, const std::array<std::uint8_t, 64>& sig) {

@@ -87,8 +87,8 @@ bool oracle_verify(const crypto::PublicKey& key, std::string_view message, const
     sig[i] = r[i];
     sig[32 + i] = s[i];
   }
-  return crypto::verify_signature(key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, crypto::bytes_of(message),
-                                  sig);
+  return crypto::verify_with_openssl(key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, crypto::bytes_of(message),
+                                     sig);
 }
 
 crypto::PublicKey oracle_key(const B32& x, const B32& y) {

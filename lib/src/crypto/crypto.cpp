@@ -19,6 +19,25 @@ Digest256 sha256(ByteView data) noexcept {
   return out;
 }
 
+Digest512 sha512(ByteView data) noexcept { return sha512({data}); }
+
+Digest512 sha512(std::initializer_list<ByteView> parts) noexcept {
+  // Fetched once: an implicit fetch by EVP_sha512() at every EVP_DigestInit_ex costs a locked lookup each time.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  Digest512 out{};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr || md == nullptr) {
+    EVP_MD_CTX_free(ctx);
+    return out;
+  }
+  bool ok = EVP_DigestInit_ex(ctx, md, nullptr) == 1;
+  for (const ByteView& part : parts) ok = ok && EVP_DigestUpdate(ctx, part.data(), part.size()) == 1;
+  unsigned int len = 0;
+  if (ok) EVP_DigestFinal_ex(ctx, out.data(), &len);
+  EVP_MD_CTX_free(ctx);
+  return out;
+}
+
 Digest256 hmac_sha256(ByteView key, ByteView data) noexcept {
   Digest256 out{};
   unsigned int len = 0;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 namespace edgepg::crypto {
 
 using Digest256 = std::array<std::uint8_t, 32>;
+using Digest512 = std::array<std::uint8_t, 64>;
 using ByteView = std::span<const std::uint8_t>;
 
 inline ByteView bytes_of(std::string_view s) noexcept {
@@ -18,6 +20,9 @@ inline ByteView bytes_of(std::string_view s) noexcept {
 }
 
 Digest256 sha256(ByteView data) noexcept;
+Digest512 sha512(ByteView data) noexcept;
+// SHA-512 of the concatenation of `parts`, without building it (Ed25519 hashes R || A || M).
+Digest512 sha512(std::initializer_list<ByteView> parts) noexcept;
 Digest256 hmac_sha256(ByteView key, ByteView data) noexcept;
 // PBKDF2-HMAC-SHA-256 with a 32-byte output (SCRAM's Hi()). Returns false only if OpenSSL fails.
 bool pbkdf2_sha256(std::string_view password, ByteView salt, std::uint32_t iterations, Digest256& out) noexcept;

@@ -1,6 +1,9 @@
 #include "signature.hpp"
 
 #include "p256.hpp"
+#ifdef EDGEPG_FAST_ED25519
+#include "ed25519.hpp"
+#endif
 
 #include <algorithm>
 
@@ -186,6 +189,9 @@ bool PublicKey::from_ed25519(ByteView x, PublicKey& out, std::string& error) {
     return false;
   }
   out.pkey_ = own(pkey);
+#ifdef EDGEPG_FAST_ED25519
+  out.ed25519_ = ed25519::prepare(x.data());
+#endif
   out.kind_ = KeyKind::ed25519;
   out.bits_ = 253;
   return true;
@@ -207,30 +213,45 @@ std::optional<std::vector<std::uint8_t>> ecdsa_raw_to_der(ByteView raw) {
   return der;
 }
 
-bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data,
-                      ByteView signature) noexcept {
+namespace {
+
+// The scheme suits the key, and the signature's length the scheme (JOSE's raw r||s for ECDSA).
+bool scheme_fits(const PublicKey& key, SigScheme scheme, ByteView signature) noexcept {
   if (!key.valid() || signature.empty()) return false;
   const KeyKind kind = key.kind();
-  const bool is_ec = kind == KeyKind::ec_p256 || kind == KeyKind::ec_p384 || kind == KeyKind::ec_p521;
   switch (scheme) {
     case SigScheme::rsa_pkcs1:
-    case SigScheme::rsa_pss:
-      if (kind != KeyKind::rsa) return false;
-      break;
-    case SigScheme::ecdsa:
-      if (!is_ec || signature.size() != 2 * ec_field_size(kind)) return false;
-      break;
-    case SigScheme::eddsa:
-      if (kind != KeyKind::ed25519) return false;
-      break;
+    case SigScheme::rsa_pss: return kind == KeyKind::rsa;
+    case SigScheme::ecdsa: return ec_field_size(kind) != 0 && signature.size() == 2 * ec_field_size(kind);
+    case SigScheme::eddsa: return kind == KeyKind::ed25519;
   }
+  return false;
+}
+
+}  // namespace
+
+bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data,
+                      ByteView signature) noexcept {
+  if (!scheme_fits(key, scheme, signature)) return false;
 #ifdef EDGEPG_PORTABLE_P256
-  if (scheme == SigScheme::ecdsa && kind == KeyKind::ec_p256 && hash == HashAlg::sha256) {
+  if (scheme == SigScheme::ecdsa && key.kind() == KeyKind::ec_p256 && hash == HashAlg::sha256) {
     const Digest256 e = sha256(data);
     const std::uint8_t* xy = key.p256_xy_.data();
     return p256::verify(xy, xy + 32, e.data(), signature.data(), signature.data() + 32);
   }
 #endif
+#ifdef EDGEPG_FAST_ED25519
+  if (scheme == SigScheme::eddsa) {
+    return signature.size() == 64 && key.ed25519_ &&
+           ed25519::verify(*key.ed25519_, data.data(), data.size(), signature.data());
+  }
+#endif
+  return verify_with_openssl(key, scheme, hash, data, signature);
+}
+
+bool verify_with_openssl(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data,
+                         ByteView signature) noexcept {
+  if (!scheme_fits(key, scheme, signature)) return false;
   try {
     std::vector<std::uint8_t> der;
     ByteView sig = signature;

@@ -17,6 +17,10 @@ struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept opaque here
 
 namespace edgepg::crypto {
 
+namespace ed25519 {
+class PreparedKey;  // ed25519.hpp: a decoded key with its tables (builds with EDGEPG_FAST_ED25519)
+}
+
 enum class HashAlg { sha256, sha384, sha512 };
 enum class SigScheme { rsa_pkcs1, rsa_pss, ecdsa, eddsa };
 enum class KeyKind { rsa, ec_p256, ec_p384, ec_p521, ed25519 };
@@ -49,18 +53,28 @@ class PublicKey {
 
  private:
   friend bool verify_signature(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
+  friend bool verify_with_openssl(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
   std::shared_ptr<evp_pkey_st> pkey_;
   // A P-256 key's affine x||y, for the portable verifier (p256.hpp) where the build uses it.
   std::array<std::uint8_t, 64> p256_xy_{};
+  // An Ed25519 key prepared for ed25519.hpp's verifier where the build uses it; null when the key does not decode
+  // (OpenSSL accepts such a key and fails every verification with it: so does edgepg).
+  std::shared_ptr<const ed25519::PreparedKey> ed25519_;
   KeyKind kind_ = KeyKind::rsa;
   int bits_ = 0;
 };
 
 // Verifies `signature` over `data`. For ecdsa the signature is JOSE's raw r||s (RFC 7518 §3.4), converted to DER
 // here; for eddsa the hash argument is ignored. Builds with EDGEPG_PORTABLE_P256 (the wasm build: OpenSSL has no fast
-// P-256 code there) verify ES256 with p256.hpp instead of OpenSSL. False for any mismatch of scheme and key kind, a wrong signature
-// length, or a signature that does not verify.
+// P-256 code there) verify ES256 with p256.hpp instead of OpenSSL; builds with EDGEPG_FAST_ED25519 (native) verify
+// EdDSA with ed25519.hpp (keys prepared once), with OpenSSL's accept/reject rules. False for any mismatch of scheme
+// and key kind, a wrong signature length, or a signature that does not verify.
 bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data, ByteView signature) noexcept;
+
+// verify_signature through OpenSSL always, whatever the build's own verifiers: the oracle that tests and fuzz targets
+// compare p256.hpp and ed25519.hpp with.
+bool verify_with_openssl(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data,
+                         ByteView signature) noexcept;
 
 // HMAC-SHA-2 of data under key compared in constant time with mac (false when the lengths differ).
 bool verify_hmac(HashAlg hash, ByteView key, ByteView data, ByteView mac) noexcept;
