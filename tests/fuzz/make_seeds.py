@@ -310,6 +310,19 @@ def p256_seeds():
               .raw(d + k + b'a JWS signing input %d' % i).bytes())
 
 
+# ---- Ed25519: edgepg's native verifier against OpenSSL ----
+def ed25519_seeds():
+    # RFC 8032 §7.1 TEST 1 (empty message) and TEST 2 (one byte), as arbitrary inputs (mode 0).
+    pk1 = bytes.fromhex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')
+    sig1 = bytes.fromhex('e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b')
+    write('ed25519', 'rfc8032-test1', Fdp().boolean(True).raw(pk1 + sig1).bytes())
+    write('ed25519', 'identity-key', Fdp().boolean(True).raw(b'\x01' + bytes(31) + bytes(64) + b'm').bytes())
+    for i in range(3):
+        seed = hashlib.sha256(b'ed25519 seed %d' % i).digest()
+        write('ed25519', f'signed-{i}', Fdp().boolean(False).integral(0, 65535, 11 * i).integral(0, 255, 1 << i)
+              .raw(seed + b'a JWS signing input %d' % i).bytes())
+
+
 if __name__ == '__main__':
     backend()
     connection()
@@ -318,5 +331,6 @@ if __name__ == '__main__':
     jwt_seeds()
     text_codec()
     p256_seeds()
+    ed25519_seeds()
     for t in sorted(os.listdir(CORPUS)):
         print(t, len(os.listdir(os.path.join(CORPUS, t))))
