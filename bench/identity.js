@@ -9,6 +9,7 @@ import { median } from './stats.js'
 
 // Rounds of `ms` for a and for b in turns (a, b, a, b, ...), so both see the same machine; the median rate of each.
 async function ratesInTurns(a, b, rounds = 7, ms = 250) {
+  globalThis.gc?.()
   const rates = [[], []]
   for (let round = 0; round < rounds; round++) {
     for (const [k, fn] of [a, b].entries()) {
@@ -28,6 +29,8 @@ async function ratesInTurns(a, b, rounds = 7, ms = 250) {
 function nativeRates(cases) {
   const bin = process.env.EDGEPG_NATIVE_JWT_BENCH
   if (!bin) return {}
+  // A full collection first, so that no concurrent marking of this process competes with the child for the CPU.
+  globalThis.gc?.()
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-jwt-bench-'))
   try {
     const file = join(dir, 'cases.tsv')
