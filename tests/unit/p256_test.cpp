@@ -76,8 +76,14 @@ const Vector kVectors[] = {
 
 B32 digest_of(std::string_view message) { return crypto::sha256(crypto::bytes_of(message)); }
 
+// Both paths must agree on every call: the unprepared one (tables built on the stack) and a prepared key.
 bool verify(const B32& x, const B32& y, const B32& digest, const B32& r, const B32& s) {
-  return p256::verify(x.data(), y.data(), digest.data(), r.data(), s.data());
+  const bool unprepared = p256::verify(x.data(), y.data(), digest.data(), r.data(), s.data());
+  const auto key = p256::prepare(x.data(), y.data());
+  CHECK((key != nullptr) == p256::on_curve(x.data(), y.data()));
+  const bool prepared = key != nullptr && p256::verify(*key, digest.data(), r.data(), s.data());
+  CHECK(prepared == unprepared);
+  return unprepared;
 }
 
 // The OpenSSL-backed oracle: JOSE r||s over the message, hashed with SHA-256 inside.
@@ -89,6 +95,17 @@ bool oracle_verify(const crypto::PublicKey& key, std::string_view message, const
   }
   return crypto::verify_with_openssl(key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, crypto::bytes_of(message),
                                      sig);
+}
+
+// The build's own ES256 path (signature.cpp: a prepared p256 key where the build uses p256.cpp, else OpenSSL).
+bool build_verify(const crypto::PublicKey& key, std::string_view message, const B32& r, const B32& s) {
+  std::array<std::uint8_t, 64> sig{};
+  for (std::size_t i = 0; i < 32; ++i) {
+    sig[i] = r[i];
+    sig[32 + i] = s[i];
+  }
+  return crypto::verify_signature(key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, crypto::bytes_of(message),
+                                  sig);
 }
 
 crypto::PublicKey oracle_key(const B32& x, const B32& y) {
@@ -168,7 +185,7 @@ TEST_CASE("p256: the test signer reproduces RFC 6979's public key and signatures
   }
 }
 
-TEST_CASE("p256: the ladder handles P + P and P + (-P) in both kinds of addition") {
+TEST_CASE("p256: the ladder handles P + P and P + (-P) when adding from either table") {
   B32 one{}, two{};
   one[31] = 1;
   two[31] = 2;
@@ -183,7 +200,7 @@ TEST_CASE("p256: the ladder handles P + P and P + (-P) in both kinds of addition
   REQUIRE(p256::detail::public_key_for_test(h.data(), hx.data(), hy.data()));
   REQUIRE(p256::detail::public_key_for_test(sub32(kN, h).data(), mhx.data(), mhy.data()));
 
-  // Q = G: the last step adds table entry Q to R = G (Jacobian addition meets P + P, must double) ...
+  // Q = G: the last step adds Q's table entry Q to R = G (the addition meets P + P, must double) ...
   REQUIRE(p256::detail::mul_add_for_test(one.data(), one.data(), kGx.data(), kGy.data(), x.data(), y.data()));
   CHECK(x == g2x);
   CHECK(y == g2y);
@@ -298,6 +315,10 @@ TEST_CASE("p256: verdicts match OpenSSL on signatures from random keys and their
     REQUIRE(p256::detail::sign_for_test(d.data(), k.data(), digest_of(message).data(), r.data(), s.data()));
     const bool ours = verify(x, y, digest_of(message), r, s);
     const bool theirs = oracle_verify(key, message, r, s);
+    const auto prepared = p256::prepare(x.data(), y.data());
+    REQUIRE(prepared != nullptr);
+    CHECK(p256::verify(*prepared, digest_of(message).data(), r.data(), s.data()));
+    CHECK(build_verify(key, message, r, s));
     CHECK(ours);
     CHECK(theirs);
     valid += (ours && theirs) ? 1 : 0;
@@ -318,6 +339,8 @@ TEST_CASE("p256: verdicts match OpenSSL on signatures from random keys and their
       }
       const bool our_verdict = verify(x, y, digest_of(mmsg), mr, ms);
       const bool their_verdict = oracle_verify(key, mmsg, mr, ms);
+      CHECK(p256::verify(*prepared, digest_of(mmsg).data(), mr.data(), ms.data()) == their_verdict);
+      CHECK(build_verify(key, mmsg, mr, ms) == their_verdict);
       CHECK(our_verdict == their_verdict);
       CHECK_FALSE(our_verdict);
       ++cases;
@@ -337,4 +360,113 @@ TEST_CASE("p256: 200 verifications in a row") {
     ok += verify(kUx, kUy, digest_of(v.message), v.r, v.s) ? 1 : 0;
   }
   CHECK(ok == kRuns);
+}
+
+TEST_CASE("p256: the build's own field layout is the one under test") {
+  // The tests run on the library's own p256.cpp: 64-bit limbs where CMake's EDGEPG_FAST_P256 defines
+  // EDGEPG_P256_LIMB64 (it then defines EDGEPG_P256_EXPECT_LIMB64 here too), 32-bit limbs otherwise.
+#ifdef EDGEPG_P256_EXPECT_LIMB64
+  CHECK(p256::detail::limb_bits_for_test() == 64);
+#else
+  CHECK(p256::detail::limb_bits_for_test() == 32);
+#endif
+  CHECK(p256::detail::prepared_key_size_for_test() == 4096);  // 64 affine points of 64 bytes
+  // A key off the curve is not prepared.
+  CHECK(p256::prepare(kUx.data(), kGy.data()) == nullptr);
+  CHECK(p256::prepare(B32{}.data(), B32{}.data()) == nullptr);
+  CHECK(p256::prepare(kP.data(), kUy.data()) == nullptr);
+  const auto key = p256::prepare(kUx.data(), kUy.data());
+  REQUIRE(key != nullptr);
+  for (const Vector& v : kVectors) {
+    CHECK(p256::verify(*key, digest_of(v.message).data(), v.r.data(), v.s.data()));
+  }
+}
+
+TEST_CASE("p256: scalars whose 128-bit halves are 0, 1 or 2^128 and edge values") {
+  // u = 2^128, 2^128 +- 1, small values (high half 0), multiples of 2^128 (low half 0), n - 1, n - 2^128.
+  B32 one{};
+  one[31] = 1;
+  B32 p128{};
+  p128[15] = 1;  // 2^128
+  B32 low_max{};
+  for (int i = 16; i < 32; ++i) low_max[i] = 0xFF;  // 2^128 - 1
+  B32 p128x3{};
+  p128x3[15] = 3;  // 3 * 2^128: low half 0
+  B32 small{};
+  small[31] = 5;
+  B32 top_only{};
+  top_only[0] = 0x7F;  // 0x7F * 2^248: low half 0
+  const B32 n_minus_1 = sub32(kN, one);
+  const B32 n_minus_p128 = sub32(kN, p128);
+  const B32 values[] = {one, small, p128, add32(p128, one), sub32(p128, one), low_max, p128x3, top_only,
+                        n_minus_1, n_minus_p128};
+
+  // 1) The ladder: u1*G + u2*G = (u1 + u2)*G, with each of u1, u2 any of the values above (sums kept below n by
+  //    picking pairs whose sum fits: compare with public_key_for_test(u1 + u2 mod n) computed by 32-byte arithmetic).
+  for (const B32& a : values) {
+    for (const B32& b : values) {
+      B32 sum = add32(a, b);
+      const bool wrapped = sum < a;  // the 32-byte sum overflowed 2^256
+      if (wrapped || !(sum < kN)) sum = sub32(sum, kN);
+      if (sum == B32{}) continue;  // u1 + u2 = n: infinity (covered by the P + (-P) test)
+      B32 ex{}, ey{}, x{}, y{};
+      REQUIRE(p256::detail::public_key_for_test(sum.data(), ex.data(), ey.data()));
+      REQUIRE(p256::detail::mul_add_for_test(a.data(), b.data(), kGx.data(), kGy.data(), x.data(), y.data()));
+      CHECK(x == ex);
+      CHECK(y == ey);
+    }
+  }
+  // With only one of the two scalars (the other 0): u*G alone, and u*Q alone with Q = G.
+  for (const B32& a : values) {
+    B32 ex{}, ey{}, x{}, y{};
+    REQUIRE(p256::detail::public_key_for_test(a.data(), ex.data(), ey.data()));
+    REQUIRE(p256::detail::mul_add_for_test(a.data(), B32{}.data(), kGx.data(), kGy.data(), x.data(), y.data()));
+    CHECK(x == ex);
+    CHECK(y == ey);
+    REQUIRE(p256::detail::mul_add_for_test(B32{}.data(), a.data(), kGx.data(), kGy.data(), x.data(), y.data()));
+    CHECK(x == ex);
+    CHECK(y == ey);
+  }
+  B32 ix{}, iy{};
+  CHECK_FALSE(p256::detail::mul_add_for_test(B32{}.data(), B32{}.data(), kGx.data(), kGy.data(), ix.data(),
+                                             iy.data()));  // 0*G + 0*Q: infinity
+
+  // 2) Signatures whose u1 = e/s or u2 = r/s is one of the values, over real messages: the prepared and unprepared
+  //    paths and OpenSSL must all accept them, and reject them with a flipped bit of s.
+  int made = 0;
+  for (const B32& u : values) {
+    for (const bool first : {true, false}) {
+      const std::string message = std::string("edge ") + (first ? "u1 " : "u2 ") + std::to_string(made);
+      const B32 digest = digest_of(message);
+      const B32 k = digest_of("edge nonce " + std::to_string(made));
+      B32 d{}, r{}, s{}, x{}, y{};
+      ++made;
+      REQUIRE(p256::detail::sign_with_u_for_test(k.data(), digest.data(), u.data(), first, d.data(), r.data(),
+                                                 s.data()));
+      REQUIRE(p256::detail::public_key_for_test(d.data(), x.data(), y.data()));
+      const crypto::PublicKey key = oracle_key(x, y);
+      CAPTURE(message);
+      CHECK(verify(x, y, digest, r, s));
+      CHECK(oracle_verify(key, message, r, s));
+      CHECK(build_verify(key, message, r, s));
+      B32 bad = s;
+      bad[31] ^= 1;
+      CHECK_FALSE(verify(x, y, digest, r, bad));
+      CHECK_FALSE(oracle_verify(key, message, r, bad));
+    }
+  }
+
+  // 3) Digests that make u1 tiny or 0: e = 0 (u1 = 0, only u2*Q is left), e = 1, e = n (reduced to 0), e = 2^128.
+  const B32 digests[] = {B32{}, one, kN, p128, small};
+  int i = 0;
+  for (const B32& e : digests) {
+    CAPTURE(i);
+    const B32 k = digest_of("digest nonce " + std::to_string(i++));
+    B32 r{}, s{};
+    REQUIRE(p256::detail::sign_for_test(kPriv.data(), k.data(), e.data(), r.data(), s.data()));
+    CHECK(verify(kUx, kUy, e, r, s));
+    B32 other = e;
+    other[31] ^= 2;
+    CHECK_FALSE(verify(kUx, kUy, other, r, s));
+  }
 }

@@ -1,15 +1,23 @@
-// ECDSA P-256 (secp256r1) signature verification in portable C++20: no OpenSSL, no assembly, no 128-bit integers.
-// Built for wasm32, where OpenSSL's generic bignum EC code is slow: field elements are 8 x 32-bit limbs with 64-bit
-// products, and u1*G + u2*Q is one interleaved wNAF ladder (Shamir/Straus) using a static table of G's odd multiples.
+// ECDSA P-256 (secp256r1) signature verification in C++20: no OpenSSL, no assembly. Each public key is prepared
+// once (prepare(): tables of the affine odd multiples of Q and of 2^128*Q, one batched inversion), so a verification
+// splits u1 and u2 at bit 128 and runs one interleaved wNAF chain (Shamir/Straus) of about 128 doublings over the
+// four half-scalars, with mixed additions of table points (static tables for G and 2^128*G).
+//
+// Two field layouts behind one interface: with EDGEPG_P256_LIMB64 (native builds, where `unsigned __int128` is
+// native; the CMake option EDGEPG_FAST_P256) 4 x 64-bit limbs in Montgomery form; otherwise (wasm32) 8 x 32-bit
+// limbs with 64-bit products and the NIST/Solinas reduction.
 //
 // Verification handles only public data (key, digest, signature), so this code is deliberately VARIABLE-TIME.
 // Do not reuse its arithmetic for anything secret (signing, key generation, ECDH).
 //
-// Thread safety: every function is reentrant. The table of G's multiples (64 affine points, 4 KiB) is built on
-// first use inside a function-local static, which C++ initialises exactly once even under concurrent first calls.
+// Thread safety: every function is reentrant, and a PreparedKey is immutable once prepare() returns, so one may be
+// shared between threads. The tables of G's multiples (512 affine points, 32 KiB) are built on first use inside a
+// function-local static, which C++ initialises exactly once even under concurrent first calls.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace edgepg::crypto::p256 {
 
@@ -20,8 +28,20 @@ bool on_curve(const std::uint8_t x[32], const std::uint8_t y[32]) noexcept;
 // (SHA-256 output, used as the integer e directly since its bit length equals n's) with public key (x, y).
 // False when r or s is 0 or >= n, when the key is not on the curve, when u1*G + u2*Q is infinity, or when
 // x(R) mod n != r.
+// The same check without a prepared key: it builds the key's tables on the stack first (about as costly as the
+// verification itself), so callers that verify more than once per key should prepare() it.
 bool verify(const std::uint8_t x[32], const std::uint8_t y[32], const std::uint8_t digest[32],
             const std::uint8_t r[32], const std::uint8_t s[32]) noexcept;
+
+// A public key on the curve with its tables (64 affine points, 4 KiB); defined in p256.cpp.
+class PreparedKey;
+
+// nullptr when (x, y) is not on the curve (on_curve() false). May throw std::bad_alloc only.
+std::shared_ptr<const PreparedKey> prepare(const std::uint8_t x[32], const std::uint8_t y[32]);
+
+// verify() above with a prepared key: the same verdicts.
+bool verify(const PreparedKey& key, const std::uint8_t digest[32], const std::uint8_t r[32],
+            const std::uint8_t s[32]) noexcept;
 
 // Test-only helpers: they let the unit tests make valid signatures from this module's arithmetic (each one then
 // checked by OpenSSL). They are variable-time like the rest and MUST NOT be used with real secrets.
@@ -39,6 +59,18 @@ bool sign_for_test(const std::uint8_t d[32], const std::uint8_t k[32], const std
 // (P + P, P + (-P)); (qx, qy) must be on the curve. False when u1 or u2 is >= n, or the result is infinity.
 bool mul_add_for_test(const std::uint8_t u1[32], const std::uint8_t u2[32], const std::uint8_t qx[32],
                       const std::uint8_t qy[32], std::uint8_t x[32], std::uint8_t y[32]) noexcept;
+
+// A key d and signature (r, s) over digest with nonce k whose u1 = e/s (first) or u2 = r/s (!first) equals u, so
+// tests can pick the half-scalars verify() meets (0 halves, exactly 2^128, ...). False when k or u is 0 or >= n,
+// when first and e = 0 mod n, or when d, r or s comes out 0.
+bool sign_with_u_for_test(const std::uint8_t k[32], const std::uint8_t digest[32], const std::uint8_t u[32],
+                          bool first, std::uint8_t d[32], std::uint8_t r[32], std::uint8_t s[32]) noexcept;
+
+// sizeof(PreparedKey): what make_shared allocates per key besides its control block.
+std::size_t prepared_key_size_for_test() noexcept;
+
+// The field layout this build compiled: 64 (EDGEPG_P256_LIMB64) or 32.
+int limb_bits_for_test() noexcept;
 
 }  // namespace detail
 

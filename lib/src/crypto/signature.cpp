@@ -169,10 +169,10 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
     return false;
   }
   out.pkey_ = own(pkey);
-  if (curve == KeyKind::ec_p256) {
-    std::copy(x.begin(), x.end(), out.p256_xy_.begin());
-    std::copy(y.begin(), y.end(), out.p256_xy_.begin() + 32);
-  }
+#ifdef EDGEPG_PORTABLE_P256
+  // OpenSSL accepted the point, so it is on the curve and prepare() returns a key (or throws std::bad_alloc).
+  out.p256_ = curve == KeyKind::ec_p256 ? p256::prepare(x.data(), y.data()) : nullptr;
+#endif
   out.kind_ = curve;
   out.bits_ = EVP_PKEY_get_bits(pkey);
   return true;
@@ -235,9 +235,9 @@ bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, Byte
   if (!scheme_fits(key, scheme, signature)) return false;
 #ifdef EDGEPG_PORTABLE_P256
   if (scheme == SigScheme::ecdsa && key.kind() == KeyKind::ec_p256 && hash == HashAlg::sha256) {
+    if (!key.p256_) return false;  // not reached: from_ec prepares every P-256 key it accepts
     const Digest256 e = sha256(data);
-    const std::uint8_t* xy = key.p256_xy_.data();
-    return p256::verify(xy, xy + 32, e.data(), signature.data(), signature.data() + 32);
+    return p256::verify(*key.p256_, e.data(), signature.data(), signature.data() + 32);
   }
 #endif
 #ifdef EDGEPG_FAST_ED25519

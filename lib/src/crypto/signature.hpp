@@ -20,6 +20,9 @@ namespace edgepg::crypto {
 namespace ed25519 {
 class PreparedKey;  // ed25519.hpp: a decoded key with its tables (builds with EDGEPG_FAST_ED25519)
 }
+namespace p256 {
+class PreparedKey;  // p256.hpp: a P-256 key with its tables (builds with EDGEPG_PORTABLE_P256)
+}
 
 enum class HashAlg { sha256, sha384, sha512 };
 enum class SigScheme { rsa_pkcs1, rsa_pss, ecdsa, eddsa };
@@ -55,8 +58,8 @@ class PublicKey {
   friend bool verify_signature(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
   friend bool verify_with_openssl(const PublicKey&, SigScheme, HashAlg, ByteView, ByteView) noexcept;
   std::shared_ptr<evp_pkey_st> pkey_;
-  // A P-256 key's affine x||y, for the portable verifier (p256.hpp) where the build uses it.
-  std::array<std::uint8_t, 64> p256_xy_{};
+  // A P-256 key prepared for p256.hpp's verifier where the build uses it (EDGEPG_PORTABLE_P256); null otherwise.
+  std::shared_ptr<const p256::PreparedKey> p256_;
   // An Ed25519 key prepared for ed25519.hpp's verifier where the build uses it; null when the key does not decode
   // (OpenSSL accepts such a key and fails every verification with it: so does edgepg).
   std::shared_ptr<const ed25519::PreparedKey> ed25519_;
@@ -65,10 +68,10 @@ class PublicKey {
 };
 
 // Verifies `signature` over `data`. For ecdsa the signature is JOSE's raw r||s (RFC 7518 §3.4), converted to DER
-// here; for eddsa the hash argument is ignored. Builds with EDGEPG_PORTABLE_P256 (the wasm build: OpenSSL has no fast
-// P-256 code there) verify ES256 with p256.hpp instead of OpenSSL; builds with EDGEPG_FAST_ED25519 (native) verify
-// EdDSA with ed25519.hpp (keys prepared once), with OpenSSL's accept/reject rules. False for any mismatch of scheme
-// and key kind, a wrong signature length, or a signature that does not verify.
+// here; for eddsa the hash argument is ignored. Builds with EDGEPG_PORTABLE_P256 (the wasm build, and native builds
+// with EDGEPG_FAST_P256) verify ES256 with p256.hpp (keys prepared once) instead of OpenSSL; builds with
+// EDGEPG_FAST_ED25519 (native) verify EdDSA with ed25519.hpp (keys prepared once), with OpenSSL's accept/reject rules.
+// False for any mismatch of scheme and key kind, a wrong signature length, or a signature that does not verify.
 bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data, ByteView signature) noexcept;
 
 // verify_signature through OpenSSL always, whatever the build's own verifiers: the oracle that tests and fuzz targets
