@@ -1,4 +1,5 @@
-// libFuzzer target: the portable P-256 verifier (lib/src/crypto/p256.cpp, used by the wasm build) against OpenSSL's
+// libFuzzer target: edgepg's P-256 verifier (lib/src/crypto/p256.cpp; built here with its 32-bit limbs, the wasm
+// build's), unprepared and with a prepared key, against OpenSSL's
 // (crypto::verify_with_openssl). Both must give the same verdict on every input:
 //   0. arbitrary x, y, r||s and message: on_curve agrees with OpenSSL accepting the key; then the verdicts agree;
 //   1. a key d*G and an arbitrary r||s (the whole u1*G + u2*Q ladder runs on fuzzer-chosen scalars);
@@ -45,9 +46,15 @@ bool openssl_verify(const Oracle& o, crypto::ByteView msg, const std::array<std:
   return crypto::verify_with_openssl(o.key, crypto::SigScheme::ecdsa, crypto::HashAlg::sha256, msg, sig);
 }
 
+// The verdict of the unprepared verify (tables built per call) and of a prepared key (tables built once), which must
+// agree with each other.
 bool ours(const B32& x, const B32& y, crypto::ByteView msg, const std::array<std::uint8_t, 64>& sig) {
   const crypto::Digest256 e = crypto::sha256(msg);
-  return p256::verify(x.data(), y.data(), e.data(), sig.data(), sig.data() + 32);
+  const bool direct = p256::verify(x.data(), y.data(), e.data(), sig.data(), sig.data() + 32);
+  const auto prepared = p256::prepare(x.data(), y.data());
+  EDGEPG_FUZZ_CHECK(prepared != nullptr);  // only called with keys on the curve
+  EDGEPG_FUZZ_CHECK(p256::verify(*prepared, e.data(), sig.data(), sig.data() + 32) == direct);
+  return direct;
 }
 
 std::array<std::uint8_t, 64> join(const B32& r, const B32& s) {
