@@ -9,6 +9,7 @@
 #include "crypto/crypto.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/signature.hpp"
+#include "splitmix.hpp"
 
 using namespace edgepg;
 namespace ed25519 = edgepg::crypto::ed25519;
@@ -173,17 +174,7 @@ constexpr int kMutationsPerKey = 6;
 constexpr int kEdgeSignatures = kFull ? 48 : 6;
 constexpr int kRuns = kFull ? 2000 : 200;
 
-// splitmix64: a deterministic stream for the differential test.
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+using edgepg::test::Rng;  // splitmix64, for the differential test
 
 }  // namespace
 

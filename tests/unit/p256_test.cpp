@@ -7,6 +7,7 @@
 #include "crypto/crypto.hpp"
 #include "crypto/p256.hpp"
 #include "crypto/signature.hpp"
+#include "splitmix.hpp"
 
 using namespace edgepg;
 namespace p256 = edgepg::crypto::p256;
@@ -127,17 +128,7 @@ constexpr int kKeys = kFull ? 300 : 10;         // random keys, each with one va
 constexpr int kMutationsPerKey = 6;
 constexpr int kRuns = kFull ? 200 : 20;
 
-// splitmix64: a deterministic stream for the differential test.
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+using edgepg::test::Rng;  // splitmix64, for the differential test
 
 }  // namespace
 
