@@ -126,6 +126,20 @@ constexpr u32 sub_raw(U256& r, const U256& a, const U256& b) noexcept {
   return static_cast<u32>(borrow);
 }
 
+// (a + b) mod m and (a - b) mod m for a, b < m: one conditional correction each. The field (32-bit layer) and the
+// scalars mod n both use them.
+U256 add_mod(const U256& a, const U256& b, const U256& m) noexcept {
+  U256 r;
+  if (add_raw(r, a, b) != 0 || geq(r, m)) sub_raw(r, r, m);
+  return r;
+}
+
+U256 sub_mod(const U256& a, const U256& b, const U256& m) noexcept {
+  U256 r;
+  if (sub_raw(r, a, b) != 0) add_raw(r, r, m);
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // 2. The field GF(p), behind one small interface shared by both layouts:
 //      Fe, kFeZero, kFeOne, kFeB, fe_from_u256 (for a < p), fe_to_u256, fe_is_zero, fe_equal,
@@ -334,17 +348,9 @@ constexpr U256 fe_to_u256(const Fe& a) noexcept {
 using Fe = U256;
 
 
-U256 fe_add(const U256& a, const U256& b) noexcept {
-  U256 r;
-  if (add_raw(r, a, b) != 0 || geq(r, kP)) sub_raw(r, r, kP);
-  return r;
-}
+U256 fe_add(const U256& a, const U256& b) noexcept { return add_mod(a, b, kP); }
 
-U256 fe_sub(const U256& a, const U256& b) noexcept {
-  U256 r;
-  if (sub_raw(r, a, b) != 0) add_raw(r, r, kP);
-  return r;
-}
+U256 fe_sub(const U256& a, const U256& b) noexcept { return sub_mod(a, b, kP); }
 
 // The 512-bit product of a and b as 16 column sums, c[k] = sum of the 32-bit halves of a_i*b_j landing at
 // 2^(32k): each 64-bit product adds its low half to column i+j and its high half to column i+j+1. The columns are
@@ -534,17 +540,9 @@ U256 sc_reduce_once(U256 a) noexcept {
   return a;
 }
 
-U256 sc_add(const U256& a, const U256& b) noexcept {
-  U256 r;
-  if (add_raw(r, a, b) != 0 || geq(r, kN)) sub_raw(r, r, kN);
-  return r;
-}
+U256 sc_add(const U256& a, const U256& b) noexcept { return add_mod(a, b, kN); }
 
-U256 sc_sub(const U256& a, const U256& b) noexcept {
-  U256 r;
-  if (sub_raw(r, a, b) != 0) add_raw(r, r, kN);
-  return r;
-}
+U256 sc_sub(const U256& a, const U256& b) noexcept { return sub_mod(a, b, kN); }
 
 // Montgomery product a*b*2^-256 mod n for a, b < n (CIOS, Koc et al. 1996).
 U256 sc_mont_mul(const U256& a, const U256& b) noexcept {
