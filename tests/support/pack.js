@@ -65,8 +65,10 @@ export function packedTarball() {
 }
 
 // A fresh temp folder (removed after the test file) holding a copy of `example` (a folder under examples/, or
-// null for an empty project) with the packed edgepg installed into its node_modules by npm, offline. `deps` are
-// other packages installed in the same `npm install`, at the versions the repo has (so from npm's cache).
+// null for an empty project) with the packed edgepg installed into its node_modules by npm. `deps` are
+// other packages installed in the same `npm install`, at the versions the repo has: from npm's cache where `npm ci`
+// left them (--prefer-offline), from the registry otherwise (npm ci caches tarballs, not the package documents that
+// `npm install` also needs, so --offline fails on a machine whose cache was not warmed by hand).
 export function freshProject(example, { deps = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-proof-'))
   atExit(() => rmSync(dir, { recursive: true, force: true }))
@@ -78,7 +80,7 @@ export function freshProject(example, { deps = [] } = {}) {
   }
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true,"type":"module"}\n')
   const specs = deps.map((name) => `${name}@${repoVersion(name)}`)
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', packedTarball(), ...specs], {
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', packedTarball(), ...specs], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

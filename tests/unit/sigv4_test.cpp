@@ -19,15 +19,15 @@ namespace fs = std::filesystem;
 namespace {
 
 // ---- locating the AWS SigV4 test suite (awslabs/aws-c-auth tests/aws-signing-test-suite/v4) ----
-// EDGEPG_SIGV4_VECTORS (environment) first, then a compile definition of the same name, then <repo>/../shared/...
-// found from this file's path (CI keeps shared/ beside the repository).
+// Vendored in tests/vectors/aws-sigv4 (Apache-2.0, see the README and LICENSE there). EDGEPG_SIGV4_VECTORS
+// (environment, then a compile definition of the same name) points elsewhere, e.g. at a newer copy of the suite.
 fs::path vectors_dir() {
   if (const char* env = std::getenv("EDGEPG_SIGV4_VECTORS"); env && *env) return env;
 #ifdef EDGEPG_SIGV4_VECTORS
   return EDGEPG_SIGV4_VECTORS;
 #else
   const fs::path here = fs::absolute(fs::path(__FILE__));
-  return here.parent_path().parent_path().parent_path().parent_path() / "shared" / "vectors" / "aws-sigv4";
+  return here.parent_path().parent_path() / "vectors" / "aws-sigv4";
 #endif
 }
 
