@@ -276,6 +276,7 @@ void EventTape::on_notice(const pg::ErrorFields& e) {
 }
 
 void EventTape::on_notification(const pg::Notification& n) {
+  if (!notifications_wanted_) return;
   words_.push_back(ev_notification);
   words_.push_back(static_cast<std::uint32_t>(n.process_id));
   arena_string(n.channel);

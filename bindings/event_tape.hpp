@@ -72,6 +72,10 @@ class EventTape final : public pg::EventSink {
   void on_notice(const pg::ErrorFields& e) override;
   void on_notification(const pg::Notification& n) override;
 
+  // NotificationResponses go on the tape only while JS has a 'notification' listener; otherwise a server could
+  // fill the tape (and so the wasm heap, which never shrinks) with notifications nobody asked for.
+  void set_notifications_wanted(bool wanted) noexcept { notifications_wanted_ = wanted; }
+
   // Types whose values are handed over as raw text (the JS side applies its own parser to them).
   void set_raw_types(std::vector<std::uint32_t> oids) { raw_types_ = std::move(oids); }
   // One entry per query sent, in order: whether all its columns go over as raw text (a per-query `types` parser
@@ -100,6 +104,7 @@ class EventTape final : public pg::EventSink {
   std::deque<bool> raw_queries_;
   std::string scratch_;
   bool row_error_ = false;
+  bool notifications_wanted_ = false;
 };
 
 }  // namespace edgepg::bindings

@@ -26,6 +26,8 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("requestBuffer", &WasmConnection::request_buffer)
       .function("header", &WasmConnection::header)
       .function("addStartupParameter", &WasmConnection::add_startup_parameter)
+      .function("setAuthPolicy", &WasmConnection::set_auth_policy)
+      .function("setNotificationsWanted", &WasmConnection::set_notifications_wanted)
       .function("start", &WasmConnection::start)
       .function("providePassword", &WasmConnection::provide_password)
       .function("receive", &WasmConnection::receive)

@@ -72,6 +72,15 @@ int WasmConnection::add_startup_parameter(const std::string& name, const std::st
   return finish(conn_.add_startup_parameter(name, value));
 }
 
+int WasmConnection::set_auth_policy(const std::string& require_auth, double scram_max_iterations) {
+  pg::AuthPolicy policy;
+  if (auto s = pg::parse_require_auth(require_auth, policy); !s) return finish(std::move(s));
+  if (!(scram_max_iterations >= 1 && scram_max_iterations <= 4294967295.0)) {
+    return finish(Status(Errc::invalid_argument, "scramMaxIterations must be a whole number from 1 to 2^32-1"));
+  }
+  return finish(conn_.configure_auth(policy, static_cast<std::uint32_t>(scram_max_iterations)));
+}
+
 int WasmConnection::start() {
   tape_.reset();
   return finish(conn_.start());

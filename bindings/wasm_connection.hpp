@@ -25,6 +25,9 @@ class WasmConnection {
   std::uint32_t header() const { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(header_)); }
 
   int add_startup_parameter(const std::string& name, const std::string& value);
+  // Before start(): libpq's require_auth text ("" = any method) and the SCRAM iteration limit.
+  int set_auth_policy(const std::string& require_auth, double scram_max_iterations);
+  void set_notifications_wanted(bool wanted) { tape_.set_notifications_wanted(wanted); }
   int start();
   // Password: `length` UTF-8 bytes in the request buffer (wiped after use).
   int provide_password(std::uint32_t length);

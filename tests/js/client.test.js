@@ -31,12 +31,23 @@ test('SCRAM-SHA-256 login and a simple query', async () => {
   })
 })
 
+// MD5 and cleartext go out only when asked for (requireAuth); with a password, the default is SCRAM only.
+const REQUIRE_AUTH = { md5: 'md5', cleartext: 'password', trust: undefined }
+
 test('MD5, cleartext and trust logins', async () => {
   for (const role of ['md5', 'cleartext', 'trust']) {
     await withClient(role, async (c) => {
       const r = await c.query('select current_user as u')
       assert.equal(r.rows[0].u, ROLES[role].user)
-    })
+    }, { requireAuth: REQUIRE_AUTH[role] })
+  }
+})
+
+test('the real server: MD5, cleartext and trust logins are refused when a password is set and requireAuth is not', async () => {
+  for (const role of ['md5', 'cleartext', 'trust']) {
+    const c = new Client(clientConfig(svc, role, { password: ROLES[role].password ?? 'unused-password' }))
+    await assert.rejects(c.connect(), (e) => e instanceof EdgepgError && e.code === 'EAUTH' && /require_auth/.test(e.message))
+    await c.end()
   }
 })
 
@@ -47,7 +58,7 @@ test('a password provider function, sync or async, is called for the login', asy
   }, { password: async () => { calls++; return ROLES.scram.password } })
   await withClient('md5', async (c) => {
     assert.equal((await c.query('select 3 as n')).rows[0].n, 3)
-  }, { password: () => { calls++; return ROLES.md5.password } })
+  }, { password: () => { calls++; return ROLES.md5.password }, requireAuth: 'md5' })
   assert.equal(calls, 2)
 })
 

@@ -116,3 +116,29 @@ TEST_CASE("options: WebSocket URLs") {
   CHECK_THROWS_AS(parse_websocket_url("ws://user:pw@host/"), Error);
   CHECK_THROWS_AS(parse_websocket_url("ws://host:99999/"), Error);
 }
+
+TEST_CASE("options: require_auth, channel_binding and scram_max_iterations") {
+  auto o = parse_connection_string("postgres://u:p@h/db?require_auth=password&channel_binding=disable"
+                                   "&scram_max_iterations=5000");
+  REQUIRE(o.require_auth);
+  CHECK(*o.require_auth == "password");
+  CHECK(o.channel_binding == "disable");
+  CHECK(o.scram_max_iterations == 5000);
+  CHECK_FALSE(parse_connection_string("postgres://u:p@h/db").require_auth);  // the default: decided at connect
+  CHECK(error_code_of("postgres://u:p@h/db?require_auth=cleartext") == "EINVAL");
+  CHECK(error_code_of("postgres://u:p@h/db?require_auth=md5,!password") == "EINVAL");
+  CHECK(error_code_of("postgres://u:p@h/db?channel_binding=require") == "EINVAL");
+  CHECK(error_code_of("host=h user=u channel_binding=require") == "EINVAL");
+  CHECK(error_code_of("postgres://u:p@h/db?scram_max_iterations=0") == "EINVAL");
+}
+
+TEST_CASE("options: a %-encoded host cannot smuggle a path, query, fragment or user info") {
+  for (const char* url : {"postgres://u:p@evil.test%2F.db.internal/db", "postgres://u:p@evil.test%3F.db.internal/db",
+                          "postgres://u:p@evil.test%23.db.internal/db", "postgres://u:p@a%40evil.test/db",
+                          "postgres://u:p@evil%2520x/db", "postgres://u:p@evil%20x/db", "postgres://u:p@evil%5Cx/db"}) {
+    CHECK_MESSAGE(error_code_of(url) == "EINVAL", url);
+  }
+  CHECK(error_code_of("host='evil.test/.db.internal' user=u") == "EINVAL");
+  CHECK(parse_connection_string("host=/var/run/postgresql user=u").host == "/var/run/postgresql");  // a socket dir
+  CHECK(parse_connection_string("postgres://u:p@db.internal/db").host == "db.internal");
+}

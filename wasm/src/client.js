@@ -3,7 +3,7 @@
 import { loadCore } from './core.js'
 import { Emitter } from './emitter.js'
 import { EdgepgError, coreError, serverError } from './errors.js'
-import { resolveOptions, webSocketUrlFor } from './connection-options.js'
+import { checkTransportSecurity, resolveOptions, webSocketUrlFor } from './connection-options.js'
 import { prepareValue } from './params.js'
 import { runTransaction } from './transaction.js'
 import { TokenCache } from './token-cache.js'
@@ -87,10 +87,13 @@ export class Client extends Emitter {
     this.#state = 'connecting'
     const o = this.#options
     const url = webSocketUrlFor(o)
+    checkTransportSecurity(o, url) // sslmode=require and up need wss://
     webSocketConstructorFor(o) // fails fast (ENOWEBSOCKET) before the wasm loads
     const core = (this.#core = await loadCore())
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
+    this.#check(conn.setAuthPolicy(o.requireAuth, o.scramMaxIterations))
+    this.#wantNotifications()
     this.#sendRawTypes()
     for (const [name, value] of o.startupParameters) this.#check(conn.addStartupParameter(name, value))
     this.#check(conn.start())
@@ -116,6 +119,24 @@ export class Client extends Emitter {
         this.#flush()
       }, (err) => this.#fail(err))
     })
+  }
+
+  // NotificationResponses are decoded only while someone listens: a server cannot fill memory with ones nobody
+  // asked for (they are dropped in the core).
+  on(event, fn) {
+    super.on(event, fn)
+    if (event === 'notification') this.#wantNotifications()
+    return this
+  }
+
+  off(event, fn) {
+    super.off(event, fn)
+    if (event === 'notification') this.#wantNotifications()
+    return this
+  }
+
+  #wantNotifications() {
+    this.#conn?.setNotificationsWanted(this.listenerCount('notification') > 0)
   }
 
   // A status code from the core: 0 or a failure that ends the connection.

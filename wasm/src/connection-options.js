@@ -28,13 +28,79 @@ function parseConnectionString(str) {
     database: url.pathname.length > 1 ? decode(url.pathname.slice(1), 'database name') : undefined,
   }
   for (const [k, v] of url.searchParams) {
-    if (k === 'application_name') out.application_name = v
-    else if (STARTUP_PARAMETERS.includes(k)) out[k] = v
+    if (k === 'application_name' || STARTUP_PARAMETERS.includes(k) || k in SECURITY_PARAMETERS) out[k] = v
+    else {
+      // Never silently dropped: a parameter the user relies on (sslrootcert, target_session_attrs...) that this
+      // client would ignore is refused. Named only when it is one of libpq's (a malformed URL can put anything,
+      // the password included, where a name should be).
+      const name = LIBPQ_PARAMETERS.has(k) ? `"${k}"` : '(not a libpq parameter name)'
+      throw new EdgepgError('EINVAL', `the connection string parameter ${name} is not supported by edgepg; supported: ` +
+        ['application_name', ...STARTUP_PARAMETERS, ...Object.keys(SECURITY_PARAMETERS)].join(', '))
+    }
   }
   return out
 }
 
 const STARTUP_PARAMETERS = ['options', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']
+// Connection-string names of the security options, with the option names of the object form.
+const SECURITY_PARAMETERS = { sslmode: 'sslmode', require_auth: 'requireAuth', channel_binding: 'channelBinding' }
+const LIBPQ_PARAMETERS = new Set(('host hostaddr port dbname user password passfile channel_binding connect_timeout ' +
+  'client_encoding options application_name fallback_application_name keepalives keepalives_idle ' +
+  'keepalives_interval keepalives_count tcp_user_timeout replication gssencmode sslmode requiressl sslcompression ' +
+  'sslcert sslkey sslpassword sslcertmode sslrootcert sslcrl sslcrldir sslsni requirepeer ssl_min_protocol_version ' +
+  'ssl_max_protocol_version krbsrvname gsslib gssdelegation service target_session_attrs load_balance_hosts ' +
+  'require_auth').split(' '))
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
+
+// A host name goes into the WebSocket URL (wss://<host>/v1?address=<host>:<port> by default): a decoded '/', '?',
+// '#', '@', '%', '\\' or whitespace would move the socket to another host than the one the application checked.
+function checkHost(host) {
+  if (typeof host !== 'string') throw new EdgepgError('EINVAL', 'host must be a string')
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
+  const bad = bare === host ? /[\/?#@%\\\s\u0000-\u001f\u007f[\]:]/ : /[^0-9a-fA-F:.]/ // [IPv6] literals: hex, ':' and '.'
+  if (host === '' || bad.test(bare)) {
+    throw new EdgepgError('EINVAL', 'invalid host: a host name may not contain / ? # @ % : \\ [ ] or whitespace (after %-decoding); write an IPv6 address as [addr]')
+  }
+  return host
+}
+
+// requireAuth (libpq's require_auth): a string or a list of methods. When absent: SCRAM only if a password is
+// configured (a server that asks for it in cleartext or as MD5, or skips asking, is refused), any method if not.
+function requireAuthText(value, hasPassword) {
+  if (value === undefined || value === null) return hasPassword ? 'scram-sha-256' : ''
+  if (Array.isArray(value)) return value.map(String).join(',')
+  if (typeof value === 'string') return value
+  throw new EdgepgError('EINVAL', "requireAuth must be a string like 'scram-sha-256' or 'password', or a list of them")
+}
+
+// The channel binding libpq would do. edgepg has no SCRAM-SHA-256-PLUS: over a WebSocket the TLS is the proxy's,
+// not PostgreSQL's, so there is nothing to bind to; `require` is refused rather than silently weakened.
+function channelBinding(value) {
+  const v = value ?? 'prefer'
+  if (v === 'disable' || v === 'prefer') return v
+  if (v === 'require') {
+    throw new EdgepgError('EINVAL', 'channel_binding=require cannot be honoured over a WebSocket (the TLS is the ' +
+      "proxy's, PostgreSQL's SCRAM-SHA-256-PLUS has nothing to bind to): remove it, or use channel_binding=prefer " +
+      'with require_auth=scram-sha-256 and a wss:// URL')
+  }
+  throw new EdgepgError('EINVAL', 'invalid channel_binding: expected disable, prefer or require')
+}
+
+// sslmode, mapped honestly: the only TLS on this path is the WebSocket's (wss://), which the runtime verifies
+// against the proxy's host name. require, verify-ca and verify-full therefore demand a wss:// URL (checked when the
+// URL is known, at connect); disable, allow and prefer accept either.
+function sslMode(value) {
+  if (value === undefined || value === null) return undefined
+  if (!SSL_MODES.includes(value)) throw new EdgepgError('EINVAL', `invalid sslmode: expected ${SSL_MODES.join(', ')}`)
+  return value
+}
+
+export function checkTransportSecurity(o, url) {
+  if (['require', 'verify-ca', 'verify-full'].includes(o.sslmode) && !/^wss:/i.test(url)) {
+    throw new EdgepgError('EINVAL', `sslmode=${o.sslmode} needs a wss:// WebSocket URL: over WebSocket the TLS is ` +
+      "the WebSocket's; use wss:// or set sslmode=disable for a local ws:// proxy")
+  }
+}
 
 function startupParameters(config, fromString) {
   const out = []
@@ -78,7 +144,12 @@ export function resolveOptions(config) {
     // Startup parameters node-postgres users set: options (e.g. '-c search_path=app') and server-side timeouts.
     startupParameters: startupParameters(config, fromString),
     types: typesMap(config.types),
+    sslmode: sslMode(pick('sslmode')),
+    channelBinding: channelBinding(config.channelBinding ?? fromString.channel_binding),
+    scramMaxIterations: config.scramMaxIterations ?? 100_000,
   }
+  o.requireAuth = requireAuthText(config.requireAuth ?? fromString.require_auth, o.password !== undefined && o.password !== null)
+  checkHost(o.host)
   if (!['string', 'number', 'bigint'].includes(o.int8)) {
     throw new EdgepgError('EINVAL', "invalid int8 option: use 'string' (default), 'number' or 'bigint'")
   }

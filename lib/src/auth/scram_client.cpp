@@ -28,8 +28,9 @@ Status refuse(const std::string& why) { return Status(Errc::auth, "SCRAM authent
 
 }  // namespace
 
-ScramClient::ScramClient(std::string password, std::string client_nonce, std::string username)
-    : password_(saslprep_password(password)), client_nonce_(std::move(client_nonce)) {
+ScramClient::ScramClient(std::string password, std::string client_nonce, std::string username,
+                         std::uint32_t max_iterations)
+    : password_(saslprep_password(password)), client_nonce_(std::move(client_nonce)), max_iterations_(max_iterations) {
   crypto::cleanse(password.data(), password.size());
   for (char c : username) {  // RFC 5802 §5.1 saslname escaping
     if (c == ',') username_ += "=2C";
@@ -73,7 +74,10 @@ Status ScramClient::handle_server_first(std::string_view server_first, std::stri
   if (ec != std::errc() || ptr != iter_text.data() + iter_text.size() || iterations < 1) {
     return refuse("invalid iteration count");
   }
-  if (iterations > scram_max_iterations) return refuse("server asks for too many iterations");
+  if (iterations > max_iterations_) {
+    return refuse("server asks for " + std::to_string(iterations) + " PBKDF2 iterations, more than the limit of " +
+                  std::to_string(max_iterations_) + " (scram_max_iterations)");
+  }
   auto salt_bytes = util::base64_decode(salt);
   if (!salt_bytes || salt_bytes->empty()) return refuse("invalid salt");
 

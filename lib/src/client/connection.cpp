@@ -112,7 +112,22 @@ struct Connection::Impl final : pg::EventSink {
     }
   }
 
+  // The require_auth policy, or its default: SCRAM only when a password (or provider) is configured.
+  pg::AuthPolicy auth_policy() const {
+    pg::ChannelBinding cb;
+    if (auto s = pg::parse_channel_binding(options.channel_binding, cb); !s) throw Error("EINVAL", s.message());
+    if (!options.require_auth) {
+      const bool has_password = options.password_provider || !options.password.empty();
+      return has_password ? pg::AuthPolicy::scram_only() : pg::AuthPolicy::any();
+    }
+    pg::AuthPolicy policy;
+    if (auto s = pg::parse_require_auth(*options.require_auth, policy); !s) throw Error("EINVAL", s.message());
+    return policy;
+  }
+
   void connect() {
+    check_host(options.host);
+    const pg::AuthPolicy policy = auth_policy();  // before any socket opens: a bad policy is the caller's error
     const net::Deadline deadline = net::deadline_after(options.connect_timeout);
     net::StreamInfo si;
     stream = net::open_postgres_stream(options, deadline, si);
@@ -125,6 +140,8 @@ struct Connection::Impl final : pg::EventSink {
     po.application_name = options.application_name;
     if (!options.options.empty()) po.parameters.emplace_back("options", options.options);
     po.scram_nonce = scram_nonce();
+    po.auth_policy = policy;
+    po.scram_max_iterations = options.scram_max_iterations;
     pg = std::make_unique<pg::Connection>(std::move(po), *this);
     std::string password = options.password_provider ? options.password_provider() : options.password;
     // The Connection does not keep the password once the core has it (the core wipes it once used).

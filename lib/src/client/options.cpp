@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "edgepg/client/error.hpp"
+#include "edgepg/pg/auth_policy.hpp"
 
 namespace edgepg {
 namespace {
@@ -68,6 +69,7 @@ SslMode parse_sslmode(std::string_view text) {
 void apply(ConnectOptions& o, std::string_view key, std::string value) {
   if (key == "host") {
     if (value.find(',') != std::string::npos) invalid("several hosts are not supported: give one host");
+    check_host(value);
     if (!value.empty()) o.host = std::move(value);
   } else if (key == "hostaddr") {
     o.hostaddr = std::move(value);
@@ -85,6 +87,21 @@ void apply(ConnectOptions& o, std::string_view key, std::string value) {
     o.options = std::move(value);
   } else if (key == "sslmode") {
     o.sslmode = parse_sslmode(value);
+  } else if (key == "require_auth") {
+    pg::AuthPolicy policy;
+    if (auto s = pg::parse_require_auth(value, policy); !s) invalid(s.message());
+    o.require_auth = std::move(value);
+  } else if (key == "channel_binding") {
+    pg::ChannelBinding cb;
+    if (auto s = pg::parse_channel_binding(value, cb); !s) invalid(s.message());
+    o.channel_binding = std::move(value);
+  } else if (key == "scram_max_iterations") {
+    unsigned long n = 0;
+    const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (value.empty() || ec != std::errc() || p != value.data() + value.size() || n == 0 || n > 0xffffffffUL) {
+      invalid("invalid scram_max_iterations \"" + value + "\": expected a whole number from 1 to 4294967295");
+    }
+    o.scram_max_iterations = static_cast<std::uint32_t>(n);
   } else if (key == "sslrootcert") {
     o.sslrootcert = std::move(value);
   } else if (key == "connect_timeout") {
@@ -138,7 +155,10 @@ ConnectOptions parse_url(std::string_view url) {
     port = rest.substr(colon + 1);
   }
   if (host.find(',') != std::string_view::npos) invalid("several hosts are not supported: give one host");
-  if (!host.empty()) o.host = percent_decode(host, "host");
+  if (!host.empty()) {
+    o.host = percent_decode(host, "host");
+    check_host(o.host);
+  }
   if (!port.empty()) o.port = parse_port(port);
   if (!path.empty()) o.database = percent_decode(path, "database");
   while (!query.empty()) {
@@ -202,6 +222,16 @@ ConnectOptions parse_key_values(std::string_view text) {
 }
 
 }  // namespace
+
+void check_host(std::string_view host) {
+  if (!host.empty() && host.front() == '/') return;  // a Unix-socket directory
+  for (const char c : host) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '/' || c == '?' || c == '#' || c == '@' || c == '%' || c == '\\') {
+      invalid("invalid host: a host name may not contain / ? # @ % \\ or whitespace (after %-decoding)");
+    }
+  }
+}
 
 const char* ssl_mode_name(SslMode mode) noexcept {
   switch (mode) {

@@ -47,6 +47,16 @@ Status Connection::add_startup_parameter(std::string name, std::string value) {
   return {};
 }
 
+Status Connection::configure_auth(AuthPolicy policy, std::uint32_t scram_max_iterations) {
+  if (phase_ != Phase::startup || !writer_.empty()) {
+    return Status(Errc::invalid_state, "the authentication policy must be set before the connection starts");
+  }
+  if (scram_max_iterations == 0) return Status(Errc::invalid_argument, "scram_max_iterations must be at least 1");
+  options_.auth_policy = policy;
+  options_.scram_max_iterations = scram_max_iterations;
+  return {};
+}
+
 Status Connection::start() {
   if (phase_ != Phase::startup || !writer_.empty()) return Status(Errc::invalid_state, "connection already started");
   if (options_.user.empty()) return Status(Errc::invalid_argument, "no user name: set user in the connection options");
@@ -124,7 +134,7 @@ Status Connection::handle(const RawMessage& m) {
     case backend::parameter_status: {
       ParameterStatus p;
       if (auto s = decode_parameter_status(m.body, p); !s) return s;
-      server_params_[p.name] = p.value;
+      if (auto s = remember_parameter(p); !s) return s;
       sink_.on_parameter_status(p);
       return {};
     }
@@ -231,6 +241,12 @@ Status Connection::handle_authentication(Bytes body) {
       if (scram_ && !sasl_done_) {
         return Status(Errc::auth, "server skipped the SCRAM server signature: it did not prove it knows the password");
       }
+      if (!auth_requested_ && !options_.auth_policy.none) {
+        return Status(Errc::auth, "the server accepted the login without asking for the password (trust), which "
+                                  "require_auth does not allow (" + options_.auth_policy.describe() +
+                                  "): it may not be the server you meant; add none to require_auth only if trust "
+                                  "is expected");
+      }
       forget_password();
       phase_ = Phase::authenticated;
       sink_.on_authenticated();
@@ -239,6 +255,9 @@ Status Connection::handle_authentication(Bytes body) {
     case AuthRequest::md5_password:
     case AuthRequest::sasl:
       if (scram_) return Status(Errc::protocol, "server restarted authentication in the middle of SCRAM");
+      // Checked before the password is asked for or sent: a refused method never sees it.
+      if (auto s = check_policy(a.request); !s) return s;
+      auth_requested_ = true;
       pending_auth_ = a;
       pending_auth_data_.assign(a.data.begin(), a.data.end());
       if (!password_) {
@@ -271,6 +290,38 @@ Status Connection::handle_authentication(Bytes body) {
   }
 }
 
+Status Connection::check_policy(AuthRequest request) const {
+  const AuthPolicy& p = options_.auth_policy;
+  const char* method = nullptr;
+  if (request == AuthRequest::cleartext_password && !p.password) method = "the password in cleartext (password)";
+  if (request == AuthRequest::md5_password && !p.md5) method = "an MD5 password hash (md5)";
+  if (request == AuthRequest::sasl && !p.scram) method = "SASL (scram-sha-256)";
+  if (method == nullptr) return {};
+  return Status(Errc::auth, std::string("the server asks for ") + method + ", which require_auth does not allow (" +
+                                p.describe() + "); nothing was sent. If this server is the one you meant, allow the "
+                                "method in require_auth (e.g. require_auth=password for RDS IAM tokens)");
+}
+
+Status Connection::remember_parameter(const ParameterStatus& p) {
+  auto it = server_params_.find(p.name);
+  if (it == server_params_.end()) {
+    if (server_params_.size() >= options_.max_parameter_statuses) {
+      return Status(Errc::protocol, "the server sent more than " + std::to_string(options_.max_parameter_statuses) +
+                                        " distinct ParameterStatus names (max_parameter_statuses)");
+    }
+    parameter_bytes_ += p.name.size() + p.value.size();
+    it = server_params_.emplace(p.name, std::string{}).first;
+  } else {
+    parameter_bytes_ = parameter_bytes_ - it->second.size() + p.value.size();
+  }
+  if (parameter_bytes_ > options_.max_parameter_bytes) {
+    return Status(Errc::protocol, "the server's ParameterStatus names and values exceed " +
+                                      std::to_string(options_.max_parameter_bytes) + " bytes (max_parameter_bytes)");
+  }
+  it->second = p.value;
+  return {};
+}
+
 Status Connection::answer_password_request() {
   const std::string& pw = *password_;
   switch (pending_auth_.request) {
@@ -293,7 +344,7 @@ Status Connection::answer_password_request() {
       if (options_.scram_nonce.size() < 18) {
         return Status(Errc::invalid_argument, "SCRAM needs a random client nonce of at least 18 characters");
       }
-      scram_ = std::make_unique<auth::ScramClient>(pw, options_.scram_nonce);
+      scram_ = std::make_unique<auth::ScramClient>(pw, options_.scram_nonce, std::string{}, options_.scram_max_iterations);
       if (cached_keys_) scram_->use_cached_keys(cached_keys_->first, cached_keys_->second.first, cached_keys_->second.second);
       writer_.sasl_initial_response("SCRAM-SHA-256", scram_->client_first());
       break;

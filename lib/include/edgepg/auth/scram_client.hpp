@@ -27,13 +27,15 @@ struct ScramKeys {
   std::array<std::uint8_t, 32> server_key{};
 };
 
-// An upper bound on the iteration count a server may ask for (PostgreSQL's default is 4096).
-inline constexpr std::uint32_t scram_max_iterations = 10'000'000;
+// The default upper bound on the iteration count a server may ask for (PostgreSQL's default is 4096). A hostile
+// server could otherwise make the client burn seconds of CPU per login; raise it per connection when needed.
+inline constexpr std::uint32_t scram_default_max_iterations = 100'000;
 
 class ScramClient {
  public:
   // username: what client-first carries; PostgreSQL ignores it and libpq sends it empty (the default).
-  ScramClient(std::string password, std::string client_nonce, std::string username = {});
+  ScramClient(std::string password, std::string client_nonce, std::string username = {},
+              std::uint32_t max_iterations = scram_default_max_iterations);
   ~ScramClient();
   ScramClient(const ScramClient&) = delete;
   ScramClient& operator=(const ScramClient&) = delete;
@@ -58,6 +60,7 @@ class ScramClient {
   ScramKeys keys_;
   std::string salt_b64_;
   std::uint32_t iterations_ = 0;
+  std::uint32_t max_iterations_;
   bool have_cached_ = false;
   ScramKeys cached_;
   std::string cached_salt_b64_;

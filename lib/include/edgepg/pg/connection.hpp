@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "edgepg/auth/scram_client.hpp"
+#include "edgepg/pg/auth_policy.hpp"
 #include "edgepg/pg/backend_parser.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/messages.hpp"
@@ -34,6 +35,14 @@ struct ConnectionOptions {
   std::size_t max_message_size = default_max_message_size;
   // Random, printable, no ','; at least 18 characters. Randomness is an input: the caller draws it.
   std::string scram_nonce;
+  // The authentication requests the client answers (see auth_policy.hpp). The faces default it to SCRAM only
+  // when a password is configured; the core itself answers whatever the policy allows.
+  AuthPolicy auth_policy = AuthPolicy::any();
+  std::uint32_t scram_max_iterations = auth::scram_default_max_iterations;
+  // Bounds on what a server may make the client keep: distinct ParameterStatus names (PostgreSQL 15 reports 14)
+  // and the bytes of their names and values together. Past them the connection fails (Errc::protocol).
+  std::size_t max_parameter_statuses = 256;
+  std::size_t max_parameter_bytes = 64 * 1024;
 };
 
 // Events of a connection. Defaults ignore; implement what you need. Bodies are valid only during the call.
@@ -72,6 +81,8 @@ class Connection {
 
   // Adds a startup parameter (e.g. options, statement_timeout) before start(); Errc::invalid_state after it.
   Status add_startup_parameter(std::string name, std::string value);
+  // Sets the authentication policy and the SCRAM iteration limit before start(); Errc::invalid_state after it.
+  Status configure_auth(AuthPolicy policy, std::uint32_t scram_max_iterations);
   // Queues the StartupMessage. Errc::invalid_argument for NUL bytes or an empty user.
   Status start();
   // Gives the password now (before start, or when on_password_needed fired). It is wiped once used.
@@ -113,6 +124,8 @@ class Connection {
   Status handle_authentication(Bytes body);
   Status answer_password_request();
   Status fail(Status s);
+  Status check_policy(AuthRequest request) const;
+  Status remember_parameter(const ParameterStatus& p);
   Status check_ready_for_query() const;
   void forget_password() noexcept;
 
@@ -130,6 +143,8 @@ class Connection {
   std::vector<std::uint8_t> pending_auth_data_;
   std::unique_ptr<auth::ScramClient> scram_;
   bool sasl_done_ = false;
+  bool auth_requested_ = false;  // the server asked for some authentication before AuthenticationOk
+  std::size_t parameter_bytes_ = 0;
   std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>> cached_keys_;
   std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>> derived_keys_;
   bool scram_used_cache_ = false;
