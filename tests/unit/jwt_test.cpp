@@ -650,16 +650,27 @@ TEST_CASE("Role mapping: dotted paths, literal keys with dots, arrays and the al
   // The first array element in the allowlist, in the token's order.
   REQUIRE(role_from_claims(claims, "realm_access.roles", allowed, role).ok());
   CHECK(role == "app_admin");
-  // The whole path as one literal key first.
-  REQUIRE(role_from_claims(claims, "https://example.com/roles", allowed, role).ok());
+  // Dotted paths are nested lookups only; a literal dot inside a key is escaped.
+  REQUIRE(role_from_claims(claims, "https://example\\.com/roles", allowed, role).ok());
   CHECK(role == "app_user");
-  // A literal key with dots inside a nested path.
-  REQUIRE(role_from_claims(claims, "app.https://x.example/role", allowed, role).ok());
+  REQUIRE(role_from_claims(claims, "app.https://x\\.example/role", allowed, role).ok());
   CHECK(role == "app_admin");
-  // A literal key with dots, then descent.
   const std::vector<std::string> nested_allowed = {"nested"};
-  REQUIRE(role_from_claims(claims, "https://example.com.role", nested_allowed, role).ok());
+  REQUIRE(role_from_claims(claims, "https://example\\.com.role", nested_allowed, role).ok());
   CHECK(role == "nested");
+  // Unescaped, the same paths are nested lookups that find nothing.
+  CHECK(role_from_claims(claims, "https://example.com/roles", allowed, role).code() == JwtErrc::claim);
+  CHECK(role_from_claims(claims, "https://example.com.role", nested_allowed, role).code() == JwtErrc::claim);
+  // The report's case: a literal key "app_metadata.role" must not beat the nested app_metadata.role.
+  Claims ambiguous;
+  REQUIRE(Claims::parse(R"({"app_metadata.role":"app_admin","app_metadata":{"role":"app_user"}})", ambiguous).ok());
+  REQUIRE(role_from_claims(ambiguous, "app_metadata.role", allowed, role).ok());
+  CHECK(role == "app_user");
+  REQUIRE(role_from_claims(ambiguous, "app_metadata\\.role", allowed, role).ok());
+  CHECK(role == "app_admin");
+  for (const char* bad : {"a..b", ".a", "a.", "a\\", "a\\x"}) {
+    CHECK_MESSAGE(role_from_claims(claims, bad, allowed, role).code() == JwtErrc::invalid_argument, bad);
+  }
 
   role = "unchanged";
   const std::vector<std::string> pg_only = {"app_user"};

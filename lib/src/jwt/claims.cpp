@@ -15,7 +15,6 @@ using detail::Json;
 using detail::member;
 
 constexpr std::size_t kMaxPathBytes = 1024;
-constexpr int kMaxPathLookups = 1000;  // bounds the backtracking of dotted-path resolution
 
 const Claims::Impl& empty_impl() {
   static const Claims::Impl kEmpty{"{}", Json::object()};
@@ -53,20 +52,34 @@ bool contains(const std::vector<std::string>& list, const std::string& s) {
   return false;
 }
 
-// Resolves a claim path: the whole remaining path as one literal key first, then split at a dot, the longest
-// literal prefix first, descending into objects.
-const Json* resolve(const Json& obj, std::string_view path, int& budget) {
-  if (--budget < 0 || !obj.is_object()) return nullptr;
-  if (const Json* whole = member(obj, path)) return whole;
-  for (std::size_t dot = path.rfind('.'); dot != std::string_view::npos && dot > 0;
-       dot = path.rfind('.', dot - 1)) {
-    const Json* child = member(obj, path.substr(0, dot));
-    if (child != nullptr && child->is_object()) {
-      if (const Json* found = resolve(*child, path.substr(dot + 1), budget)) return found;
+// Splits a claim path at its dots; "\\." is a literal dot and "\\\\" a literal backslash inside one key. False for a
+// path with an empty key, a dangling backslash or another escape.
+bool split_path(std::string_view path, std::vector<std::string>& keys) {
+  keys.assign(1, std::string());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '\\') {
+      if (i + 1 == path.size() || (path[i + 1] != '.' && path[i + 1] != '\\')) return false;
+      keys.back() += path[++i];
+    } else if (c == '.') {
+      if (keys.back().empty()) return false;
+      keys.emplace_back();
+    } else {
+      keys.back() += c;
     }
-    if (budget < 0) return nullptr;
   }
-  return nullptr;
+  return !keys.back().empty();
+}
+
+// Walks nested objects, one key per level: no literal-key guessing, so a key "a.b" can never stand in for a.b.
+const Json* resolve(const Json& obj, const std::vector<std::string>& keys) {
+  const Json* at = &obj;
+  for (const auto& key : keys) {
+    if (!at->is_object()) return nullptr;
+    at = member(*at, key);
+    if (at == nullptr) return nullptr;
+  }
+  return at;
 }
 
 JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
@@ -79,8 +92,12 @@ JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
             "no allowed roles are configured; list the PostgreSQL roles tokens may map to"};
   }
   const std::string path_text(claim_path);
-  int budget = kMaxPathLookups;
-  const Json* value = resolve(claims, claim_path, budget);
+  std::vector<std::string> keys;
+  if (!split_path(claim_path, keys)) {
+    return {JwtErrc::invalid_argument, "the role claim path \"" + path_text + "\" has an empty key or a bad escape: "
+            "keys are separated by '.', and a literal dot inside a key is written \\. (e.g. \"https://example\\.com/roles\")"};
+  }
+  const Json* value = resolve(claims, keys);
   if (value == nullptr) {
     return claim_error("the token has no claim at the role path \"" + path_text +
                        "\"; check the path against the issuer's tokens");

@@ -73,13 +73,13 @@ JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::in
 // The PostgreSQL role a token's claims name, checked against an allowlist. Never builds SQL: the caller passes the
 // role to SET ROLE as a quoted identifier or as a parameter, and only ever a role from allowed_roles.
 //
-// claim_path: a claim name, or a dotted path into nested objects ("realm_access.roles"). The whole path is first
-// tried as one literal key ("https://example.com/roles"); then the path is split at its dots, at each level the
-// longest literal key first. The value at the path:
+// claim_path: a claim name, or a dotted path into nested objects ("realm_access.roles"), one key per level and
+// nothing else: a literal key "a.b" never stands in for the nested a.b. A dot inside a key is written "\\." and a
+// backslash "\\\\" (Auth0's namespaced claims: "https://example\\.com/roles"). The value at the path:
 //   a string: it is the role if it is in allowed_roles, else ERR_JWT_ROLE_NOT_ALLOWED;
 //   an array: the first element that is a string in allowed_roles, else ERR_JWT_ROLE_NOT_ALLOWED;
 //   absent: ERR_JWT_CLAIM; any other type: ERR_JWT_CLAIM.
-// An empty claim_path (or over 1024 bytes) or an empty allowed_roles is EINVAL. Matching is exact and
+// An empty claim_path (or over 1024 bytes, or with an empty key or a bad escape) or an empty allowed_roles is EINVAL. Matching is exact and
 // case-sensitive; an empty string is never a role. Messages name the path, never the token's values.
 JwtStatus role_from_claims(const Claims& claims, std::string_view claim_path,
                            const std::vector<std::string>& allowed_roles, std::string& role);
