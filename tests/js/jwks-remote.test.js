@@ -72,3 +72,55 @@ test('bodies over 64 KiB, HTTP errors and timeouts are ERR_JWKS_FETCH', async ()
   state.delay = 0
   assert.equal((await verifyJwt(token, { jwksUrl: base + '/ok', algorithms: ['ES256'] })).sub, 'u')
 })
+
+// Issue #12: a key the issuer drops must stop verifying at once, cached verifications included (jose, on the
+// refreshed set, says ERR_JWKS_NO_MATCHING_KEY), and a cache hit must not outlive the set's cacheMaxAge.
+test('a key removed from the JWKS takes its cached verifications with it; cache hits honour cacheMaxAge', async () => {
+  const k1 = await keypair('r1')
+  const k2 = await keypair('r2')
+  const long = (k, header = { kid: k.kid }) =>
+    new jose.SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'ES256', ...header }).setExpirationTime('2h').sign(k.privateKey)
+  state.body = JSON.stringify({ keys: [k1.jwk, k2.jwk] })
+  state.hits = 0
+  let now = Date.now()
+  const v = new JwtVerifier({ jwksUrl: base + '/rotate', algorithms: ['ES256'], clock: () => now, cacheMaxAge: 600_000, cooldownDuration: 30_000 })
+  const t1 = await long(k1)
+  const t2 = await long(k2)
+  assert.equal((await v.verify(t1)).sub, 'u')
+  assert.equal((await v.verify(t2)).sub, 'u')
+  assert.equal((await v.verify(t1)).sub, 'u') // cached
+  assert.equal(state.hits, 1)
+
+  // The issuer drops k1 (say it leaked). Within cacheMaxAge the cached set still holds it, as with jose.
+  state.body = JSON.stringify({ keys: [k2.jwk] })
+  now += 60_000
+  assert.equal((await v.verify(t1)).sub, 'u')
+  assert.equal(state.hits, 1)
+  // Past cacheMaxAge a cache hit refetches the set first, as a miss does.
+  now += 600_000
+  assert.equal((await v.verify(t2)).sub, 'u', 'k2 is still in the set')
+  assert.equal(state.hits, 2, 'the hit refetched the stale set')
+  await assert.rejects(v.verify(t1), { code: 'ERR_JWKS_NO_KEY' }, 'the cached verification made with k1 was dropped')
+  await assert.rejects(v.verify(t1), { code: 'ERR_JWKS_NO_KEY' })
+  assert.equal(state.hits, 2, 'no extra fetch within the cooldown')
+
+  // A key replaced under the same kid: verifications made with the old material go too.
+  const k2b = await keypair('r2')
+  state.body = JSON.stringify({ keys: [k2b.jwk] })
+  now += 600_000
+  await assert.rejects(v.verify(t2), { code: 'ERR_JWT_SIGNATURE' })
+  assert.equal(state.hits, 3)
+
+  // Without a kid the key is chosen from the whole set: any change of the set drops those verifications.
+  const k3 = await keypair(undefined) // kid: undefined, left out of the JSON
+  const k4 = await keypair(undefined)
+  state.body = JSON.stringify({ keys: [k3.jwk] })
+  now += 600_000
+  const t3 = await long(k3, {})
+  assert.equal((await v.verify(t3)).sub, 'u')
+  assert.equal((await v.verify(t3)).sub, 'u')
+  state.body = JSON.stringify({ keys: [k4.jwk] })
+  now += 600_000
+  await assert.rejects(v.verify(t3), { code: 'ERR_JWT_SIGNATURE' })
+  v.dispose()
+})

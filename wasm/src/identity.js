@@ -103,7 +103,7 @@ export function identityGate(options = {}) {
   return {
     handle,
     run,
-    invalidateSubject: (sub) => verifier.invalidateSubject(sub),
+    invalidateSubject: (sub, atMs) => verifier.invalidateSubject(sub, atMs),
     pool,
     async end() {
       verifier.dispose()
