@@ -102,7 +102,18 @@ test('revocations are forgotten after revocationRetention: default the larger of
 
 test('identityGate: after invalidateSubject the old token is 401 ERR_JWT_REVOKED, a new one passes', async () => {
   let now = T0
-  const pool = { transaction: async (fn) => fn({ query: async () => ({ rows: [] }) }), end: async () => {} }
+  // A stand-in for a pooled connection: BEGIN/COMMIT/ROLLBACK move its transaction status, queries return no rows.
+  const client = {
+    transactionStatus: 'I',
+    async query(q) {
+      const text = typeof q === 'string' ? q : q.text
+      if (text === 'BEGIN') this.transactionStatus = 'T'
+      if (text === 'COMMIT' || text === 'ROLLBACK') this.transactionStatus = 'I'
+      return { command: text.split(' ')[0].toUpperCase(), rows: [] }
+    },
+    release() {},
+  }
+  const pool = { connect: async () => client, end: async () => {} }
   const gate = identityGate({ secret: SECRET, allowedRoles: ['app_user'], pool, clock: () => now })
   const request = (tok) => new Request('http://edge.test/', { headers: { authorization: 'Bearer ' + tok } })
   const ok = async (_db, claims, role) => new Response(`${claims.sub} as ${role}`)

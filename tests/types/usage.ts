@@ -139,8 +139,14 @@ export async function identityUsage(request: Request): Promise<Response> {
     pool,
   })
   console.log(token, iamToken)
+  gate.invalidateSubject('user-1', Date.now())
+  gate.refreshRole('user-1')
+  const secure = new Client({ connectionString: 'postgres://u@db/app?sslmode=require', requireAuth: ['scram-sha-256'], channelBinding: 'prefer', scramMaxIterations: 10000 })
+  const resetting = new Pool({ max: 2, resetOnRelease: true })
+  console.log(secure, resetting)
   return gate.handle(request, async (db, c, role) => {
     const { rows } = await db.query('select $1::text as role, $2::text as sub', [role, c.sub])
+    await db.transaction(async (tx) => tx.query('select 1'))
     return Response.json(rows)
   })
 }

@@ -1,20 +1,27 @@
 // identityGate: a request's bearer token is verified, its claims are mapped to a PostgreSQL role from an allowlist,
-// and each unit of work runs in a transaction under that role with the claims visible to row-level security:
-//   select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)
-// (PostgREST's and Supabase's convention; safe behind transaction-pooling PgBouncer). Failures become standard HTTP
-// answers: 401 (RFC 6750 WWW-Authenticate), 403, 503, 504, with a JSON body that never echoes the token.
+// and each request runs as one sealed unit of work under that role with the claims visible to row-level security:
+//   BEGIN; select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)
+// (PostgREST's and Supabase's convention). The handler's db is a GateSession (gate-session.js): nested
+// transactions are savepoints, a statement that ends the transaction stops the request, db is revoked when the
+// handler returns, and the connection goes back to the pool only after DISCARD ALL succeeded (else it is closed).
+// Failures become standard HTTP answers: 401 (RFC 6750 WWW-Authenticate), 403, 500, 503, 504, with a JSON body
+// that never echoes the token nor the database's own message (that goes to the log).
 import { loadCore } from './core.js'
 import { EdgepgError } from './errors.js'
+import { GateSession } from './gate-session.js'
 import { JwtVerifier } from './jwt.js'
 import { Pool } from './pool.js'
+import { TokenCache } from './token-cache.js'
 
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNCLOSED', 'EPROTO', 'EAUTH', 'ENOWEBSOCKET', '57P01', '57P03', '08006', '08001'])
 
-function httpError(status, code, message, wwwAuthenticate) {
+function jsonAnswer(status, body, wwwAuthenticate) {
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }
   if (wwwAuthenticate) headers['www-authenticate'] = wwwAuthenticate
-  return new Response(JSON.stringify({ error: code, message }), { status, headers })
+  return new Response(JSON.stringify(body), { status, headers })
 }
+
+const httpError = (status, code, message, wwwAuthenticate) => jsonAnswer(status, { error: code, message }, wwwAuthenticate)
 
 // RFC 6750 §3: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash); the
 // descriptions are our own messages, never the token.
@@ -25,34 +32,63 @@ function bearerChallenge(error, description) {
   return v
 }
 
+const SQLSTATE = /^[0-9A-Z]{5}$/
+
+// Ends the unit of work (COMMIT or ROLLBACK) and resets the session in the same round trip. The connection goes back
+// to the pool only when DISCARD ALL succeeded outside any transaction: a SET ROLE, a temp table, a LISTEN or a
+// prepared statement of this request never reaches the next one.
+async function finish(client, end) {
+  const [ended, discard] = await Promise.allSettled([client.query(end), client.query('DISCARD ALL')])
+  const clean = discard.status === 'fulfilled' && client.transactionStatus === 'I'
+  client.release(clean ? undefined : new EdgepgError('EGATERESET', 'the connection could not be reset; it was closed'))
+  if (ended.status === 'rejected') throw ended.reason
+  return ended.value
+}
+
 export function identityGate(options = {}) {
-  const { roleClaim = 'role', allowedRoles, anonymousRole } = options
+  const { roleClaim = 'role', allowedRoles, anonymousRole, resolveRole } = options
   if (!Array.isArray(allowedRoles) || allowedRoles.length === 0) {
     throw new EdgepgError('EINVAL', 'identityGate needs allowedRoles: the PostgreSQL roles a token may map to')
   }
   if (typeof roleClaim !== 'string' && typeof roleClaim !== 'function') {
     throw new EdgepgError('EINVAL', 'roleClaim must be a dotted path (e.g. "app_metadata.role") or a function of the claims')
   }
+  if (resolveRole !== undefined && typeof resolveRole !== 'function') {
+    throw new EdgepgError('EINVAL', 'resolveRole must be a function (claims) => role, sync or async')
+  }
   const verifier = new JwtVerifier(options)
   const pool = options.pool ?? new Pool(options.connection ?? options)
   const ownsPool = !options.pool
+  const log = options.log ?? ((message, err) => console.error(message, err))
+  // Roles decided by resolveRole, per subject, for resolveRoleTtl ms (default one minute); invalidateSubject and
+  // refreshRole drop them at once.
+  const roleCache = new TokenCache({ skew: 0, refreshWindow: 0, errorCooldown: 0, clock: options.clock })
+  const roleTtl = options.resolveRoleTtl ?? 60_000
+
+  function checkAllowed(role) {
+    if (typeof role !== 'string' || !allowedRoles.includes(role)) {
+      throw new EdgepgError('ERR_JWT_ROLE_NOT_ALLOWED', 'the role the token maps to is not allowed (allowedRoles)')
+    }
+    return role
+  }
 
   async function roleFor(claims) {
-    let role
-    if (typeof roleClaim === 'function') {
-      role = await roleClaim(claims)
-      if (typeof role !== 'string' || !allowedRoles.includes(role)) {
-        throw new EdgepgError('ERR_JWT_ROLE_NOT_ALLOWED', 'the role the token maps to is not allowed (allowedRoles)')
-      }
-      return role
+    if (resolveRole) {
+      if (typeof claims.sub !== 'string') return checkAllowed(await resolveRole(claims))
+      const now = (options.clock ?? Date.now)()
+      return checkAllowed(await roleCache.get('role:' + claims.sub, async () => {
+        const role = checkAllowed(await resolveRole(claims))
+        return { value: role, expiresAt: now + roleTtl, tags: ['sub:' + claims.sub] }
+      }))
     }
+    if (typeof roleClaim === 'function') return checkAllowed(await roleClaim(claims))
     const core = await loadCore()
     const r = core.roleFromClaims(JSON.stringify(claims), roleClaim, allowedRoles.join('\n'))
     if (r.code !== 0) throw new EdgepgError(r.name || 'ERR_JWT_ROLE_NOT_ALLOWED', r.message)
     return r.value
   }
 
-  // Runs fn(db, claims) in a transaction as the token's role (or anonymousRole when token is null).
+  // Runs fn(db, claims, role) as one sealed unit of work as the token's role (or anonymousRole when token is null).
   async function run(token, fn) {
     let claims = {}
     let role
@@ -63,10 +99,39 @@ export function identityGate(options = {}) {
       claims = await verifier.verify(token)
       role = await roleFor(claims)
     }
-    return pool.transaction(async (db) => {
-      await db.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, JSON.stringify(claims)])
-      return fn(db, claims, role)
-    })
+    const client = await pool.connect()
+    const db = new GateSession(client)
+    let result
+    try {
+      await Promise.all([
+        client.query('BEGIN'),
+        client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, JSON.stringify(claims)]),
+      ])
+      let failed = false
+      let failure
+      try {
+        result = await fn(db, claims, role)
+      } catch (e) {
+        failed = true
+        failure = e
+      }
+      try {
+        await db.close() // revokes db, waits for the queries the handler issued, reports an ended transaction
+      } catch (e) {
+        if (!failed) (failed = true), (failure = e)
+      }
+      if (failed) throw failure
+    } catch (err) {
+      await finish(client, 'ROLLBACK').catch(() => {})
+      throw err
+    }
+    const commit = await finish(client, 'COMMIT')
+    if (commit.command === 'ROLLBACK') {
+      // A statement failed and the handler caught its error: PostgreSQL rolled everything back at COMMIT.
+      throw new EdgepgError('EROLLBACK', "the request's transaction had failed (the handler caught a statement's " +
+        'error), and COMMIT rolled it back: nothing was saved')
+    }
+    return result
   }
 
   async function handle(request, fn) {
@@ -96,14 +161,26 @@ export function identityGate(options = {}) {
       }
       if (code === 'ETIMEDOUT') return httpError(504, code, 'the database did not answer in time')
       if (CONNECTION_FAILURES.has(code)) return httpError(503, code, 'the database is unavailable')
-      return httpError(500, code, e.message)
+      // The database's own text may carry the request's input (e.g. invalid input syntax ... "<script>"): it goes
+      // to the log, the client gets the SQLSTATE.
+      log(`identityGate: the request failed (${code})`, e)
+      const body = { error: 'EDB', message: 'the database refused the request' }
+      if (SQLSTATE.test(code)) body.sqlstate = code
+      else body.code = code
+      return jsonAnswer(500, body)
     }
   }
 
   return {
     handle,
     run,
-    invalidateSubject: (sub, atMs) => verifier.invalidateSubject(sub, atMs),
+    // Revokes the subject's tokens issued until now (or atMs) and drops its cached role.
+    invalidateSubject(sub, atMs) {
+      verifier.invalidateSubject(sub, atMs)
+      roleCache.invalidateTag('sub:' + sub)
+    },
+    // Drops the subject's role cached from resolveRole, so the next request asks resolveRole again.
+    refreshRole: (sub) => roleCache.invalidateTag('sub:' + sub),
     pool,
     async end() {
       verifier.dispose()

@@ -1,5 +1,6 @@
 // Pool with node-postgres's shape: query(), connect() giving a client with release(err?), end(), events.
-// A client whose connection broke, or that is released with an error, is dropped, never handed out again.
+// A client whose connection broke, or that is released with an error, is dropped, never handed out again. With
+// resetOnRelease, every released client runs DISCARD ALL before it is handed out again.
 import { Client } from './client.js'
 import { Emitter } from './emitter.js'
 import { EdgepgError } from './errors.js'
@@ -99,8 +100,29 @@ export class Pool extends Emitter {
     this.emit('release', err, client)
     if (err || this.#ending || !this.#all.has(client) || client.transactionStatus !== 'I') {
       // An error, or a client left inside a transaction: drop it rather than hand out a poisoned connection.
-      this.#remove(client)
-      client.end().catch(() => {})
+      this.#drop(client)
+      return
+    }
+    if (this.options.resetOnRelease) {
+      // Session state (SET ROLE, SET, temp tables, LISTEN, prepared statements) never reaches the next holder: a
+      // client that cannot be reset is closed, not reused. It stays out of the idle list until the reset is done.
+      client.query('DISCARD ALL').then(
+        () => (client.transactionStatus === 'I' ? this.#makeIdle(client) : this.#drop(client)),
+        () => this.#drop(client),
+      )
+      return
+    }
+    this.#makeIdle(client)
+  }
+
+  #drop(client) {
+    this.#remove(client)
+    client.end().catch(() => {})
+  }
+
+  #makeIdle(client) {
+    if (this.#ending || !this.#all.has(client)) {
+      this.#drop(client)
       return
     }
     const waiter = this.#waiting.shift()
@@ -114,8 +136,7 @@ export class Pool extends Emitter {
       entry.timer = setTimeout(() => {
         const i = this.#idle.indexOf(entry)
         if (i >= 0) this.#idle.splice(i, 1)
-        this.#remove(client)
-        client.end().catch(() => {})
+        this.#drop(client)
       }, this.options.idleTimeoutMillis)
       entry.timer.unref?.()
     }

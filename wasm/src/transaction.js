@@ -40,6 +40,10 @@ export async function runTransaction(client, fn, opts) {
     }
     throw err
   }
-  await client.query('COMMIT')
+  const commit = await client.query('COMMIT')
+  // fn caught a statement's error and returned: PostgreSQL answers COMMIT with ROLLBACK. Not a success.
+  if (commit?.command === 'ROLLBACK') {
+    throw new EdgepgError('EROLLBACK', 'the transaction had failed (an error inside it was caught), and COMMIT rolled it back')
+  }
   return result
 }

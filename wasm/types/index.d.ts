@@ -8,7 +8,7 @@
 /**
  * Every failure edgepg reports. `code` is the server's SQLSTATE (e.g. '42P01') for server errors, or one of
  * edgepg's: ECONNREFUSED, ECONNCLOSED, EPROTO, EAUTH, ETIMEDOUT, EINVAL, ENOWEBSOCKET, ENOTCONNECTED, EABORT,
- * ECACHE, ERR_JWT_* / ERR_JWKS_*. Messages never carry passwords, tokens or connection strings.
+ * ECACHE, EROLLBACK, EGATETX, EGATECLOSED, EGATERESET, ERR_JWT_* / ERR_JWKS_*. Messages never carry passwords, tokens or connection strings.
  * Server errors also carry node-postgres's field names (severity, detail, hint, position, ...).
  */
 export class EdgepgError extends Error {
@@ -43,6 +43,14 @@ export type EdgepgErrorCode =
   | 'ENOTCONNECTED'
   | 'EABORT'
   | 'ECACHE'
+  /** COMMIT answered ROLLBACK: an error inside the transaction was caught, nothing was saved. */
+  | 'EROLLBACK'
+  /** identityGate: a handler statement ended the request's transaction; nothing more runs in it. */
+  | 'EGATETX'
+  /** identityGate: the handler's db was used after the handler returned. */
+  | 'EGATECLOSED'
+  /** identityGate: the connection could not be reset after the request and was closed. */
+  | 'EGATERESET'
   | `ERR_JWT${string}`
   | `ERR_JWKS${string}`
   | (string & {}) // a SQLSTATE such as '23505'
@@ -146,6 +154,20 @@ export interface ConnectionOptions {
   int8?: 'string' | 'number' | 'bigint'
   /** Parsers by type OID; values of those types arrive as text and go through the parser, e.g. { 1700: Number }. */
   types?: Record<number, (text: string) => unknown>
+  /**
+   * libpq's require_auth: the authentication methods the client answers ('password' = cleartext, 'md5',
+   * 'scram-sha-256', 'none' = no authentication at all), a list, or negated ('!md5,!password'). Default: with a
+   * password configured, 'scram-sha-256' only (a server asking for cleartext or MD5, or logging in without asking,
+   * is refused with EAUTH and gets nothing); without one, any. RDS IAM tokens and edgepg-gateway need 'password'.
+   */
+  requireAuth?: string | Array<'password' | 'md5' | 'scram-sha-256' | 'none' | string>
+  /** libpq's channel_binding: 'disable' or 'prefer' (default). 'require' is refused (EINVAL): over a WebSocket
+   *  there is no PostgreSQL TLS to bind to. */
+  channelBinding?: 'disable' | 'prefer' | 'require'
+  /** libpq's sslmode: require, verify-ca and verify-full demand a wss:// WebSocket URL (the only TLS here). */
+  sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
+  /** A server asking for more SCRAM iterations is refused (EAUTH). Default 100000 (PostgreSQL's is 4096). */
+  scramMaxIterations?: number
 }
 
 export interface FieldDef {
@@ -253,6 +275,9 @@ export interface PoolOptions extends ConnectionOptions {
   idleTimeoutMillis?: number
   /** A Client subclass to create connections with. */
   Client?: typeof Client
+  /** Reset every released client (DISCARD ALL) before it is handed out again; one that cannot be reset is
+   *  closed. Default false (node-postgres's behaviour: session state stays with the connection). */
+  resetOnRelease?: boolean
 }
 
 /** A Client checked out of a Pool: give it back with release() (release(err) drops it). */
@@ -350,9 +375,7 @@ export function neon<ArrayMode extends boolean = false, FullResults extends bool
 ): Sql<ArrayMode, FullResults>
 
 // ===============================================================================================================
-// Identity and credentials. The lead is adding these to wasm/src/api.js now: the declarations follow
-// ARCHITECTURE.md's contract and the sources as they stood (jwt.js, identity.js, token-cache.js, rds.js).
-// Re-check them against those files when their options settle.
+// Identity and credentials (jwt.js, identity.js, gate-session.js, token-cache.js, rds.js).
 // ===============================================================================================================
 
 // ---- TokenCache (wasm/src/token-cache.js) ----------------------------------------------------------------------
@@ -364,7 +387,8 @@ export interface TokenCacheOptions {
   refreshWindow?: number
   /** After a failed load, wait this many ms before trying again. Default 1000. */
   errorCooldown?: number
-  /** Default 30000. */
+  /** A load not settled after this many ms fails its callers with EdgepgError ETIMEDOUT; the next get starts a new
+   *  load and the late result is ignored. Default 30000. */
   loadTimeout?: number
   /** LRU bound. Default 1024. */
   maxEntries?: number
@@ -385,6 +409,8 @@ export class TokenCache {
   get(key: string, loader: () => Promise<TokenCacheEntry> | TokenCacheEntry): Promise<string>
   peek(key: string): Promise<string | undefined>
   set(key: string, value: string, expiresAt: number, tags?: string[]): Promise<void>
+  /** invalidate/invalidateTag/clear also win over a load in flight: its waiting callers get its value, but it is
+   *  not stored. Tags may be any string. */
   invalidate(key: string): void
   invalidateTag(tag: string): void
   clear(): void
@@ -420,6 +446,9 @@ export interface JwtVerifyOptions {
   cacheMaxAge?: number
   cooldownDuration?: number
   timeoutDuration?: number
+  /** How long an invalidateSubject revocation is kept, then forgotten (seconds or a duration such as '36h').
+   *  Default: the larger of maxTokenAge and 24 h. Set it to at least your tokens' lifetime. */
+  revocationRetention?: Duration
 }
 
 export interface JwtClaims {
@@ -439,7 +468,10 @@ export function verifyJwt<C extends JwtClaims = JwtClaims>(token: string, option
 export class JwtVerifier {
   constructor(options: JwtVerifyOptions & { cache?: boolean })
   verify<C extends JwtClaims = JwtClaims>(token: string, options?: { tags?: string[]; currentDate?: Date }): Promise<C>
-  invalidateSubject(sub: string): void
+  /** Revokes sub's tokens issued at or before atMs (ms since the epoch; default now), and its tokens without iat:
+   *  verify rejects them with EdgepgError ERR_JWT_REVOKED, cached or not, for revocationRetention. Tokens issued
+   *  after atMs are accepted; revoking again never moves the time back. */
+  invalidateSubject(sub: string, atMs?: number): void
   dispose(): void
 }
 
@@ -448,8 +480,15 @@ export class JwtVerifier {
 export interface IdentityGateOptions extends JwtVerifyOptions, PoolOptions {
   /** The PostgreSQL roles a token may map to. */
   allowedRoles: string[]
-  /** A dotted claim path ('role', 'app_metadata.role') or a function of the claims. Default 'role'. */
+  /** A dotted claim path of nested keys ('role', 'app_metadata.role'; a literal dot inside a key is written '\\.',
+   *  e.g. 'https://example\\.com/roles') or a function of the claims. Default 'role'. */
   roleClaim?: string | ((claims: JwtClaims) => string | Promise<string>)
+  /** Decides the role from the service's own store instead of the token; cached per subject for resolveRoleTtl
+   *  ms (default 60000); refreshRole(sub) and invalidateSubject(sub) drop the cached role. */
+  resolveRole?: (claims: JwtClaims) => string | Promise<string>
+  resolveRoleTtl?: number
+  /** Where the database's own error text goes (the client gets only the SQLSTATE). Default console.error. */
+  log?: (message: string, error: unknown) => void
   /** The role for requests without a token; without it they get 401. */
   anonymousRole?: string
   /** A pool to use (else one is made from `connection`, or from these options). */
@@ -457,12 +496,24 @@ export interface IdentityGateOptions extends JwtVerifyOptions, PoolOptions {
   connection?: string | PoolOptions
 }
 
+/** The db of a gate handler: one sealed unit of work. Queries run one at a time as single statements; a
+ *  statement that ends the transaction stops the request (EGATETX); transaction(fn) is a SAVEPOINT; after the
+ *  handler returns every call rejects with EGATECLOSED. */
+export interface GateDb {
+  query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
+  query<R = any>(config: QueryConfig): Promise<QueryResult<R>>
+  transaction<T>(fn: (db: GateDb) => Promise<T>): Promise<T>
+}
+
 export interface IdentityGate {
-  /** Verifies the request's bearer token, then runs fn in a transaction as the mapped role with
-   *  request.jwt.claims set; failures become 401/403/503/504 JSON responses. */
-  handle(request: Request, fn: (db: PoolClient, claims: JwtClaims, role: string) => Promise<Response> | Response): Promise<Response>
-  run<T>(token: string | null | undefined, fn: (db: PoolClient, claims: JwtClaims, role: string) => Promise<T> | T): Promise<T>
-  invalidateSubject(sub: string): void
+  /** Verifies the request's bearer token, then runs fn as one sealed unit of work as the mapped role with
+   *  request.jwt.claims set; failures become 401/403/500/503/504 JSON responses. */
+  handle(request: Request, fn: (db: GateDb, claims: JwtClaims, role: string) => Promise<Response> | Response): Promise<Response>
+  run<T>(token: string | null | undefined, fn: (db: GateDb, claims: JwtClaims, role: string) => Promise<T> | T): Promise<T>
+  /** As JwtVerifier.invalidateSubject (401 ERR_JWT_REVOKED for the revoked tokens); also drops the cached role. */
+  invalidateSubject(sub: string, atMs?: number): void
+  /** Drops the role resolveRole gave for sub, so the next request asks again. */
+  refreshRole(sub: string): void
   readonly pool: Pool
   end(): Promise<void>
 }
