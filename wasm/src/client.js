@@ -2,21 +2,15 @@
 // this file owns the socket, the timers and the promises.
 import { loadCore } from './core.js'
 import { Emitter } from './emitter.js'
-import { EdgepgError, coreError, serverError } from './errors.js'
+import { EdgepgError, coreError } from './errors.js'
 import { checkTransportSecurity, resolveOptions, webSocketUrlFor } from './connection-options.js'
-import { prepareValue } from './params.js'
+import { providePassword, sendExtended, sendRawTypes, sendSimple } from './request-encoding.js'
+import { cachedScramKeys, rememberScramKeys, scramKeyId } from './scram-keys.js'
+import { TapeReader } from './tape-reader.js'
 import { runTransaction } from './transaction.js'
-import { TokenCache } from './token-cache.js'
-import { EV, decodeUtf8, readErrorFields } from './tape.js'
-import { readCell, readRows, tape } from './values.js'
 import { openWebSocket, webSocketConstructorFor } from './websocket.js'
 
 const ignore = () => {}
-
-// SCRAM keys (ClientKey/ServerKey) of logins in this isolate, shared by all clients; an hour at most.
-const scramKeyCache = new TokenCache({ skew: 0, refreshWindow: 0, maxEntries: 256 })
-const SCRAM_KEY_TTL_MS = 60 * 60_000
-const encoder = new TextEncoder()
 
 function randomNonce() {
   const bytes = new Uint8Array(18)
@@ -42,7 +36,7 @@ export class Client extends Emitter {
   #header = 0
   #ws = null
   #queue = [] // pending queries, in the order their results will arrive
-  #current = null // the result being filled
+  #reader
   #flushScheduled = false
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
@@ -62,6 +56,50 @@ export class Client extends Emitter {
     this.parameters = {}
     this.transactionStatus = 'I'
     for (const [oid, parser] of Object.entries(this.#options.types ?? {})) this.#typeParsers.set(Number(oid), parser)
+    this.#reader = new TapeReader(this.#tapeSink(), this.#typeParsers)
+  }
+
+  // What the tape's events do to this client (see tape-reader.js). No wasm calls while the tape is read: deferred.
+  #tapeSink() {
+    return {
+      head: () => this.#queue[0],
+      result: (r) => this.#queue[0]?.results.push(r),
+      emptyQuery: () => this.#queue[0]?.results.push(emptyResult()),
+      ready: (status) => {
+        this.transactionStatus = status
+        if (this.#state === 'connecting') {
+          this.#state = 'ready'
+          const w = this.#connectWaiter
+          this.#connectWaiter = null
+          clearTimeout(w.timer)
+          w.resolve()
+          return
+        }
+        const q = this.#queue.shift()
+        if (q) this.#settle(q)
+      },
+      error: (err, fatal) => {
+        if (fatal) {
+          this.#fail(err)
+          return true
+        }
+        const q = this.#queue[0]
+        if (q && !q.error) q.error = err
+        return false
+      },
+      notice: (notice) => queueMicrotask(() => this.emit('notice', notice)),
+      parameter: (name, value) => {
+        this.parameters[name] = value
+      },
+      backendKey: (pid, secret) => {
+        this.processID = pid
+        this.secretKey = secret
+      },
+      authenticated: () => queueMicrotask(() => rememberScramKeys(this.#conn, this.#scramCacheKey)),
+      passwordNeeded: () => queueMicrotask(() => this.#supplyPassword()),
+      notification: (n) => queueMicrotask(() => this.emit('notification', n)),
+      broken: (err) => this.#fail(err),
+    }
   }
 
   // connect(), connect(callback) or connect({ signal }): an AbortSignal ends a pending connect with EABORT.
@@ -192,180 +230,9 @@ export class Client extends Emitter {
     this.#core.HEAPU8.set(bytes, addr)
     const status = conn.receive(bytes.length)
     const err = status === 0 ? null : coreError(status, conn.lastError())
-    this.#readTape() // events before a failure (e.g. a server error) still count
+    this.#reader.read(this.#core, this.#header, this.#options.int8) // events before a failure (e.g. a server error) still count
     if (err) this.#fail(err)
     else this.#flush()
-  }
-
-  #readTape() {
-    const core = this.#core
-    const h = core.HEAPU32
-    const base = this.#header
-    const words = h.subarray(h[base + 2] >>> 2, (h[base + 2] >>> 2) + h[base + 3])
-    const numbers = core.HEAPF64
-    const numBase = h[base + 4] >>> 3
-    const heap = core.HEAPU8
-    tape.words = words
-    tape.heap = heap
-    tape.numbers = numbers
-    tape.numBase = numBase
-    tape.int8 = this.#options.int8
-    let i = 0
-    while (i < words.length) {
-      switch (words[i++]) {
-        case EV.DATA_ROW: {
-          const n = words[i++]
-          const cur = this.#current
-          if (!cur) {
-            i += 3 * n // cannot happen with a well-behaved server; the core checked the row's shape
-            break
-          }
-          tape.i = i
-          const parsers = cur.parsers
-          if (parsers) {
-            const row = cur.arrayMode ? new Array(n) : {}
-            if (cur.arrayMode) for (let c = 0; c < n; c++) row[c] = readCell()
-            else for (let c = 0; c < n; c++) row[cur.names[c]] = readCell()
-            this.#applyParsers(row, cur, parsers)
-            cur.rows.push(row)
-          } else {
-            tape.i = i - 1 // readRows reads the column count itself, then every DataRow that follows
-            readRows(cur.rows, cur.names, cur.arrayMode)
-          }
-          i = tape.i
-          break
-        }
-        case EV.ROW_DESCRIPTION: {
-          const n = words[i++]
-          const fields = new Array(n)
-          const names = new Array(n)
-          for (let f = 0; f < n; f++, i += 9) {
-            const name = decodeUtf8(heap, words[i], words[i + 1])
-            names[f] = name
-            fields[f] = {
-              name,
-              tableID: words[i + 4],
-              columnID: words[i + 5] << 16 >> 16,
-              dataTypeID: words[i + 2],
-              dataTypeSize: words[i + 6] << 16 >> 16,
-              dataTypeModifier: words[i + 7] | 0,
-              format: words[i + 8] === 1 ? 'binary' : 'text',
-            }
-          }
-          const arrayMode = this.#queue[0]?.rowMode === 'array'
-          this.#current = { rows: [], fields, names, arrayMode, parsers: this.#parsersFor(fields) }
-          break
-        }
-        case EV.COMMAND_COMPLETE: {
-          const tag = decodeUtf8(heap, words[i], words[i + 1])
-          const rowsIdx = words[i + 2]
-          i += 3
-          const cur = this.#current
-          this.#current = null
-          const parts = tag.split(' ')
-          this.#queue[0]?.results.push({
-            command: parts[0],
-            rowCount: rowsIdx === 0xffffffff ? null : numbers[numBase + rowsIdx],
-            oid: parts[0] === 'INSERT' && parts.length === 3 ? Number(parts[1]) : null,
-            rows: cur ? cur.rows : [],
-            fields: cur ? cur.fields : [],
-          })
-          break
-        }
-        case EV.EMPTY_QUERY:
-          this.#current = null
-          this.#queue[0]?.results.push(emptyResult())
-          break
-        case EV.READY: {
-          this.transactionStatus = String.fromCharCode(words[i++])
-          this.#current = null
-          if (this.#state === 'connecting') {
-            this.#state = 'ready'
-            const w = this.#connectWaiter
-            this.#connectWaiter = null
-            clearTimeout(w.timer)
-            w.resolve()
-            break
-          }
-          const q = this.#queue.shift()
-          if (q) this.#settle(q)
-          break
-        }
-        case EV.ERROR: {
-          const fatal = words[i++] === 1
-          const [fields, next] = readErrorFields(words, i, heap)
-          i = next
-          const err = serverError(fields)
-          if (fatal) {
-            this.#fail(err)
-            return
-          }
-          const q = this.#queue[0]
-          if (q && !q.error) q.error = err
-          this.#current = null
-          break
-        }
-        case EV.NOTICE: {
-          const [fields, next] = readErrorFields(words, i, heap)
-          i = next
-          const notice = serverError(fields)
-          queueMicrotask(() => this.emit('notice', notice))
-          break
-        }
-        case EV.PARAMETER_STATUS: {
-          const name = decodeUtf8(heap, words[i], words[i + 1])
-          this.parameters[name] = decodeUtf8(heap, words[i + 2], words[i + 3])
-          i += 4
-          break
-        }
-        case EV.BACKEND_KEY_DATA:
-          this.processID = words[i] | 0
-          this.secretKey = words[i + 1] | 0
-          i += 2
-          break
-        case EV.AUTHENTICATED:
-          // No wasm calls while the tape is being read (they may grow memory and detach its views): defer.
-          queueMicrotask(() => this.#rememberScramKeys())
-          break
-        case EV.PASSWORD_NEEDED:
-          queueMicrotask(() => this.#supplyPassword())
-          break
-        case EV.NOTIFICATION: {
-          const processId = words[i] | 0
-          const channel = decodeUtf8(heap, words[i + 1], words[i + 2])
-          const payload = decodeUtf8(heap, words[i + 3], words[i + 4])
-          i += 5
-          queueMicrotask(() => this.emit('notification', { processId, channel, payload }))
-          break
-        }
-        default:
-          this.#fail(new EdgepgError('EPROTO', 'edgepg internal error: unknown event on the tape'))
-          return
-      }
-    }
-  }
-
-  // Custom type parsers (types option, setTypeParser) for a row description's fields, or null when none apply.
-  #parsersFor(fields) {
-    const perQuery = this.#queue[0]?.types
-    if (perQuery) return fields.map((f) => perQuery.getTypeParser(f.dataTypeID, 'text'))
-    if (this.#typeParsers.size === 0) return null
-    let any = false
-    const parsers = fields.map((f) => {
-      const p = this.#typeParsers.get(f.dataTypeID)
-      if (p) any = true
-      return p
-    })
-    return any ? parsers : null
-  }
-
-  #applyParsers(row, cur, parsers) {
-    for (let c = 0; c < parsers.length; c++) {
-      const p = parsers[c]
-      if (!p) continue
-      const key = cur.arrayMode ? c : cur.names[c]
-      if (row[key] !== null) row[key] = p(row[key])
-    }
   }
 
   // node-postgres's setTypeParser: values of this type arrive as text and go through `parser`.
@@ -376,11 +243,7 @@ export class Client extends Emitter {
   }
 
   #sendRawTypes() {
-    if (!this.#conn) return
-    const oids = [...this.#typeParsers.keys()]
-    const addr = this.#conn.requestBuffer(oids.length * 4 + 4)
-    new Uint32Array(this.#core.HEAPU8.buffer, addr, oids.length).set(oids)
-    this.#conn.setRawTypes(oids.length)
+    if (this.#conn) sendRawTypes(this.#core, this.#conn, [...this.#typeParsers.keys()])
   }
 
   // The password may be a string or a (possibly async) function; it is asked for only when the server wants it.
@@ -399,30 +262,18 @@ export class Client extends Emitter {
     if (this.#fatal || !this.#conn) return
     if (this.#options.scramKeyCache !== false) {
       // Keys from an earlier login with this password skip PBKDF2 (the core uses them only if the salt and
-      // iteration count match). The cache key is a hash; the password itself is never stored.
-      const o = this.#options
-      this.#scramCacheKey = 'scram:' + this.#core.sha256Hex([o.host, o.port, o.user, password].join('\u0000'))
-      const keys = await scramKeyCache.peek(this.#scramCacheKey)
+      // iteration count match).
+      this.#scramCacheKey = scramKeyId(this.#core, this.#options, password)
+      const keys = await cachedScramKeys(this.#scramCacheKey)
       if (this.#fatal || !this.#conn) return
       if (keys) this.#conn.useScramKeys(keys)
     }
-    const bytes = encoder.encode(password)
-    const addr = this.#conn.requestBuffer(bytes.length)
-    this.#core.HEAPU8.set(bytes, addr)
-    bytes.fill(0)
-    const status = this.#conn.providePassword(bytes.length)
+    const status = providePassword(this.#core, this.#conn, password)
     if (status !== 0) {
       this.#fail(coreError(status, this.#conn.lastError()))
       return
     }
     this.#flush()
-  }
-
-  #rememberScramKeys() {
-    const conn = this.#conn
-    if (!this.#scramCacheKey || !conn || conn.scramUsedCachedKeys()) return
-    const keys = conn.scramKeys()
-    if (keys) scramKeyCache.set(this.#scramCacheKey, keys, Date.now() + SCRAM_KEY_TTL_MS).catch(() => {})
   }
 
   // Whether this connection's SCRAM login reused cached keys (and so ran no PBKDF2).
@@ -515,7 +366,7 @@ export class Client extends Emitter {
     let status
     try {
       const raw = types !== undefined // a per-query parser gets every column as text, as with node-postgres
-      status = values && values.length > 0 ? this.#sendExtended(text, values, raw) : this.#sendSimple(text, values, raw)
+      status = values && values.length > 0 ? sendExtended(this.#core, this.#conn, text, values, raw) : this.#sendSimple(text, values, raw)
     } catch (e) {
       return Promise.reject(e)
     }
@@ -577,40 +428,8 @@ export class Client extends Emitter {
   #sendSimple(text, values, raw) {
     if (values !== undefined && !Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
     // An empty value list still uses the extended protocol when asked for explicitly, as node-postgres does.
-    if (Array.isArray(values)) return this.#sendExtended(text, values, raw)
-    const conn = this.#conn
-    const max = text.length * 3
-    const addr = conn.requestBuffer(max)
-    const { written } = encoder.encodeInto(text, this.#core.HEAPU8.subarray(addr, addr + max))
-    return conn.query(written, raw)
-  }
-
-  // [sql length][sql][count] then per value [length or -1][bytes], little-endian, in the request buffer.
-  #sendExtended(text, values, raw) {
-    if (!Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
-    const prepared = values.map((v, i) => prepareValue(v, [], i))
-    let max = 8 + text.length * 3
-    for (const v of prepared) max += 4 + (v === null ? 0 : v.length * 3)
-    const conn = this.#conn
-    const addr = conn.requestBuffer(max)
-    const heap = this.#core.HEAPU8
-    const view = new DataView(heap.buffer)
-    let at = addr + 4
-    at += encoder.encodeInto(text, heap.subarray(at, addr + max)).written
-    view.setUint32(addr, at - addr - 4, true)
-    view.setUint32(at, prepared.length, true)
-    at += 4
-    for (const v of prepared) {
-      if (v === null) {
-        view.setInt32(at, -1, true)
-        at += 4
-        continue
-      }
-      const { written } = encoder.encodeInto(v, heap.subarray(at + 4, addr + max))
-      view.setInt32(at, written, true)
-      at += 4 + written
-    }
-    return conn.queryParams(at - addr, raw)
+    if (Array.isArray(values)) return sendExtended(this.#core, this.#conn, text, values, raw)
+    return sendSimple(this.#core, this.#conn, text, raw)
   }
 
   // Runs fn(client) in a transaction: COMMIT on return, ROLLBACK and rethrow on throw.
