@@ -22,6 +22,7 @@ function bunVersion() {
       `the bun binary (${BUN}) does not run: bun's postinstall script, which puts the platform binary in place, ` +
         `did not run. package.json's allowScripts must approve it (npm install-scripts approve bun), then npm ci. ` +
         `(${e.message})`,
+      { cause: e },
     )
   }
 }

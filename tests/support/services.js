@@ -2,7 +2,7 @@
 // default, plus roles that log in with md5, cleartext and trust), and websockify in front of it.
 // Used by scripts/with-services.js (one set for a whole run) and by tests run on their own.
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, appendFileSync, chmodSync, rmSync, readFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, chmodSync, rmSync, readFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -57,7 +57,8 @@ const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify
 function checkHost(host) {
   if (typeof host !== 'string') throw new EdgepgError('EINVAL', 'host must be a string')
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
-  const bad = bare === host ? /[\/?#@%\\\s\u0000-\u001f\u007f[\]:]/ : /[^0-9a-fA-F:.]/ // [IPv6] literals: hex, ':' and '.'
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not pass
+  const bad = bare === host ? /[/?#@%\\\s\u0000-\u001f\u007f[\]:]/ : /[^0-9a-fA-F:.]/ // [IPv6] literals: hex, ':' and '.'
   if (host === '' || bad.test(bare)) {
     throw new EdgepgError('EINVAL', 'invalid host: a host name may not contain / ? # @ % : \\ [ ] or whitespace (after %-decoding); write an IPv6 address as [addr]')
   }
