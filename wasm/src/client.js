@@ -36,12 +36,15 @@ export class Client extends Emitter {
   #header = 0
   #ws = null
   #queue = [] // pending queries, in the order their results will arrive
+  #beforeLogin = [] // queries issued before the login finished (node-postgres queues them): { config, values, resolve, reject }
   #reader
   #flushScheduled = false
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
   #fatal = null // the error that ended the connection
+  #ended = false // end() was called
   #typeParsers = new Map()
+  #binaryParsers = new Map()
   #scramCacheKey = null
 
   constructor(config) {
@@ -73,10 +76,14 @@ export class Client extends Emitter {
           this.#connectWaiter = null
           clearTimeout(w.timer)
           w.resolve()
+          // Queries issued during the login go out now, in order, in one flush.
+          for (const b of this.#beforeLogin.splice(0)) this.#query(b.config, b.values).then(b.resolve, b.reject)
           return
         }
         const q = this.#queue.shift()
         if (q) this.#settle(q)
+        // node-postgres's 'drain': the queue of sent queries is empty again.
+        if (this.#queue.length === 0) queueMicrotask(() => this.#queue.length === 0 && this.emit('drain'))
       },
       error: (err, fatal) => {
         if (fatal) {
@@ -106,7 +113,7 @@ export class Client extends Emitter {
   connect(arg) {
     const callback = typeof arg === 'function' ? arg : undefined
     const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
-    const p = this.#connect(signal)
+    const p = this.#connect(signal).then(() => this) // resolves to the client, as node-postgres
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -151,8 +158,8 @@ export class Client extends Emitter {
         ws.onerror = ignore // an error after opening is followed by close
         ws.onclose = (ev) => {
           const code = ev?.code
-          const phase = this.#state === 'connecting' ? 'during login' : 'unexpectedly'
-          this.#fail(new EdgepgError('ECONNCLOSED', `the connection closed ${phase}` + (code ? ` (WebSocket close code ${code})` : '')))
+          const what = this.#state === 'connecting' ? 'the connection closed during login' : 'Connection terminated unexpectedly'
+          this.#fail(new EdgepgError('ECONNCLOSED', what + (code ? ` (WebSocket close code ${code})` : '')))
         }
         this.#flush()
       }, (err) => this.#fail(err))
@@ -235,11 +242,25 @@ export class Client extends Emitter {
     else this.#flush()
   }
 
-  // node-postgres's setTypeParser: values of this type arrive as text and go through `parser`.
+  // node-postgres's setTypeParser(oid, [format,] parser): values of this type arrive as text and go through
+  // `parser`. edgepg receives text only, so a 'binary' parser is kept (getTypeParser returns it) but never applies.
   setTypeParser(oid, format, parser) {
-    if (typeof format === 'function') parser = format
+    if (typeof format === 'function') {
+      parser = format
+      format = 'text'
+    }
+    if (format === 'binary') {
+      this.#binaryParsers.set(Number(oid), parser)
+      return
+    }
     this.#typeParsers.set(Number(oid), parser)
     this.#sendRawTypes()
+  }
+
+  // node-postgres's getTypeParser: the parser set for this type, or identity (values arrive decoded otherwise).
+  getTypeParser(oid, format = 'text') {
+    const map = format === 'binary' ? this.#binaryParsers : this.#typeParsers
+    return map.get(Number(oid)) ?? ((v) => v)
   }
 
   #sendRawTypes() {
@@ -301,12 +322,15 @@ export class Client extends Emitter {
       this.#connectWaiter.reject(err)
       this.#connectWaiter = null
     }
-    const pending = this.#queue
+    const pending = [...this.#queue, ...this.#beforeLogin]
     this.#queue = []
+    this.#beforeLogin = []
     for (const q of pending) q.reject(err)
     this.#closeSocket()
     this.#release()
-    if (!wasConnecting && this.listenerCount('error') > 0 && pending.length === 0) this.emit('error', err)
+    // As node-postgres: a connection lost after the login is also the client's 'error' (when someone listens;
+    // without a listener it is not thrown).
+    if (!wasConnecting && this.listenerCount('error') > 0) this.emit('error', err)
     this.emit('end')
   }
 
@@ -345,7 +369,8 @@ export class Client extends Emitter {
   }
 
   #query(config, values) {
-    let text, rowMode, signal, types
+    let text, rowMode, signal
+    let types = this.#options.typeParserSource // pg's `types: { getTypeParser }` option: for every query
     let timeout = this.#options.query_timeout
     if (typeof config === 'string') text = config
     else if (config && typeof config.text === 'string') {
@@ -354,15 +379,25 @@ export class Client extends Emitter {
       rowMode = config.rowMode
       signal = config.signal
       timeout = config.query_timeout ?? timeout
-      types = typeof config.types?.getTypeParser === 'function' ? config.types : undefined
+      if (typeof config.types?.getTypeParser === 'function') types = config.types
     } else {
       return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
     }
+    if (this.#ended && this.#state !== 'ending') {
+      return Promise.reject(new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable'))
+    }
+    if (this.#state === 'new' || this.#state === 'connecting') {
+      // node-postgres queues queries issued before (or during) the login and runs them after it.
+      return new Promise((resolve, reject) => this.#beforeLogin.push({ config, values, resolve, reject }))
+    }
     if (this.#state !== 'ready') {
-      const why = this.#fatal ? 'the connection is closed: ' + this.#fatal.message : 'call connect() first and wait for it'
-      return Promise.reject(new EdgepgError(this.#fatal ? 'ECONNCLOSED' : 'ENOTCONNECTED', why))
+      // node-postgres's messages, with the cause of a broken connection added.
+      const message = this.#ended ? 'Client was closed and is not queryable'
+        : 'Client has encountered a connection error and is not queryable: ' + this.#fatal?.message
+      return Promise.reject(new EdgepgError('ECONNCLOSED', message))
     }
     if (signal?.aborted) return Promise.reject(abortError(signal))
+    if (this.#options.queryMode === 'extended') values ??= [] // node-postgres's option: one statement per query
     let status
     try {
       const raw = types !== undefined // a per-query parser gets every column as text, as with node-postgres
@@ -398,7 +433,8 @@ export class Client extends Emitter {
     if (timeout > 0) {
       timer = setTimeout(() => {
         done()
-        this.#fail(new EdgepgError('ETIMEDOUT', `query timed out after ${timeout} ms (query_timeout); the connection was closed`))
+        // node-postgres's message; the connection is closed on purpose (what the server did is unknown).
+        this.#fail(new EdgepgError('ETIMEDOUT', `Query read timeout (query_timeout ${timeout} ms); the connection was closed`))
       }, timeout)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -432,14 +468,31 @@ export class Client extends Emitter {
     return sendSimple(this.#core, this.#conn, text, raw)
   }
 
+  // node-postgres's getTransactionStatus(): 'I' idle, 'T' in a transaction, 'E' in a failed transaction.
+  getTransactionStatus() {
+    return this.transactionStatus
+  }
+
   // Runs fn(client) in a transaction: COMMIT on return, ROLLBACK and rethrow on throw.
   transaction(fn, opts) {
     return runTransaction(this, fn, opts)
   }
 
-  async end() {
-    if (this.#state === 'closed' || this.#state === 'new') {
-      this.#state = 'closed'
+  // end() or end(callback). Queries already sent finish first; a client never connected stays connectable (as
+  // with node-postgres).
+  end(callback) {
+    const p = this.#end()
+    if (typeof callback === 'function') {
+      p.then(() => callback(), (err) => callback(err))
+      return undefined
+    }
+    return p
+  }
+
+  async #end() {
+    this.#ended = true // as node-postgres: even before connect(), later queries fail as "closed"
+    if (this.#state === 'new') return
+    if (this.#state === 'closed') {
       this.#release()
       return
     }
@@ -478,7 +531,7 @@ export class Client extends Emitter {
       ws.onclose = null
     }
     this.#state = 'closed'
-    this.#fatal = new EdgepgError('ECONNCLOSED', 'the client has ended')
+    this.#fatal = new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable')
     this.#release()
     this.emit('end')
   }

@@ -28,7 +28,7 @@ function parseConnectionString(str) {
     database: url.pathname.length > 1 ? decode(url.pathname.slice(1), 'database name') : undefined,
   }
   for (const [k, v] of url.searchParams) {
-    if (k === 'application_name' || STARTUP_PARAMETERS.includes(k) || k in SECURITY_PARAMETERS) out[k] = v
+    if (k === 'application_name' || k === 'fallback_application_name' || STARTUP_PARAMETERS.includes(k) || k in SECURITY_PARAMETERS) out[k] = v
     else {
       // Never silently dropped: a parameter the user relies on (sslrootcert, target_session_attrs...) that this
       // client would ignore is refused. Named only when it is one of libpq's (a malformed URL can put anything,
@@ -103,18 +103,23 @@ export function checkTransportSecurity(o, url) {
   }
 }
 
+// Timeouts go as whole milliseconds, as node-postgres sends them (parseInt: 3000.7 -> '3000').
+const MILLISECOND_PARAMETERS = ['statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']
+
 function startupParameters(config, fromString) {
   const out = []
   for (const name of STARTUP_PARAMETERS) {
     const v = config[name] ?? fromString[name]
-    if (v !== undefined && v !== null && v !== false) out.push([name, String(v)])
+    if (v === undefined || v === null || v === false) continue
+    out.push([name, MILLISECOND_PARAMETERS.includes(name) ? String(parseInt(v, 10)) : String(v)])
   }
   return out
 }
 
-// `types`: a map of type OID to parser function ({ 1700: Number }).
+// `types`: a map of type OID to parser function ({ 1700: Number }), or node-postgres's shape, an object with
+// getTypeParser(oid, format) (pg-types): then every query's values go through it as text (typeParserSource).
 function typesMap(types) {
-  if (types === undefined || types === null) return {}
+  if (types === undefined || types === null || typeof types?.getTypeParser === 'function') return {}
   if (typeof types !== 'object') throw new EdgepgError('EINVAL', 'types must be an object mapping type OIDs to parser functions')
   for (const [oid, fn] of Object.entries(types)) {
     if (!/^\d+$/.test(oid) || typeof fn !== 'function') {
@@ -135,7 +140,8 @@ export function resolveOptions(config) {
     host: pick('host') || 'localhost',
     port: Number(pick('port') || 5432),
     database: pick('database'),
-    application_name: pick('application_name') || pick('applicationName') || '',
+    // libpq's and node-postgres's fallback_application_name: used when no application_name is given.
+    application_name: pick('application_name') || pick('applicationName') || pick('fallback_application_name') || '',
     webSocketUrl: config.webSocketUrl,
     webSocketConstructor: config.webSocketConstructor,
     connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10000,
@@ -145,6 +151,8 @@ export function resolveOptions(config) {
     // Startup parameters node-postgres users set: options (e.g. '-c search_path=app') and server-side timeouts.
     startupParameters: startupParameters(config, fromString),
     types: typesMap(config.types),
+    typeParserSource: typeof config.types?.getTypeParser === 'function' ? config.types : undefined,
+    queryMode: config.queryMode,
     sslmode: sslMode(pick('sslmode')),
     channelBinding: channelBinding(config.channelBinding ?? fromString.channel_binding),
     scramMaxIterations: config.scramMaxIterations ?? 100_000,

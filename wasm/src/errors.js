@@ -18,25 +18,25 @@ export function coreError(status, message) {
   return new EdgepgError(ERRC_CODES[status] || 'EPROTO', message || 'edgepg core error ' + status)
 }
 
+// The server's error or notice fields under node-postgres's names, without the absent ones.
+function serverFields(f) {
+  const out = {
+    severity: f.severity, code: f.code, detail: f.detail, hint: f.hint, position: f.position,
+    internalPosition: f.internalPosition, internalQuery: f.internalQuery, where: f.where, schema: f.schema,
+    table: f.table, column: f.column, dataType: f.dataType, constraint: f.constraint, file: f.file, line: f.line,
+    routine: f.routine,
+  }
+  for (const k of Object.keys(out)) if (!out[k]) delete out[k]
+  return out
+}
+
 // A server ErrorResponse, with node-postgres's field names.
 export function serverError(f) {
-  const e = new EdgepgError(f.code || 'EPROTO', f.message || 'server error', {
-    severity: f.severity || undefined,
-    detail: f.detail || undefined,
-    hint: f.hint || undefined,
-    position: f.position || undefined,
-    internalPosition: f.internalPosition || undefined,
-    internalQuery: f.internalQuery || undefined,
-    where: f.where || undefined,
-    schema: f.schema || undefined,
-    table: f.table || undefined,
-    column: f.column || undefined,
-    dataType: f.dataType || undefined,
-    constraint: f.constraint || undefined,
-    file: f.file || undefined,
-    line: f.line || undefined,
-    routine: f.routine || undefined,
-  })
-  for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k]
-  return e
+  const { code, ...fields } = serverFields(f)
+  return new EdgepgError(code || 'EPROTO', f.message || 'server error', fields)
+}
+
+// A NoticeResponse as node-postgres gives it: a plain object named 'notice' with the server's fields (not an Error).
+export function serverNotice(f) {
+  return { name: 'notice', message: f.message || '', ...serverFields(f) }
 }

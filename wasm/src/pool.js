@@ -19,6 +19,11 @@ export class Pool extends Emitter {
     super()
     this.#config = typeof config === 'string' ? { connectionString: config } : { ...config }
     this.options = { max: 10, idleTimeoutMillis: 10000, connectionTimeoutMillis: 10000, ...this.#config }
+    // Readable, but never enumerated: JSON.stringify(pool), util.inspect(pool) and logs of pool.options leave out
+    // the password and the connection string (which may hold it).
+    for (const secret of ['password', 'connectionString']) {
+      if (secret in this.options) Object.defineProperty(this.options, secret, { enumerable: false })
+    }
     this.Client = this.#config.Client ?? Client
   }
 
@@ -192,7 +197,17 @@ export class Pool extends Emitter {
     }
   }
 
-  async end() {
+  // end() or end(callback), as node-postgres.
+  end(callback) {
+    const p = this.#end()
+    if (typeof callback === 'function') {
+      p.then(() => callback(), (err) => callback(err))
+      return undefined
+    }
+    return p
+  }
+
+  async #end() {
     if (this.#ending) return
     this.#ending = true
     for (const w of this.#waiting.splice(0)) {

@@ -5,7 +5,7 @@
 // The sink: head() -> the oldest pending query or undefined ({ rowMode, types }); result(r); emptyQuery();
 // ready(status); error(err, fatal) (return true to stop reading); notice(err); parameter(name, value);
 // backendKey(pid, secret); authenticated(); passwordNeeded(); notification(n); broken(err).
-import { EdgepgError, serverError } from './errors.js'
+import { EdgepgError, serverError, serverNotice } from './errors.js'
 import { EV, decodeUtf8, readErrorFields } from './tape.js'
 import { readCell, readRows, tape } from './values.js'
 
@@ -114,7 +114,7 @@ export class TapeReader {
         case EV.NOTICE: {
           const [fields, next] = readErrorFields(words, i, heap)
           i = next
-          sink.notice(serverError(fields))
+          sink.notice(serverNotice(fields))
           break
         }
         case EV.PARAMETER_STATUS:

@@ -152,8 +152,17 @@ export interface ConnectionOptions {
   maxMessageSize?: number
   /** How int8 (bigint) columns arrive: 'string' (default, as node-postgres), 'number' or 'bigint'. */
   int8?: 'string' | 'number' | 'bigint'
-  /** Parsers by type OID; values of those types arrive as text and go through the parser, e.g. { 1700: Number }. */
-  types?: Record<number, (text: string) => unknown>
+  /** Parsers by type OID; values of those types arrive as text and go through the parser, e.g. { 1700: Number }.
+   *  Or node-postgres's shape, `{ getTypeParser(oid, format) }` (pg-types): then every value goes through it. */
+  types?: Record<number, (text: string) => unknown> | { getTypeParser(oid: number, format?: string): (text: string) => unknown }
+  /** Used as application_name when none is given (libpq's and node-postgres's). */
+  fallback_application_name?: string
+  /** node-postgres's option: 'extended' sends every query as one statement with the extended protocol. */
+  queryMode?: 'simple' | 'extended'
+  statement_timeout?: number
+  lock_timeout?: number
+  idle_in_transaction_session_timeout?: number
+  options?: string
   /**
    * libpq's require_auth: the authentication methods the client answers ('password' = cleartext, 'md5',
    * 'scram-sha-256', 'none' = no authentication at all), a list, or negated ('!md5,!password'). Default: with a
@@ -227,11 +236,21 @@ declare class Emitter<Events extends Record<string, (...args: any[]) => void>> {
   emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): boolean
 }
 
+/** A NoticeResponse, as node-postgres gives it: a plain object (not an Error) with the server's fields. */
+export interface Notice extends Partial<ServerErrorFields> {
+  name: 'notice'
+  message: string
+  code?: string
+}
+
 export interface ClientEvents {
   [event: string]: (...args: any[]) => void
+  /** The connection broke after the login (the pending queries reject too). */
   error: (err: EdgepgError) => void
-  notice: (notice: EdgepgError) => void
+  notice: (notice: Notice) => void
   notification: (message: Notification) => void
+  /** The queue of sent queries is empty again. */
+  drain: () => void
   end: () => void
 }
 
@@ -249,8 +268,9 @@ export class Client extends Emitter<ClientEvents> {
   /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
   transactionStatus: 'I' | 'T' | 'E' | string
 
-  connect(): Promise<void>
-  connect(options: { signal?: AbortSignal }): Promise<void>
+  /** Resolves to the client. Queries issued before (or during) the login are queued and sent after it. */
+  connect(): Promise<this>
+  connect(options: { signal?: AbortSignal }): Promise<this>
   connect(callback: (err: Error | null, client?: Client) => void): void
 
   query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
@@ -264,8 +284,14 @@ export class Client extends Emitter<ClientEvents> {
   transaction<T>(fn: (client: this) => Promise<T> | T, options?: TransactionOptions): Promise<T>
   /** node-postgres's setTypeParser: values of this type arrive as text and go through parser. */
   setTypeParser(oid: number, parser: (text: string) => unknown): void
-  setTypeParser(oid: number, format: 'text', parser: (text: string) => unknown): void
+  /** A 'binary' parser is kept (getTypeParser returns it) but never applies: edgepg receives text. */
+  setTypeParser(oid: number, format: 'text' | 'binary', parser: (text: string) => unknown): void
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown
+  /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
+  getTransactionStatus(): 'I' | 'T' | 'E' | string
+  /** Queries already sent finish first; later queries fail with "Client was closed and is not queryable". */
   end(): Promise<void>
+  end(callback: (err?: Error) => void): void
 }
 
 export interface PoolOptions extends ConnectionOptions {
@@ -315,6 +341,7 @@ export class Pool extends Emitter<PoolEvents> {
 
   transaction<T>(fn: (client: PoolClient) => Promise<T> | T, options?: TransactionOptions): Promise<T>
   end(): Promise<void>
+  end(callback: (err?: Error) => void): void
 }
 
 // ---------------------------------------------------------------------------------------------------------------
