@@ -256,12 +256,7 @@ void EventTape::on_command_complete(const pg::CommandComplete& c) {
 }
 
 void EventTape::error_fields(const pg::ErrorFields& e) {
-  for (const std::string* f :
-       {&e.severity, &e.severity_nonlocal, &e.code, &e.message, &e.detail, &e.hint, &e.position,
-        &e.internal_position, &e.internal_query, &e.where, &e.schema, &e.table, &e.column, &e.data_type,
-        &e.constraint, &e.file, &e.line, &e.routine}) {
-    arena_string(*f);
-  }
+  for (const pg::ErrorFieldCode& f : pg::error_field_codes) arena_string(e.*f.member);
 }
 
 void EventTape::on_error(const pg::ErrorFields& e, bool fatal) {

@@ -24,15 +24,10 @@ pg::ConnectionOptions make_options(const std::string& user, const std::string& d
   return o;
 }
 
+// 64 lowercase hex digits, as keyString wrote them (util::hex_lower): uppercase is refused, as it always was.
 bool decode_hex(std::string_view hex, std::array<std::uint8_t, 32>& out) {
-  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  if (hex.size() != 64) return false;
-  for (std::size_t i = 0; i < 32; ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
-  }
-  return true;
+  if (hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
+  return util::hex_decode(hex, out);
 }
 
 std::uint32_t read_u32le(const std::uint8_t* p) {

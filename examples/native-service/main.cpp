@@ -5,9 +5,9 @@
 //                  [--issuer https://issuer] [--audience api] [--role-claim role] [--allow app_reader,app_admin]
 //
 // Keys: an HS256 secret from a file, or the issuer's JWK Set fetched over HTTPS (ES256/RS256/EdDSA tokens).
-// The verified role is cached in a TokenCache until the token expires (the next request with the same token runs
-// no signature check); the query runs in a transaction that switches role with set_config('role', $1, true), so
-// the role ends with the transaction and never leaks to the next user of the pooled connection.
+// The verified role is cached in a BlockingTokenCache until the token expires (the next request with the same token
+// runs no signature check); the query runs in a transaction that switches role with set_config('role', $1, true),
+// so the role ends with the transaction and never leaks to the next user of the pooled connection.
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "edgepg/cache/token_cache.hpp"
 #include "edgepg/client.hpp"
 #include "edgepg/jwt/jwt.hpp"
 
@@ -93,7 +92,7 @@ int main(int argc, char** argv) {
     const std::string& token = args.at("--token");
 
     // Identity: verified once per token and kept until the token expires.
-    edgepg::cache::TokenCache identities;
+    edgepg::cache::BlockingTokenCache identities;
     std::string error_code;
     const auto got = identities.get_or_load(
         token,

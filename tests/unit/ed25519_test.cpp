@@ -10,6 +10,7 @@
 #include "crypto/ed25519.hpp"
 #include "crypto/signature.hpp"
 #include "splitmix.hpp"
+#include "support/ed25519_signer.hpp"
 
 using namespace edgepg;
 namespace ed25519 = edgepg::crypto::ed25519;

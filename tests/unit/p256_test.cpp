@@ -8,6 +8,7 @@
 #include "crypto/p256.hpp"
 #include "crypto/signature.hpp"
 #include "splitmix.hpp"
+#include "support/p256_signer.hpp"
 
 using namespace edgepg;
 namespace p256 = edgepg::crypto::p256;

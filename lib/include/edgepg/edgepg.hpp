@@ -1,10 +1,24 @@
-// edgepg's C++ core: one umbrella header. Each module's header documents its contract and its errors.
+// edgepg's sans-IO core: one umbrella header over every public module header (what libedgepg_core.a implements and
+// the wasm module links). Each module's header documents its contract and its errors. The native face (Connection,
+// Pool, JwksCache, BlockingTokenCache, edgepg::Error) has its own umbrella, client.hpp.
 #pragma once
 
 #include "edgepg/auth/scram_client.hpp"
+#include "edgepg/cache/token_cache.hpp"
+#include "edgepg/jwt/claims.hpp"
+#include "edgepg/jwt/jwk.hpp"
+#include "edgepg/jwt/jws_alg.hpp"
+#include "edgepg/jwt/jwt.hpp"
+#include "edgepg/jwt/jwt_status.hpp"
+#include "edgepg/pg/auth_policy.hpp"
 #include "edgepg/pg/backend_parser.hpp"
 #include "edgepg/pg/connection.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/messages.hpp"
 #include "edgepg/pg/text_codec.hpp"
+#include "edgepg/sign/rds_token.hpp"
+#include "edgepg/sign/sigv4.hpp"
 #include "edgepg/status.hpp"
+#include "edgepg/ws/client_codec.hpp"
+#include "edgepg/ws/frame.hpp"
+#include "edgepg/ws/handshake.hpp"

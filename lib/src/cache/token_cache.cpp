@@ -1,7 +1,6 @@
 #include "edgepg/cache/token_cache.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <iterator>
 #include <limits>
 #include <utility>
@@ -23,10 +22,6 @@ std::int64_t sat_add(std::int64_t a, std::int64_t b) noexcept {
   if (b < 0 && a < kMin - b) return kMin;
   return a + b;
 }
-
-// How long a waiter in get_or_load sleeps before looking again when no completion wakes it: only a liveness
-// backstop for a load claimed through lookup() whose completion never comes (load_timeout then frees the key).
-constexpr auto kWaitBackstop = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -84,7 +79,8 @@ bool TokenCache::may_load(const Entry& e, std::int64_t now) const noexcept {
   return true;
 }
 
-LookupResult TokenCache::lookup_locked(std::string_view key, std::int64_t now) {
+LookupResult TokenCache::lookup(std::string_view key, std::int64_t now) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   LookupResult r;
   Entry& e = touch(key);
   if (e.value && now >= e.usable_until) {  // expired: never handed out again
@@ -109,11 +105,6 @@ LookupResult TokenCache::lookup_locked(std::string_view key, std::int64_t now) {
   return r;
 }
 
-LookupResult TokenCache::lookup(std::string_view key, std::int64_t now) {
-  const std::lock_guard<std::mutex> lock(mutex_);
-  return lookup_locked(key, now);
-}
-
 bool TokenCache::begin_load(std::string_view key, std::int64_t now) {
   const std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = touch(key);
@@ -123,8 +114,9 @@ bool TokenCache::begin_load(std::string_view key, std::int64_t now) {
   return true;
 }
 
-Status TokenCache::complete_locked(std::string_view key, std::string value, std::int64_t expires_at,
-                                   std::vector<std::string> tags, std::int64_t now) {
+Status TokenCache::complete_load(std::string_view key, std::string value, std::int64_t expires_at,
+                                 std::vector<std::string> tags, std::int64_t now) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = touch(key);
   e.loading = false;
   const std::int64_t usable_until = sat_sub(expires_at, options_.skew_ms);
@@ -144,17 +136,6 @@ Status TokenCache::complete_locked(std::string_view key, std::string value, std:
   return Status::success();
 }
 
-Status TokenCache::complete_load(std::string_view key, std::string value, std::int64_t expires_at,
-                                 std::vector<std::string> tags, std::int64_t now) {
-  Status s;
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    s = complete_locked(key, std::move(value), expires_at, std::move(tags), now);
-  }
-  loaded_.notify_all();
-  return s;
-}
-
 std::optional<std::string> TokenCache::peek(std::string_view key, std::int64_t now) {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto it = index_.find(std::string(key));
@@ -163,19 +144,12 @@ std::optional<std::string> TokenCache::peek(std::string_view key, std::int64_t n
   return it->second->value;
 }
 
-void TokenCache::fail_locked(std::string_view key, Status error, std::int64_t now) {
+void TokenCache::fail_load(std::string_view key, Status error, std::int64_t now) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = touch(key);
   e.loading = false;
   e.error = error.ok() ? Status(Errc::invalid_state, "token cache: the load failed") : std::move(error);
   e.cooldown_until = sat_add(now, options_.error_cooldown_ms);
-}
-
-void TokenCache::fail_load(std::string_view key, Status error, std::int64_t now) {
-  {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    fail_locked(key, std::move(error), now);
-  }
-  loaded_.notify_all();
 }
 
 void TokenCache::invalidate(std::string_view key) {
@@ -204,45 +178,6 @@ void TokenCache::clear() {
 std::size_t TokenCache::size() const {
   const std::lock_guard<std::mutex> lock(mutex_);
   return lru_.size();
-}
-
-GetResult TokenCache::get_or_load(std::string_view key, const std::function<Loaded()>& loader,
-                                  const std::function<std::int64_t()>& clock) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  for (;;) {
-    const LookupResult r = lookup_locked(key, clock());
-    if (r.load) {
-      lock.unlock();
-      Loaded loaded;
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
-      try {
-        loaded = loader();
-      } catch (...) {
-        loaded = Loaded{};
-        loaded.status = Status(Errc::invalid_state, "token cache: the loader threw an exception");
-      }
-#else
-      loaded = loader();
-#endif
-      lock.lock();
-      const std::int64_t now = clock();
-      GetResult out;
-      if (loaded.status.ok()) {
-        out.status = complete_locked(key, loaded.value, loaded.expires_at, std::move(loaded.tags), now);
-        if (out.status.ok()) out.value = std::move(loaded.value);
-      } else {
-        out.status = loaded.status;
-        fail_locked(key, std::move(loaded.status), now);
-      }
-      lock.unlock();
-      loaded_.notify_all();
-      if (!out.status.ok() && r.value) return {Status::success(), *r.value};  // a failed refresh keeps the value
-      return out;
-    }
-    if (r.value) return {Status::success(), *r.value};
-    if (!r.loading) return {r.error, {}};
-    loaded_.wait_for(lock, kWaitBackstop);
-  }
 }
 
 }  // namespace edgepg::cache

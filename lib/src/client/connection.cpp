@@ -4,6 +4,7 @@
 
 #include "crypto/crypto.hpp"
 #include "edgepg/pg/connection.hpp"
+#include "endpoint.hpp"
 #include "net/connect.hpp"
 #include "result_builder.hpp"
 #include "util/base64.hpp"
@@ -130,7 +131,7 @@ struct Connection::Impl final : pg::EventSink {
     const pg::AuthPolicy policy = auth_policy();  // before any socket opens: a bad policy is the caller's error
     const net::Deadline deadline = net::deadline_after(options.connect_timeout);
     net::StreamInfo si;
-    stream = net::open_postgres_stream(options, deadline, si);
+    stream = net::open_postgres_stream(detail::endpoint_for(options), deadline, si);
     info.tls = si.postgres_tls;
     info.websocket = si.websocket;
     info.websocket_tls = si.websocket_tls;

@@ -1,6 +1,6 @@
 #include "edgepg/client/jwks.hpp"
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 #include "net/http_get.hpp"
 
 namespace edgepg {

@@ -4,36 +4,19 @@
 #include <charconv>
 #include <cmath>
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 #include "edgepg/pg/auth_policy.hpp"
+#include "util/url.hpp"
 
 namespace edgepg {
 namespace {
 
 [[noreturn]] void invalid(const std::string& message) { throw Error("EINVAL", message); }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// RFC 3986 percent-decoding of one URL component. `what` names it in errors (never its value: it may be a password).
+// Percent-decoding of one URL component. `what` names it in errors (never its value: it may be a password).
 std::string percent_decode(std::string_view s, const char* what) {
   std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) {
-      invalid(std::string("invalid percent-encoding in the connection URL's ") + what);
-    }
-    out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-    i += 2;
-  }
+  if (!util::percent_decode(s, out)) invalid(std::string("invalid percent-encoding in the connection URL's ") + what);
   return out;
 }
 
@@ -118,42 +101,24 @@ void apply(ConnectOptions& o, std::string_view key, std::string value) {
 
 ConnectOptions parse_url(std::string_view url) {
   ConnectOptions o;
-  std::string_view rest = url.substr(url.find("://") + 3);
-  std::string_view query;
-  if (const auto q = rest.find('?'); q != std::string_view::npos) {
-    query = rest.substr(q + 1);
-    rest = rest.substr(0, q);
-  }
-  std::string_view path;
-  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
-    path = rest.substr(slash + 1);
-    rest = rest.substr(0, slash);
-  }
-  // userinfo@hostport: the last '@' ends the user info (a password may hold a raw '@' in lax URLs).
-  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
-    rest = rest.substr(at + 1);
+  // No fragments: libpq's lax URLs take a raw '#' in a password.
+  const util::UrlParts u = util::split_url(url, {.fragments = false});
+  if (u.userinfo) {
+    std::string_view userinfo = *u.userinfo;
     if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
       o.password = percent_decode(userinfo.substr(colon + 1), "password");
       userinfo = userinfo.substr(0, colon);
     }
     o.user = percent_decode(userinfo, "user");
   }
-  std::string_view host = rest;
-  std::string_view port;
-  if (!rest.empty() && rest.front() == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos) invalid("unterminated [IPv6 address] in the connection URL");
-    host = rest.substr(1, close - 1);
-    std::string_view after = rest.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') invalid("unexpected text after the [IPv6 address] in the connection URL");
-      port = after.substr(1);
-    }
-  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
+  if (u.error == util::UrlError::unterminated_bracket) invalid("unterminated [IPv6 address] in the connection URL");
+  if (u.error == util::UrlError::text_after_bracket) {
+    invalid("unexpected text after the [IPv6 address] in the connection URL");
   }
+  const std::string_view host = u.host;
+  const std::string_view port = u.port.value_or("");
+  const std::string_view path = u.path.empty() ? u.path : u.path.substr(1);  // without the '/'
+  std::string_view query = u.query.value_or("");
   if (host.find(',') != std::string_view::npos) invalid("several hosts are not supported: give one host");
   if (!host.empty()) {
     o.host = percent_decode(host, "host");
@@ -252,39 +217,20 @@ ConnectOptions parse_connection_string(std::string_view text) {
 
 WebSocketUrl parse_websocket_url(std::string_view url) {
   WebSocketUrl out;
-  std::string_view rest;
-  if (url.starts_with("ws://")) {
-    rest = url.substr(5);
-  } else if (url.starts_with("wss://")) {
-    out.secure = true;
-    rest = url.substr(6);
-  } else {
-    invalid("websocket_url must start with ws:// or wss://");
-  }
+  // No fragments: a '#' has always gone to the proxy as part of the target.
+  const util::UrlParts u = util::split_url(url, {.fragments = false});
+  if (u.scheme != "ws" && u.scheme != "wss") invalid("websocket_url must start with ws:// or wss://");
+  out.secure = u.scheme == "wss";
   out.port = out.secure ? 443 : 80;
-  std::string_view authority = rest;
-  if (const auto slash = rest.find_first_of("/?"); slash != std::string_view::npos) {
-    authority = rest.substr(0, slash);
-    out.target = std::string(rest.substr(slash));
-    if (out.target.front() == '?') out.target.insert(out.target.begin(), '/');
+  out.target = util::request_target(u);
+  if (u.userinfo) invalid("websocket_url must not carry user information");
+  if (u.error == util::UrlError::unterminated_bracket) invalid("websocket_url has an unterminated [IPv6 address]");
+  if (u.error == util::UrlError::text_after_bracket) {
+    invalid("websocket_url has unexpected text after its [IPv6 address]");
   }
-  if (authority.find('@') != std::string_view::npos) invalid("websocket_url must not carry user information");
-  std::string_view host = authority;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) invalid("websocket_url has an unterminated [IPv6 address]");
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') invalid("websocket_url has unexpected text after its [IPv6 address]");
-      out.port = parse_port(after.substr(1));
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    out.port = parse_port(authority.substr(colon + 1));
-  }
-  if (host.empty()) invalid("websocket_url has no host");
-  out.host = std::string(host);
+  if (u.port) out.port = parse_port(*u.port);
+  if (u.host.empty()) invalid("websocket_url has no host");
+  out.host = std::string(u.host);
   return out;
 }
 

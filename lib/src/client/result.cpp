@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 #include "result_builder.hpp"
 
 namespace edgepg {

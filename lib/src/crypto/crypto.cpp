@@ -7,6 +7,8 @@
 
 #include <atomic>
 
+#include "util/hex.hpp"
+
 namespace edgepg::crypto {
 namespace {
 std::atomic<std::uint64_t> g_pbkdf2_count{0};
@@ -56,13 +58,7 @@ std::string md5_hex(ByteView data) {
   unsigned char md[16];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  return out;
+  return util::hex_lower(std::span<const std::uint8_t>(md, 16));
 }
 
 bool equal_constant_time(ByteView a, ByteView b) noexcept {

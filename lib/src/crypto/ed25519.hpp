@@ -36,24 +36,4 @@ std::shared_ptr<const PreparedKey> prepare(const std::uint8_t public_key[32]);
 bool verify(const PreparedKey& key, const std::uint8_t* message, std::size_t message_len,
             const std::uint8_t signature[64]) noexcept;
 
-// Test-only helpers: they let the unit tests make valid signatures from this module's arithmetic (each one then
-// checked by OpenSSL). They are variable-time like the rest and MUST NOT be used with real secrets.
-namespace detail {
-
-// RFC 8032 §5.1.5: the public key of a 32-byte private key (seed).
-void public_key_for_test(const std::uint8_t seed[32], std::uint8_t public_key[32]) noexcept;
-
-// RFC 8032 §5.1.6: the signature R || S of a message under a 32-byte private key (seed).
-void sign_for_test(const std::uint8_t seed[32], const std::uint8_t* message, std::size_t message_len,
-                   std::uint8_t signature[64]) noexcept;
-
-// The encoding of [n mod L]B for any 32-byte little-endian n: lets tests build R values, or public keys with a
-// known discrete logarithm.
-void base_mul_for_test(const std::uint8_t n[32], std::uint8_t out[32]) noexcept;
-
-// sizeof(PreparedKey): what make_shared allocates per key besides its control block.
-std::size_t prepared_key_size_for_test() noexcept;
-
-}  // namespace detail
-
 }  // namespace edgepg::crypto::ed25519

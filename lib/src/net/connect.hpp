@@ -1,10 +1,10 @@
-// Opens the byte stream a PostgreSQL session runs over, from ConnectOptions: TCP (or a Unix socket) to the server,
-// or a WebSocket tunnel (ws:// or wss://) to a proxy; then PostgreSQL's SSLRequest exchange and TLS, as sslmode says.
+// Opens the byte stream a PostgreSQL session runs over, from an Endpoint: TCP (or a Unix socket) to the server, or a
+// WebSocket tunnel (ws:// or wss://) to a proxy; then PostgreSQL's SSLRequest exchange and TLS, as endpoint.tls says.
 #pragma once
 
 #include <memory>
 
-#include "edgepg/client/options.hpp"
+#include "endpoint.hpp"
 #include "stream.hpp"
 
 namespace edgepg::net {
@@ -18,6 +18,6 @@ struct StreamInfo {
 
 // Throws edgepg::Error: ENOTFOUND, ECONNREFUSED, ETIMEDOUT, ECONNCLOSED, EWEBSOCKET, ETLS (the server refused
 // SSL under require or stricter), ECERT, EPROTO (a bad answer to SSLRequest), EINVAL.
-std::unique_ptr<Stream> open_postgres_stream(const ConnectOptions& options, Deadline deadline, StreamInfo& info);
+std::unique_ptr<Stream> open_postgres_stream(const Endpoint& endpoint, Deadline deadline, StreamInfo& info);
 
 }  // namespace edgepg::net

@@ -4,59 +4,17 @@
 #include <cctype>
 #include <charconv>
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 #include "tcp_stream.hpp"
 #include "tls_stream.hpp"
+#include "util/url.hpp"
 
 namespace edgepg::net {
 namespace {
 
 constexpr std::size_t max_head = 16 * 1024;
 
-struct Url {
-  bool secure = true;
-  std::string host;
-  std::uint16_t port = 443;
-  std::string target = "/";
-};
-
 [[noreturn]] void http_error(const std::string& message) { throw Error("EHTTP", message); }
-
-Url parse_url(std::string_view url) {
-  Url u;
-  std::string_view rest;
-  if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("http://")) {
-    u.secure = false;
-    u.port = 80;
-    rest = url.substr(7);
-  } else {
-    throw Error("EINVAL", "the URL must start with https://");
-  }
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.size() < rest.size()) u.target = std::string(rest.substr(authority.size()));
-  if (const auto hash = u.target.find('#'); hash != std::string::npos) u.target.resize(hash);
-  if (u.target.empty() || u.target.front() != '/') u.target.insert(u.target.begin(), '/');
-  if (authority.find('@') != std::string_view::npos) throw Error("EINVAL", "the URL must not carry user information");
-  std::string_view host = authority;
-  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.front() != '[') {
-    host = authority.substr(0, colon);
-    const std::string_view port = authority.substr(colon + 1);
-    unsigned p = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc() || end != port.data() + port.size() || p == 0 || p > 65535) {
-      throw Error("EINVAL", "the URL has an invalid port");
-    }
-    u.port = static_cast<std::uint16_t>(p);
-  }
-  if (host.empty() || host.front() == '[') throw Error("EINVAL", "the URL needs a host name or IPv4 address");
-  u.host = std::string(host);
-  if (!u.secure && u.host != "127.0.0.1" && u.host != "localhost") {
-    throw Error("EINVAL", "http:// is only for loopback tests: keys must come over https://");
-  }
-  return u;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -92,8 +50,38 @@ std::string dechunk(std::string_view body, std::size_t max_body) {
 
 }  // namespace
 
+HttpUrl parse_http_url(std::string_view url) {
+  HttpUrl u;
+  const util::UrlParts parts = util::split_url(url);  // fragments are stripped: they never go to the server
+  if (parts.scheme == "http") {
+    u.secure = false;
+    u.port = 80;
+  } else if (parts.scheme != "https") {
+    throw Error("EINVAL", "the URL must start with https://");
+  }
+  u.target = util::request_target(parts);
+  if (parts.userinfo) throw Error("EINVAL", "the URL must not carry user information");
+  // IPv6 literals ([...]) are refused: the Host header below is written without brackets.
+  const bool named = parts.error == util::UrlError::none && !parts.bracketed;
+  if (named && parts.port) {
+    const std::string_view port = *parts.port;
+    unsigned p = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || end != port.data() + port.size() || p == 0 || p > 65535) {
+      throw Error("EINVAL", "the URL has an invalid port");
+    }
+    u.port = static_cast<std::uint16_t>(p);
+  }
+  if (!named || parts.host.empty()) throw Error("EINVAL", "the URL needs a host name or IPv4 address");
+  u.host = std::string(parts.host);
+  if (!u.secure && u.host != "127.0.0.1" && u.host != "localhost") {
+    throw Error("EINVAL", "http:// is only for loopback tests: keys must come over https://");
+  }
+  return u;
+}
+
 std::string http_get(std::string_view url, const HttpGetOptions& options) {
-  const Url u = parse_url(url);
+  const HttpUrl u = parse_http_url(url);
   const Deadline deadline = deadline_after(options.timeout);
   std::unique_ptr<Stream> stream = TcpStream::connect(u.host, u.port, deadline);
   if (u.secure) {

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 
 namespace edgepg::net {
 namespace {

@@ -1,6 +1,6 @@
 #include "tls_stream.hpp"
 
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 
 namespace edgepg::net {
 namespace {

@@ -1,7 +1,7 @@
 #include "websocket_stream.hpp"
 
 #include "crypto/crypto.hpp"
-#include "edgepg/client/error.hpp"
+#include "edgepg/error.hpp"
 
 namespace edgepg::net {
 

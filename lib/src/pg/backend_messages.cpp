@@ -78,29 +78,13 @@ Status decode_error_fields(Bytes body, ErrorFields& out) {
     if (type == 0) break;
     std::string_view value;
     if (!r.cstr(value)) return malformed("ErrorResponse/NoticeResponse");
-    std::string* field = nullptr;
-    switch (type) {
-      case 'S': field = &out.severity; break;
-      case 'V': field = &out.severity_nonlocal; break;
-      case 'C': field = &out.code; break;
-      case 'M': field = &out.message; break;
-      case 'D': field = &out.detail; break;
-      case 'H': field = &out.hint; break;
-      case 'P': field = &out.position; break;
-      case 'p': field = &out.internal_position; break;
-      case 'q': field = &out.internal_query; break;
-      case 'W': field = &out.where; break;
-      case 's': field = &out.schema; break;
-      case 't': field = &out.table; break;
-      case 'c': field = &out.column; break;
-      case 'd': field = &out.data_type; break;
-      case 'n': field = &out.constraint; break;
-      case 'F': field = &out.file; break;
-      case 'L': field = &out.line; break;
-      case 'R': field = &out.routine; break;
-      default: break;  // "frontends should silently ignore fields of unrecognized type"
+    // Fields of an unknown code are skipped: "frontends should silently ignore fields of unrecognized type".
+    for (const ErrorFieldCode& f : error_field_codes) {
+      if (f.code == static_cast<char>(type)) {
+        (out.*f.member).assign(value);
+        break;
+      }
     }
-    if (field) field->assign(value);
   }
   if (!r.at_end()) return malformed("ErrorResponse/NoticeResponse");
   return {};

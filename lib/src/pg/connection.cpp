@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../crypto/crypto.hpp"
+#include "util/hex.hpp"
 
 namespace edgepg::pg {
 namespace {
@@ -226,9 +227,10 @@ Status Connection::handle(const RawMessage& m) {
     case backend::copy_both_response:
       return Status(Errc::unsupported, "COPY is not supported by this client yet: use INSERT/SELECT instead");
     default:
-      return Status(Errc::protocol, std::string("server sent an unknown message type 0x") +
-                                        "0123456789abcdef"[(static_cast<unsigned char>(m.type) >> 4) & 15] +
-                                        "0123456789abcdef"[static_cast<unsigned char>(m.type) & 15]);
+    {
+      const auto type = static_cast<std::uint8_t>(m.type);
+      return Status(Errc::protocol, "server sent an unknown message type 0x" + util::hex_lower({&type, 1}));
+    }
   }
 }
 

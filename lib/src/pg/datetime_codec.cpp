@@ -4,6 +4,7 @@
 #include <string>
 
 #include "edgepg/pg/text_codec.hpp"
+#include "util/civil_date.hpp"
 
 namespace edgepg::pg {
 namespace {
@@ -63,14 +64,8 @@ bool zone_offset_ms(std::string_view time_part, double& offset_ms) noexcept {
 
 }  // namespace
 
-std::int64_t days_from_civil(std::int64_t y, int m, int d) noexcept {
-  // Howard Hinnant's days_from_civil, proleptic Gregorian.
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153u * static_cast<unsigned>(m > 2 ? m - 3 : m + 9) + 2u) / 5u + static_cast<unsigned>(d) - 1u;
-  const unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept {
+  return util::days_from_civil(year, month, day);
 }
 
 bool parse_datetime(std::string_view text, DateTime& out) noexcept {

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "util/hex.hpp"
+
 namespace edgepg::pg {
 
 TypeShape shape_for_type(std::uint32_t type_oid) noexcept {
@@ -125,26 +127,8 @@ bool is_int8_text(std::string_view text) noexcept {
   return true;
 }
 
-namespace {
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
 bool parse_bytea(std::string_view text, std::string& out) {
-  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
-    if (text.size() % 2 != 0) return false;
-    out.reserve(out.size() + (text.size() - 2) / 2);
-    for (std::size_t i = 2; i < text.size(); i += 2) {
-      const int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
-      if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>((hi << 4) | lo));
-    }
-    return true;
-  }
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') return util::hex_decode_append(text.substr(2), out);
   // Escape format: \\ is a backslash, \ooo an octal byte, everything else itself.
   for (std::size_t i = 0; i < text.size();) {
     if (text[i] != '\\') {

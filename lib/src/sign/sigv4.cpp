@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "crypto/crypto.hpp"
+#include "util/civil_date.hpp"
 #include "util/hex.hpp"
 
 namespace edgepg::sign {
@@ -237,25 +238,18 @@ std::array<std::uint8_t, 32> derive_signing_key(std::string_view secret, std::st
 }
 
 UtcDateTime utc_from_epoch(std::int64_t epoch_seconds) noexcept {
-  // Howard Hinnant's civil_from_days (proleptic Gregorian), with floor division for times before 1970.
+  // Floor division: times before 1970 fall on the day before, with a positive second of that day.
   std::int64_t days = epoch_seconds / 86400;
   std::int64_t secs = epoch_seconds % 86400;
   if (secs < 0) {
     secs += 86400;
     days -= 1;
   }
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const util::CivilDate date = util::civil_from_days(days);
   UtcDateTime t;
-  t.year = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
-  t.month = static_cast<int>(m);
-  t.day = static_cast<int>(d);
+  t.year = static_cast<int>(date.year);
+  t.month = date.month;
+  t.day = date.day;
   t.hour = static_cast<int>(secs / 3600);
   t.minute = static_cast<int>(secs / 60 % 60);
   t.second = static_cast<int>(secs % 60);
@@ -263,14 +257,7 @@ UtcDateTime utc_from_epoch(std::int64_t epoch_seconds) noexcept {
 }
 
 std::int64_t epoch_from_utc(const UtcDateTime& t) noexcept {
-  // days_from_civil, the inverse of the above.
-  const std::int64_t y = static_cast<std::int64_t>(t.year) - (t.month <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t mp = t.month > 2 ? t.month - 3 : t.month + 9;
-  const std::int64_t doy = (153 * mp + 2) / 5 + t.day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468;
+  const std::int64_t days = util::days_from_civil(t.year, t.month, t.day);
   return days * 86400 + static_cast<std::int64_t>(t.hour) * 3600 + static_cast<std::int64_t>(t.minute) * 60 +
          t.second;
 }

@@ -12,7 +12,8 @@
 //   } else if (!r.value && r.loading) { wait for the loader, then lookup again }
 //   else if (!r.value) { r.error: the last load failed and the cooldown has not ended }
 //
-// For native threads, get_or_load() runs that protocol and blocks concurrent callers of one key on the single loader.
+// Native threads get that protocol run for them, blocking on the single loader, from cache::BlockingTokenCache
+// (edgepg/client/blocking_token_cache.hpp, in the native library): waiting is I/O-like, so it stays out of the core.
 //
 // Timing of an entry loaded at `loaded_at` that expires at `expires_at`:
 //   usable_until = expires_at - skew                       a value is never returned at or after this
@@ -25,10 +26,8 @@
 // that counts as a failed load. A failed load's Status is what callers see during the cooldown.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -56,19 +55,6 @@ struct LookupResult {
   bool load = false;     // the caller must load this key and then call complete_load or fail_load
   bool loading = false;  // another caller's load of this key is in flight
   Status error;          // no usable value, no load allowed: the last load's failure, until the cooldown ends
-};
-
-// What a loader hands back to get_or_load.
-struct Loaded {
-  Status status;  // not ok: the load failed (the status is kept for the cooldown)
-  std::string value;
-  std::int64_t expires_at = 0;
-  std::vector<std::string> tags;
-};
-
-struct GetResult {
-  Status status;
-  std::string value;
 };
 
 class TokenCache {
@@ -101,13 +87,6 @@ class TokenCache {
   void invalidate_tag(std::string_view tag);  // every key whose entry carries `tag`, and no other
   void clear();
 
-  // Native helper: lookup, and if this caller is the loader, run `loader` (outside the lock); concurrent callers
-  // of the same key wait for that one load. `clock` gives `now` (called with the cache locked: it must not call the
-  // cache). Returns the value, or the load's failure (or the
-  // cooldown's). A loader that throws counts as a failed load (Errc::invalid_state); nothing escapes.
-  GetResult get_or_load(std::string_view key, const std::function<Loaded()>& loader,
-                        const std::function<std::int64_t()>& clock);
-
   [[nodiscard]] std::size_t size() const;  // entries held (with a value, a load in flight or a cooldown)
   [[nodiscard]] const TokenCacheOptions& options() const noexcept { return options_; }
 
@@ -128,15 +107,10 @@ class TokenCache {
   Entry& touch(std::string_view key);  // find or create, mark most recently used, enforce max_entries
   void evict_over_bound();
   bool may_load(const Entry& e, std::int64_t now) const noexcept;
-  LookupResult lookup_locked(std::string_view key, std::int64_t now);
-  Status complete_locked(std::string_view key, std::string value, std::int64_t expires_at,
-                         std::vector<std::string> tags, std::int64_t now);
-  void fail_locked(std::string_view key, Status error, std::int64_t now);
   void drop_value(List::iterator it);
 
   TokenCacheOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable loaded_;
   List lru_;  // front: most recently used
   std::unordered_map<std::string, List::iterator> index_;
 };

@@ -24,10 +24,10 @@
 #include <string_view>
 #include <type_traits>
 
-#include "edgepg/client/error.hpp"
 #include "edgepg/client/options.hpp"
 #include "edgepg/client/param.hpp"
 #include "edgepg/client/result.hpp"
+#include "edgepg/error.hpp"
 #include "edgepg/pg/messages.hpp"
 
 namespace edgepg {

@@ -1,5 +1,5 @@
 // JWKS over HTTPS for native services: fetch an issuer's key set (the server's certificate checked against the
-// URL's host), and keep it in a TokenCache so verification needs no network most of the time.
+// URL's host), and keep it in a BlockingTokenCache so verification needs no network most of the time.
 //
 //   edgepg::JwksCache jwks("https://issuer.example/.well-known/jwks.json");
 //   edgepg::jwt::JwkSet keys = jwks.keys();                    // fetched once per ttl, single flight across threads
@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "edgepg/cache/token_cache.hpp"
+#include "edgepg/client/blocking_token_cache.hpp"
 #include "edgepg/jwt/jwk.hpp"
 
 namespace edgepg {
@@ -42,7 +42,7 @@ class JwksCache {
  private:
   std::string url_;
   JwksOptions options_;
-  cache::TokenCache cache_;
+  cache::BlockingTokenCache cache_;
   std::mutex mutex_;
   std::string parsed_json_;  // the document parsed_ was built from
   jwt::JwkSet parsed_;

@@ -3,6 +3,7 @@
 // Status with Errc::protocol when the body does not have the shape the protocol documents.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -91,6 +92,33 @@ struct ErrorFields {
   std::string line;               // 'L'
   std::string routine;            // 'R'
 };
+
+// The 18 fields with their codes, listed once: decode_error_fields matches a field's code against this table, and
+// the wasm event tape (bindings/event_tape.cpp) writes the fields in this order, which wasm/src/tape.js reads back.
+struct ErrorFieldCode {
+  char code;
+  std::string ErrorFields::*member;
+};
+inline constexpr std::array<ErrorFieldCode, 18> error_field_codes = {{
+    {'S', &ErrorFields::severity},
+    {'V', &ErrorFields::severity_nonlocal},
+    {'C', &ErrorFields::code},
+    {'M', &ErrorFields::message},
+    {'D', &ErrorFields::detail},
+    {'H', &ErrorFields::hint},
+    {'P', &ErrorFields::position},
+    {'p', &ErrorFields::internal_position},
+    {'q', &ErrorFields::internal_query},
+    {'W', &ErrorFields::where},
+    {'s', &ErrorFields::schema},
+    {'t', &ErrorFields::table},
+    {'c', &ErrorFields::column},
+    {'d', &ErrorFields::data_type},
+    {'n', &ErrorFields::constraint},
+    {'F', &ErrorFields::file},
+    {'L', &ErrorFields::line},
+    {'R', &ErrorFields::routine},
+}};
 
 enum class TransactionStatus : char { idle = 'I', in_transaction = 'T', failed = 'E' };
 
