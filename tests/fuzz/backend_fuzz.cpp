@@ -81,12 +81,15 @@ void decode_all(Bytes body) {
 using Messages = std::vector<std::pair<char, std::vector<std::uint8_t>>>;
 
 // Frames `stream` fed in the given chunks; returns the messages and whether framing failed.
-std::pair<Messages, bool> frame(const std::vector<Bytes>& parts, std::size_t max_size, bool decode) {
+std::pair<Messages, bool> frame(const std::vector<Bytes>& parts, std::size_t total, std::size_t max_size,
+                                bool decode) {
   BackendParser p(max_size);
   Messages out;
+  // Each chunk exactly bounded, as if in its own heap block (as a socket would hand it over): ChunkArena poisons
+  // all around it, one allocation for all the chunks rather than one each.
+  fuzz::ChunkArena arena(total, parts.size());
   for (const Bytes part : parts) {
-    // Each chunk in its own exactly-sized heap block, as a socket would hand it over.
-    const auto copy = exact_copy(part);
+    const Bytes copy = arena.place(part);
     if (!p.feed(copy).ok()) return {out, true};
     RawMessage m;
     for (;;) {
@@ -119,9 +122,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto stream = fdp.ConsumeRemainingBytes<std::uint8_t>();
 
   // Once whole, decoding every body; then in chunks picked from split_seed: the same messages must come out.
-  const auto [whole, whole_failed] = frame({Bytes(stream)}, max_size, true);
+  const auto [whole, whole_failed] = frame({Bytes(stream)}, stream.size(), max_size, true);
   FuzzedDataProvider split(split_seed.data(), split_seed.size());
   std::vector<Bytes> parts;
+  parts.reserve(stream.size());
   std::size_t pos = 0;
   while (pos < stream.size()) {
     std::size_t n = split.remaining_bytes() ? split.ConsumeIntegralInRange<std::size_t>(1, 16) : 1;
@@ -129,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parts.emplace_back(stream.data() + pos, n);
     pos += n;
   }
-  const auto [chunked, chunked_failed] = frame(parts, max_size, false);
+  const auto [chunked, chunked_failed] = frame(parts, stream.size(), max_size, false);
   EDGEPG_FUZZ_CHECK(whole_failed == chunked_failed);
   EDGEPG_FUZZ_CHECK(whole == chunked);
   return 0;

@@ -11,6 +11,7 @@
 #include "crypto/ed25519.hpp"
 #include "crypto/signature.hpp"
 #include "fuzz_util.hpp"
+#include "../unit/support/ed25519_signer.hpp"
 
 using namespace edgepg;
 namespace ed25519 = edgepg::crypto::ed25519;

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of tests/fuzz/corpus/<target>/seed-* (regression-* inputs are kept as they are).
+"""Writes the seed corpora of tests/fuzz/corpus/<target>/seed-*, and the regression-* inputs listed in
+regressions() below (re-encoded here whenever a target's input format changes). Other regression-* inputs and the
+inputs scripts/fuzz merged in (named by their SHA-1) are kept as they are.
 
 Seeds are encoded for FuzzedDataProvider: ConsumeBytes/ConsumeRandomLengthString/ConsumeRemaining* read from the
 front of the input, ConsumeIntegral*/ConsumeBool from the back (the first value consumed is the last byte). Run it
@@ -54,10 +56,10 @@ class Fdp:
         return bytes(self.front) + bytes(reversed(self.back))
 
 
-def write(target, name, data):
+def write(target, name, data, prefix='seed-'):
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, 'seed-' + name), 'wb') as f:
+    with open(os.path.join(d, prefix + name), 'wb') as f:
         f.write(data)
 
 
@@ -255,14 +257,25 @@ def jwt_seeds():
 
     for name in ('kJwks', 'kRsaJwk', 'kSmallRsaJwk', 'kEcOffCurveJwk'):
         write('jwt', 'jwks-' + name, Fdp().integral(0, 3, 0).raw(consts[name]).bytes())
+    # "@" as a JWK's private member: the harness plants a secret there (fuzz_util.hpp plant()).
+    write('jwt', 'jwks-planted', Fdp().integral(0, 3, 0).raw(
+        '{"keys":[{"kty":"oct","kid":"h","k":"@"},{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"@"},'
+        '{"kty":"RSA","n":"oUbvrgghLeBk","e":"AQAB","d":"@","p":"@","q":"@","dp":"@","dq":"@","qi":"@"}]}').bytes())
+    write('jwt', 'jwk-planted', Fdp().integral(0, 3, 0).raw('{"kty":"oct","alg":"HS256","k":"@"}').bytes())
     write('jwt', 'jwks-mixed', Fdp().integral(0, 3, 0).raw(
         '{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"EC","crv":"P-256","use":"enc","x":"AA","y":"AA"},'
         '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","alg":"EdDSA","kid":"ed"}]}').bytes())
+    # Junk-token case: policy, now, then 0 (the token as written) or 1/2 (the harness appends "." and a planted
+    # 64- or 256-byte signature: here the real tokens without their signature part).
     for name in ('kRS256Token', 'kPS256Token', 'kES256Token', 'kEdDsaToken', 'kRs256NoKidToken', 'kHs256WithPemKidToken'):
         for strict in (False, True):
-            f = policy(Fdp().integral(0, 3, 1), strict).i64(1800000000).raw(consts[name])
+            f = policy(Fdp().integral(0, 3, 1), strict).i64(1800000000).integral(0, 2, 0).raw(consts[name])
             write('jwt', f'verify-{name}-{"strict" if strict else "loose"}', f.bytes())
-    write('jwt', 'verify-none', policy(Fdp().integral(0, 3, 1)).i64(1800000000).raw(
+        unsigned = consts[name].rsplit('.', 1)[0]
+        size = 1 if name in ('kES256Token', 'kEdDsaToken') else 2
+        f = policy(Fdp().integral(0, 3, 1)).i64(1800000000).integral(0, 2, size).raw(unsigned)
+        write('jwt', f'verify-{name}-planted-signature', f.bytes())
+    write('jwt', 'verify-none', policy(Fdp().integral(0, 3, 1)).i64(1800000000).integral(0, 2, 0).raw(
         'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.').bytes())
     payloads = [
         '{"sub":"user-1","iss":"https://issuer.example","aud":["api","x"],"exp":2000000000,"iat":1700000000,'
@@ -270,9 +283,12 @@ def jwt_seeds():
         '{"exp":"soon","iat":null,"aud":7}',
         '{"a":{"b":{"c":[1,2,{"d":"\\u00e9\\ud83d\\ude00"}]}},"a.b":"app_user"}',
         '{"sub":"x","sub":"y"}', '[1,2]', '{"exp":1e400}',
+        # "@" in value position: the harness plants a secret claim value there (fuzz_util.hpp plant()).
+        '{"sub":"@","iss":"@","aud":["@","api"],"exp":2000000000,"realm_access":{"roles":["@"]},"role":"@"}',
     ]
     for i, p in enumerate(payloads):
-        for header in (None, '{"alg":"HS256","kid":"k","crit":["x"]}', '{"alg":"none"}', '{"alg":"HS256","typ":"JWT","jku":"http://x"}'):
+        for header in (None, '{"alg":"HS256","kid":"k","crit":["x"]}', '{"alg":"none"}', '{"alg":"HS256","typ":"JWT","jku":"http://x"}',
+                       '{"alg":"HS256","kid":"@","x5u":"@"}'):
             f = Fdp().integral(0, 3, 2).boolean(header is None)
             if header is not None:
                 f.string(header)
@@ -323,7 +339,23 @@ def ed25519_seeds():
               .raw(seed + b'a JWS signing input %d' % i).bytes())
 
 
+def regressions():
+    # Issue #19: `scripts/fuzz --target jwt --seconds 300` stopped after 366,534 executions on a junk token whose
+    # text after the dot, "en is not a JWS compact serialisation ", is a piece of the message refusing it; the
+    # oracle took the template's wording for a leaked signature. Junk-token case, loose policy, no planted signature.
+    def junk(token):
+        return (Fdp().integral(0, 3, 1).integral(-1, 120, 30).boolean(False).boolean(False).boolean(False)
+                .boolean(False).i64(1800000000).integral(0, 2, 0).raw(token).bytes())
+    write('jwt', 'issue19-template-echo', junk(b'eyJhbOZCI6ImVkLTEifQ.en is not a JWS compact serialisation '),
+          prefix='regression-')
+    # The same false alarm on another template (the base64url alphabet message), found again while fixing it.
+    write('jwt', 'issue19-template-echo-charset',
+          junk(b'eyJhbGciOiJF2ERTQSIsI-tpZCI6ImVkLTEifQ.eyJzdW2VzcyIWyJ2aWV3Z6eyJyb2xlcyI6WyJ2aWV3ZXIiLCJhcHBfdXN'
+               b'\x8a\x9ciJdfX0.A-Z a-z 0-9 - _); check that it was n'), prefix='regression-')
+
+
 if __name__ == '__main__':
+    regressions()
     backend()
     connection()
     ws_seeds()
