@@ -41,8 +41,9 @@ LookupOut WasmTokenCache::peek(const std::string& key, double now) {
 
 int WasmTokenCache::complete_load(const std::string& key, const std::string& value, double expires_at,
                                   const std::string& tags, double now) {
-  return static_cast<int>(cache_.complete_load(key, value, static_cast<std::int64_t>(expires_at), split_lines(tags),
-                                               static_cast<std::int64_t>(now))
+  return static_cast<int>(cache_
+                              .complete_load(key, value, static_cast<std::int64_t>(expires_at), split_lines(tags),
+                                             static_cast<std::int64_t>(now))
                               .code());
 }
 

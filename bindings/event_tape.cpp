@@ -61,8 +61,8 @@ void EventTape::on_row_description(const std::vector<pg::FieldDescription>& fiel
   const bool all_raw = !raw_queries_.empty() && raw_queries_.front();
   for (const auto& f : fields) {
     pg::TypeShape shape = pg::shape_for_type(f.type_oid);
-    const bool raw = all_raw || f.format != 0 ||
-                     std::find(raw_types_.begin(), raw_types_.end(), f.type_oid) != raw_types_.end();
+    const bool raw =
+        all_raw || f.format != 0 || std::find(raw_types_.begin(), raw_types_.end(), f.type_oid) != raw_types_.end();
     if (raw) shape = pg::TypeShape{};
     shapes_.push_back(shape);
     arena_string(f.name);

@@ -19,18 +19,18 @@
 namespace edgepg::bindings {
 
 enum Event : std::uint32_t {
-  ev_ready = 1,               // tx status char
-  ev_row_description = 2,     // n, then n x [name(2), type oid, kind, table oid, column attr, type size, type mod, format]
-  ev_data_row = 3,            // n, then n x cell(3)
-  ev_command_complete = 4,    // tag(2), rows index into numbers (or -1)
-  ev_empty_query = 5,         //
-  ev_error = 6,               // fatal, then 18 strings in ErrorFields order
-  ev_notice = 7,              // 18 strings
-  ev_parameter_status = 8,    // name(2), value(2)
-  ev_backend_key_data = 9,    // pid, secret
-  ev_authenticated = 10,      //
-  ev_password_needed = 11,    //
-  ev_notification = 12,       // pid, channel(2), payload(2)
+  ev_ready = 1,            // tx status char
+  ev_row_description = 2,  // n, then n x [name(2), type oid, kind, table oid, column attr, type size, type mod, format]
+  ev_data_row = 3,         // n, then n x cell(3)
+  ev_command_complete = 4,  // tag(2), rows index into numbers (or -1)
+  ev_empty_query = 5,       //
+  ev_error = 6,             // fatal, then 18 strings in ErrorFields order
+  ev_notice = 7,            // 18 strings
+  ev_parameter_status = 8,  // name(2), value(2)
+  ev_backend_key_data = 9,  // pid, secret
+  ev_authenticated = 10,    //
+  ev_password_needed = 11,  //
+  ev_notification = 12,     // pid, channel(2), payload(2)
 };
 
 enum Cell : std::uint32_t {

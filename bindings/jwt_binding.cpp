@@ -27,8 +27,8 @@ int WasmJwtVerifier::set_secret(const std::string& secret) {
 }
 
 void WasmJwtVerifier::set_options(const std::string& algorithms, const std::string& issuers,
-                                  const std::string& audiences, const std::string& required,
-                                  double clock_tolerance, double max_token_age, double max_token_bytes) {
+                                  const std::string& audiences, const std::string& required, double clock_tolerance,
+                                  double max_token_age, double max_token_bytes) {
   options_.algorithms = split_lines(algorithms);
   options_.claims.issuer = split_lines(issuers);
   options_.claims.audience = split_lines(audiences);

@@ -4,8 +4,8 @@
 // then "cache-hit ns_per_get".
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>

@@ -81,8 +81,7 @@ void decode_all(Bytes body) {
 using Messages = std::vector<std::pair<char, std::vector<std::uint8_t>>>;
 
 // Frames `stream` fed in the given chunks; returns the messages and whether framing failed.
-std::pair<Messages, bool> frame(const std::vector<Bytes>& parts, std::size_t total, std::size_t max_size,
-                                bool decode) {
+std::pair<Messages, bool> frame(const std::vector<Bytes>& parts, std::size_t total, std::size_t max_size, bool decode) {
   BackendParser p(max_size);
   Messages out;
   // Each chunk exactly bounded, as if in its own heap block (as a socket would hand it over): ChunkArena poisons
@@ -115,8 +114,8 @@ std::pair<Messages, bool> frame(const std::vector<Bytes>& parts, std::size_t tot
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider fdp(data, size);
-  const std::size_t max_size = fdp.ConsumeBool() ? fdp.ConsumeIntegralInRange<std::size_t>(0, 4096)
-                                                 : default_max_message_size;
+  const std::size_t max_size =
+      fdp.ConsumeBool() ? fdp.ConsumeIntegralInRange<std::size_t>(0, 4096) : default_max_message_size;
   const std::size_t seed_len = fdp.ConsumeIntegralInRange<std::size_t>(0, 8);
   const auto split_seed = fdp.ConsumeBytes<std::uint8_t>(seed_len);
   const auto stream = fdp.ConsumeRemainingBytes<std::uint8_t>();

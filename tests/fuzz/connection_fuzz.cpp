@@ -28,7 +28,9 @@ const std::string kSaltB64 = "W22ZaJ0SNY7soEsUEjb6gQ==";
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
 }
-std::string msg(char type, const std::string& body) { return std::string(1, type) + be32(static_cast<std::uint32_t>(body.size() + 4)) + body; }
+std::string msg(char type, const std::string& body) {
+  return std::string(1, type) + be32(static_cast<std::uint32_t>(body.size() + 4)) + body;
+}
 
 // A SCRAM iteration count above this would make one input run PBKDF2 for seconds: such inputs are skipped (the
 // count's bound itself is covered by scram_fuzz and the unit tests).
@@ -70,7 +72,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (!from_start) {
     // A trust login: AuthenticationOk, a parameter, ReadyForQuery.
-    const std::string login = msg('R', be32(0)) + msg('S', std::string("server_version\0" "15.0\0", 20)) + msg('Z', "I");
+    const std::string login = msg('R', be32(0)) +
+                              msg('S', std::string("server_version\0"
+                                                   "15.0\0",
+                                                   20)) +
+                              msg('Z', "I");
     EDGEPG_FUZZ_CHECK(c.receive(fuzz::bytes_of(login)).ok());
     EDGEPG_FUZZ_CHECK(c.phase() == Phase::ready);
     tape.reset();
@@ -101,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       case 2: {
         std::vector<std::uint32_t> oids;
-        for (int i = fdp.ConsumeIntegralInRange<int>(0, 3); i > 0; --i) oids.push_back(fdp.ConsumeIntegral<std::uint16_t>());
+        for (int i = fdp.ConsumeIntegralInRange<int>(0, 3); i > 0; --i)
+          oids.push_back(fdp.ConsumeIntegral<std::uint16_t>());
         tape.set_raw_types(oids);
         break;
       }
@@ -124,7 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                               {{"password", &planted::password()},
                                {"ClientKey", &planted::client_key()},
                                {"ServerKey", &planted::server_key()}},
-                      &planted::scram_secrets());
+                              &planted::scram_secrets());
           EDGEPG_FUZZ_CHECK(!c.receive(chunk).ok());  // stays closed
         }
         break;

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "../unit/support/ed25519_signer.hpp"
 #include "crypto/ed25519.hpp"
 #include "crypto/signature.hpp"
 #include "fuzz_util.hpp"
-#include "../unit/support/ed25519_signer.hpp"
 
 using namespace edgepg;
 namespace ed25519 = edgepg::crypto::ed25519;
@@ -59,9 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ed25519::detail::sign_for_test(seed.data(), msg.data(), msg.size(), sig.data());
   EDGEPG_FUZZ_CHECK(same_verdict(pk, msg, sig));
   const std::size_t at = where % (sig.size() + pk.size() + msg.size());
-  if (at < sig.size()) sig[at] ^= flip;
-  else if (at < sig.size() + pk.size()) pk[at - sig.size()] ^= flip;
-  else msg[at - sig.size() - pk.size()] ^= flip;
+  if (at < sig.size())
+    sig[at] ^= flip;
+  else if (at < sig.size() + pk.size())
+    pk[at - sig.size()] ^= flip;
+  else
+    msg[at - sig.size() - pk.size()] ^= flip;
   const bool verdict = same_verdict(pk, msg, sig);
   if (flip != 0 && at < sig.size() + pk.size()) EDGEPG_FUZZ_CHECK(!verdict);
   return 0;

@@ -2,6 +2,9 @@
 // they use (exercised on its own by tests/fuzz/regression_test.cpp).
 #pragma once
 
+#include <fuzzer/FuzzedDataProvider.h>
+#include <sanitizer/asan_interface.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,9 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include <fuzzer/FuzzedDataProvider.h>
-#include <sanitizer/asan_interface.h>
-
 namespace edgepg::fuzz {
 
 using Bytes = std::span<const std::uint8_t>;
@@ -30,9 +30,9 @@ inline std::string_view text_of(Bytes b) { return {reinterpret_cast<const char*>
   std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
   std::abort();
 }
-#define EDGEPG_FUZZ_CHECK(cond)                    \
-  do {                                             \
-    if (!(cond)) ::edgepg::fuzz::broken(#cond);    \
+#define EDGEPG_FUZZ_CHECK(cond)                 \
+  do {                                          \
+    if (!(cond)) ::edgepg::fuzz::broken(#cond); \
   } while (0)
 
 // Splits `data` into chunks whose sizes the provider picks (1..max), so decoders see any chunking of a stream.
@@ -147,12 +147,18 @@ EDGEPG_FUZZ_NO_COVERAGE inline std::string base64url_decode(std::string_view tex
   int bits = 0;
   for (const char c : text) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else break;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '-')
+      v = 62;
+    else if (c == '_')
+      v = 63;
+    else
+      break;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -194,7 +200,7 @@ class Secret {
 
   // The first window of the secret that `message` holds and `input` does not; empty when the message leaks none.
   [[nodiscard]] EDGEPG_FUZZ_NO_COVERAGE std::string_view leaked_in(std::string_view message,
-                                                                    std::string_view input) const {
+                                                                   std::string_view input) const {
     for (std::size_t k = 0; k < widths_count_; ++k) {
       const std::size_t w = widths_[k];
       for (std::size_t i = 0; i + w <= message.size(); ++i) {

@@ -11,11 +11,11 @@
 #include <memory>
 #include <vector>
 
+#include "../unit/support/p256_signer.hpp"
 #include "crypto/crypto.hpp"
 #include "crypto/p256.hpp"
 #include "crypto/signature.hpp"
 #include "fuzz_util.hpp"
-#include "../unit/support/p256_signer.hpp"
 
 using namespace edgepg;
 namespace p256 = edgepg::crypto::p256;
@@ -115,8 +115,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   EDGEPG_FUZZ_CHECK(openssl_verify(oracle, msg, sig));
   const std::size_t span = sig.size() + msg.size();
   const std::size_t at = where % span;
-  if (at < sig.size()) sig[at] ^= flip;
-  else msg[at - sig.size()] ^= flip;
+  if (at < sig.size())
+    sig[at] ^= flip;
+  else
+    msg[at - sig.size()] ^= flip;
   const bool verdict = ours(x, y, *prepared, msg, sig);
   EDGEPG_FUZZ_CHECK(verdict == openssl_verify(oracle, msg, sig));
   // A changed r or s does not verify (the malleable twin n-s differs from s in far more than one byte).

@@ -57,8 +57,8 @@ bool holds(std::string_view hay, std::string_view needle) { return hay.find(need
 TEST_CASE("leak oracle: any 12-byte window of any form of the secret, unless the input holds that window") {
   const fz::Secret s("0123456789abcdefghijKLMNOP");  // not random: only for reading the cases below
   CHECK(s.leaks("x 0123456789abcdefghijKLMNOP y", ""));
-  CHECK(s.leaks("x 56789abcdefg y", ""));        // 12 bytes from the middle
-  CHECK_FALSE(s.leaks("x 56789abcdef y", ""));   // 11 bytes: not enough to call it a leak
+  CHECK(s.leaks("x 56789abcdefg y", ""));                           // 12 bytes from the middle
+  CHECK_FALSE(s.leaks("x 56789abcdef y", ""));                      // 11 bytes: not enough to call it a leak
   CHECK_FALSE(s.leaks("x 56789abcdefg y", "input: 56789abcdefg"));  // the attacker spelled it first
   CHECK(s.leaks("x 56789abcdefg and cdefghijKLMN y", "input: 56789abcdefg"));
   // The other forms: hex, base64, base64url.
@@ -189,8 +189,7 @@ TEST_CASE("scram: the password and the cached keys; a server echoing template wo
     return planted::password().leaks(message, input) || planted::client_key().leaks(message, input) ||
            planted::server_key().leaks(message, input);
   };
-  for (const std::string server_first : {std::string("e=SCRAM authentication failed"),
-                                         std::string("e=pencil-Zq8#u1"),
+  for (const std::string server_first : {std::string("e=SCRAM authentication failed"), std::string("e=pencil-Zq8#u1"),
                                          "r=" + nonce + "x,s=@@@,i=4096"}) {
     auth::ScramClient c(planted::password().raw(), nonce);
     auth::ScramKeys keys;
@@ -265,8 +264,8 @@ TEST_CASE("ChunkArena: only the current chunk is addressable, as if it were its 
   CHECK(__asan_address_is_poisoned(a.data() - 1));  // one before the start
   const fz::Bytes b = arena.place(fz::bytes_of(stream).subspan(3, 17));
   CHECK(fz::text_of(b) == "3456789abcdefghij");
-  CHECK(__asan_address_is_poisoned(a.data()));      // a pointer kept into the previous chunk
+  CHECK(__asan_address_is_poisoned(a.data()));  // a pointer kept into the previous chunk
   CHECK(__asan_address_is_poisoned(b.data() + 17));
   CHECK(__asan_address_is_poisoned(b.data() - 1));
-  CHECK(b.data() > a.data() + 3);                   // chunks never share addresses
+  CHECK(b.data() > a.data() + 3);  // chunks never share addresses
 }

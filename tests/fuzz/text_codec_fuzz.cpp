@@ -25,7 +25,8 @@ struct Counter final : ArrayVisitor {
   void null() override { ++elements; }
   void element(std::string_view text, bool stable) override {
     ++elements;
-    if (stable) EDGEPG_FUZZ_CHECK(text.data() >= input.data() && text.data() + text.size() <= input.data() + input.size());
+    if (stable)
+      EDGEPG_FUZZ_CHECK(text.data() >= input.data() && text.data() + text.size() <= input.data() + input.size());
     std::size_t sum = 0;
     for (const char c : text) sum += static_cast<unsigned char>(c);
     (void)sum;
@@ -56,7 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_float(text, d);
   if (is_int8_text(text)) {
     EDGEPG_FUZZ_CHECK(!text.empty());
-    for (std::size_t i = 0; i < text.size(); ++i) EDGEPG_FUZZ_CHECK((text[i] >= '0' && text[i] <= '9') || (i == 0 && text[i] == '-'));
+    for (std::size_t i = 0; i < text.size(); ++i)
+      EDGEPG_FUZZ_CHECK((text[i] >= '0' && text[i] <= '9') || (i == 0 && text[i] == '-'));
   }
   std::string bytes;
   if (parse_bytea(text, bytes)) EDGEPG_FUZZ_CHECK(bytes.size() <= text.size());
@@ -69,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Interval iv;
   (void)parse_interval(text, iv);
-  (void)days_from_civil(static_cast<std::int64_t>(size) * 1000 - 500000, static_cast<int>(size % 12) + 1, static_cast<int>(size % 31) + 1);
+  (void)days_from_civil(static_cast<std::int64_t>(size) * 1000 - 500000, static_cast<int>(size % 12) + 1,
+                        static_cast<int>(size % 31) + 1);
 
   Counter c;
   c.input = text;

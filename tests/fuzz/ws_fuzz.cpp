@@ -67,7 +67,8 @@ void handshake(FuzzedDataProvider& fdp, Bytes in) {
     Bytes rest;
     const HandshakeStep step = p.feed(copy, rest);
     if (step == HandshakeStep::done) {
-      EDGEPG_FUZZ_CHECK(rest.empty() || (rest.data() >= copy.data() && rest.data() + rest.size() == copy.data() + copy.size()));
+      EDGEPG_FUZZ_CHECK(rest.empty() ||
+                        (rest.data() >= copy.data() && rest.data() + rest.size() == copy.data() + copy.size()));
       (void)p.header("sec-websocket-protocol");
       break;
     }
@@ -101,10 +102,19 @@ void codec(FuzzedDataProvider& fdp, bool open_first) {
     if (action == 0) {
       const auto payload = fdp.ConsumeBytes<std::uint8_t>(fdp.ConsumeIntegralInRange<std::size_t>(0, 200));
       switch (fdp.ConsumeIntegralInRange<int>(0, 3)) {
-        case 0: (void)c.send_binary(payload); break;
-        case 1: (void)c.send_ping(payload); break;
-        case 2: (void)c.send_text(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())); break;
-        default: (void)c.close(fdp.ConsumeIntegral<std::uint16_t>(), std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size())); break;
+        case 0:
+          (void)c.send_binary(payload);
+          break;
+        case 1:
+          (void)c.send_ping(payload);
+          break;
+        case 2:
+          (void)c.send_text(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+          break;
+        default:
+          (void)c.close(fdp.ConsumeIntegral<std::uint16_t>(),
+                        std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+          break;
       }
       c.clear();
       continue;
@@ -123,7 +133,8 @@ void codec(FuzzedDataProvider& fdp, bool open_first) {
         EDGEPG_FUZZ_CHECK(c.next(ev) == ReadStep::error);
         return;
       }
-      if (ev.type == EventType::binary || ev.type == EventType::text) EDGEPG_FUZZ_CHECK(ev.payload.size() <= max_message);
+      if (ev.type == EventType::binary || ev.type == EventType::text)
+        EDGEPG_FUZZ_CHECK(ev.payload.size() <= max_message);
       if (ev.type == EventType::ping || ev.type == EventType::pong || ev.type == EventType::close) {
         EDGEPG_FUZZ_CHECK(ev.payload.size() <= max_control_payload);
       }
@@ -154,8 +165,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       handshake(split, in);
       break;
     }
-    case 2: codec(fdp, true); break;
-    default: codec(fdp, false); break;
+    case 2:
+      codec(fdp, true);
+      break;
+    default:
+      codec(fdp, false);
+      break;
   }
   return 0;
 }

@@ -1,7 +1,6 @@
 // Failures that must end cleanly: the server terminating a backend mid-result, query and connect timeouts,
 // nothing listening.
 #include <doctest/doctest.h>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,8 +33,9 @@ void check_terminated_mid_result(const std::string& conninfo) {
   auto killer = std::async(std::launch::async, [&] { terminate_when_sleeping(conninfo, pid); });
   try {
     // Rows stream out until row 5000, whose evaluation sleeps: the result is cut in the middle.
-    (void)victim.query("select g, case when g = 5000 then pg_sleep(30)::text end "
-                       "from generate_series(1, 10000) g");
+    (void)victim.query(
+        "select g, case when g = 5000 then pg_sleep(30)::text end "
+        "from generate_series(1, 10000) g");
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(e.code() == "57P01");  // FATAL: terminating connection due to administrator command

@@ -49,9 +49,8 @@ TEST_CASE("JWKS over HTTPS: fetched with the certificate checked, cached, then a
   options.algorithms = {"ES256"};
   options.claims.issuer = {"https://issuer.test"};
   options.claims.audience = {"edgepg"};
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   jwt::Claims claims;
   REQUIRE(jwt::verify_jwt(token, keys, options, now, claims).ok());
   std::string role;

@@ -58,11 +58,15 @@ TEST_CASE("TCP: the same from a postgresql:// URL; md5, cleartext and trust role
   Connection url("postgresql://scram_user:scram-p%C3%A4ssword-1@127.0.0.1:" + port + "/edgepg_test?sslmode=disable");
   CHECK(url.query("select current_user")[0][0].text() == "scram_user");
   // MD5 and cleartext must be asked for (require_auth); by default a password goes out through SCRAM only.
-  Connection md5("host=127.0.0.1 sslmode=disable dbname=postgres user=md5_user password=md5-password-2 "
-                 "require_auth=md5 port=" + port);
+  Connection md5(
+      "host=127.0.0.1 sslmode=disable dbname=postgres user=md5_user password=md5-password-2 "
+      "require_auth=md5 port=" +
+      port);
   CHECK(md5.query("select current_user")[0][0].text() == "md5_user");
-  Connection plain("host=127.0.0.1 sslmode=disable dbname=postgres user=plain_user password=plain-password-3 "
-                   "require_auth=password port=" + port);
+  Connection plain(
+      "host=127.0.0.1 sslmode=disable dbname=postgres user=plain_user password=plain-password-3 "
+      "require_auth=password port=" +
+      port);
   CHECK(plain.query("select 1")[0][0].as_int64() == 1);
   for (const std::string user : {"md5_user password=md5-password-2", "plain_user password=plain-password-3",
                                  "trust_user password=unused-password"}) {

@@ -42,7 +42,8 @@ TEST_CASE("array literals") {
 }
 
 TEST_CASE("malformed array literals are refused") {
-  for (const char* bad : {"", "{", "}", "{1,2", "{1,,2}", "{1,2}}", "{1}x", "{\"a}", "1,2", "{,1}", "{1,}", "{{1}{2}}"}) {
+  for (const char* bad :
+       {"", "{", "}", "{1,2", "{1,,2}", "{1,2}}", "{1}x", "{\"a}", "1,2", "{,1}", "{1,}", "{{1}{2}}"}) {
     bool ok = true;
     render(bad, &ok);
     CHECK_MESSAGE(!ok, bad);

@@ -1,11 +1,12 @@
 // require_auth / channel_binding parsing, and the policy enforced by the connection: a server that asks for a
 // method the policy forbids gets nothing, a server that skips authentication is refused unless "none" is allowed,
 // and a hostile server cannot make the client keep unbounded ParameterStatus entries or burn CPU on PBKDF2.
+#include "edgepg/pg/auth_policy.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "edgepg/pg/auth_policy.hpp"
 #include "edgepg/pg/connection.hpp"
 #include "wire_builder.hpp"
 

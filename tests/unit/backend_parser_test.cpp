@@ -1,8 +1,9 @@
+#include "edgepg/pg/backend_parser.hpp"
+
 #include <doctest/doctest.h>
 
 #include <random>
 
-#include "edgepg/pg/backend_parser.hpp"
 #include "wire_builder.hpp"
 
 using namespace edgepg;

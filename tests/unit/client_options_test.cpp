@@ -118,8 +118,9 @@ TEST_CASE("options: WebSocket URLs") {
 }
 
 TEST_CASE("options: require_auth, channel_binding and scram_max_iterations") {
-  auto o = parse_connection_string("postgres://u:p@h/db?require_auth=password&channel_binding=disable"
-                                   "&scram_max_iterations=5000");
+  auto o = parse_connection_string(
+      "postgres://u:p@h/db?require_auth=password&channel_binding=disable"
+      "&scram_max_iterations=5000");
   REQUIRE(o.require_auth);
   CHECK(*o.require_auth == "password");
   CHECK(o.channel_binding == "disable");

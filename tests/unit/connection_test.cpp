@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <random>
 #include <algorithm>
+#include <random>
 #include <string>
 
 using namespace std::string_literals;
@@ -100,7 +100,8 @@ struct ScramServer {
 std::string last_password_message(const Connection& c) {
   const auto out = out_text(c);
   for (std::size_t at = 0; at + 5 <= out.size();) {
-    const auto len = (std::uint32_t(std::uint8_t(out[at + 1])) << 24) | (std::uint32_t(std::uint8_t(out[at + 2])) << 16) |
+    const auto len = (std::uint32_t(std::uint8_t(out[at + 1])) << 24) |
+                     (std::uint32_t(std::uint8_t(out[at + 2])) << 16) |
                      (std::uint32_t(std::uint8_t(out[at + 3])) << 8) | std::uint32_t(std::uint8_t(out[at + 4]));
     if (at + 1 + len == out.size()) {
       REQUIRE(out[at] == 'p');
@@ -140,7 +141,8 @@ TEST_CASE("connection: extra startup parameters go into the StartupMessage, and 
   REQUIRE(c.add_startup_parameter("options", "-c search_path=app"));
   REQUIRE(c.add_startup_parameter("statement_timeout", "5000"));
   REQUIRE(c.start());
-  CHECK(out_text(c).find("options\0-c search_path=app\0statement_timeout\0" "5000\0"s) != std::string::npos);
+  CHECK(out_text(c).find("options\0-c search_path=app\0statement_timeout\0"
+                         "5000\0"s) != std::string::npos);
   CHECK(c.add_startup_parameter("x", "y").code() == Errc::invalid_state);
   Connection bad(options(), rec);
   REQUIRE(bad.add_startup_parameter("bad", std::string("a\0b", 3)));
@@ -300,8 +302,8 @@ TEST_CASE("connection: pipelined queries, one failing alone") {
   w.msg('1', "").msg('2', "").row_description({{"n", 23}}).data_row({"1"}).command_complete("SELECT 1").ready();
   w.error({{'S', "ERROR"}, {'C', "42703"}, {'M', "column \"nope\" does not exist"}}).ready();
   REQUIRE(c.receive(w.bytes()));
-  CHECK(rec.log == std::vector<std::string>{"fields n:23", "row '1'", "complete SELECT 1", "ready I", "error 42703",
-                                            "ready I"});
+  CHECK(rec.log ==
+        std::vector<std::string>{"fields n:23", "row '1'", "complete SELECT 1", "ready I", "error 42703", "ready I"});
   CHECK(c.phase() == Phase::ready);
 }
 
@@ -309,7 +311,8 @@ TEST_CASE("connection: the same events for any chunking of a server stream") {
   Wire stream = login_tail();
   stream.row_description({{"id", 23}, {"name", 25}, {"doc", 3802}});
   for (int i = 0; i < 20; ++i) {
-    stream.data_row({std::to_string(i), i % 3 ? std::optional<std::string>("n\xC3\xA4me " + std::to_string(i)) : std::nullopt,
+    stream.data_row({std::to_string(i),
+                     i % 3 ? std::optional<std::string>("n\xC3\xA4me " + std::to_string(i)) : std::nullopt,
                      "{\"a\": [1, 2]}"});
   }
   stream.command_complete("SELECT 20").ready();

@@ -1,3 +1,5 @@
+#include "crypto/ed25519.hpp"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "crypto/crypto.hpp"
-#include "crypto/ed25519.hpp"
 #include "crypto/signature.hpp"
 #include "splitmix.hpp"
 #include "support/ed25519_signer.hpp"
@@ -282,9 +283,13 @@ TEST_CASE("ed25519: verdicts match OpenSSL on signatures from 300 keys and their
       Bytes mmsg = message;
       const auto flip = static_cast<std::uint8_t>(1 + rng.below(255));
       switch (rng.below(6)) {
-        case 0: ms[rng.below(32)] ^= flip; break;                 // a byte of R
-        case 1: ms[32 + rng.below(32)] ^= flip; break;            // a byte of S
-        case 2:                                                   // a byte of the message (or one more byte)
+        case 0:
+          ms[rng.below(32)] ^= flip;
+          break;  // a byte of R
+        case 1:
+          ms[32 + rng.below(32)] ^= flip;
+          break;  // a byte of S
+        case 2:   // a byte of the message (or one more byte)
           if (mmsg.empty()) {
             mmsg.push_back(flip);
           } else {
@@ -296,8 +301,12 @@ TEST_CASE("ed25519: verdicts match OpenSSL on signatures from 300 keys and their
           for (std::size_t j = 0; j < 32; ++j) ms[32 + j] = s_plus_l[j];
           break;
         }
-        case 4: ms[63] = static_cast<std::uint8_t>(ms[63] | (0x20u << rng.below(3))); break;  // one of S's top 3 bits
-        default: ms[31] ^= 0x80; break;  // R's sign bit: -R
+        case 4:
+          ms[63] = static_cast<std::uint8_t>(ms[63] | (0x20u << rng.below(3)));
+          break;  // one of S's top 3 bits
+        default:
+          ms[31] ^= 0x80;
+          break;  // R's sign bit: -R
       }
       const bool our_verdict = ed25519::verify(*key, mmsg.data(), mmsg.size(), ms.data());
       const bool their_verdict = oracle(pk, mmsg, ms);
@@ -395,7 +404,7 @@ TEST_CASE("ed25519: s must be below L, and R is compared as encoded") {
   B32 top_bit = small_le(5);
   top_bit[31] = 0x80;  // 5 + 2^255
   B32 bit_253 = kLMinus1;
-  bit_253[31] |= 0x20;  // L - 1 + 2^253
+  bit_253[31] |= 0x20;           // L - 1 + 2^253
   B32 r_sign = base_mul(B32{});  // the identity's encoding, 01 00 ... 00
   r_sign[31] |= 0x80;            // x = 0 with the sign bit: not canonical
   const Case cases[] = {
@@ -410,7 +419,7 @@ TEST_CASE("ed25519: s must be below L, and R is compared as encoded") {
       {"R = identity as y = p + 1", add_le(kP, small_le(1)), B32{}, false},
       {"R = all zero (y = 0, a point of order 4)", B32{}, B32{}, false},
   };
-  CHECK(base_mul(kL) == base_mul(B32{}));                   // [L]B is the identity
+  CHECK(base_mul(kL) == base_mul(B32{}));  // [L]B is the identity
   CHECK(base_mul(add_le(kL, small_le(1))) == base_mul(small_le(1)));
   const auto key = ed25519::prepare(identity.data());
   REQUIRE(key != nullptr);

@@ -1,8 +1,8 @@
+#include "edgepg/pg/frontend.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "edgepg/pg/frontend.hpp"
 
 using namespace edgepg::pg;
 

@@ -1,10 +1,11 @@
+#include "edgepg/jwt/jwk.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "crypto/signature.hpp"
-#include "edgepg/jwt/jwk.hpp"
 #include "jwt_test_vectors.hpp"
 #include "util/base64url.hpp"
 
@@ -37,8 +38,8 @@ std::string rsa_with(std::string_view extra) {
 
 TEST_CASE("base64url: RFC 4648 §10 vectors without padding, both ways") {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"},
-      {"foobar", "Zm9vYmFy"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     CHECK(b64u(plain) == encoded);
     const auto decoded = util::base64url_decode(encoded);
@@ -157,7 +158,8 @@ TEST_CASE("JWK: which keys are usable") {
   CHECK_FALSE(reason_of(rsa_with(R"(,"alg":"HS256")")).empty());
   CHECK_FALSE(reason_of(rsa_with(R"(,"alg":"RSA-OAEP")")).empty());
   CHECK_FALSE(reason_of(rsa_with(R"(,"alg":null)")).empty());
-  CHECK_FALSE(reason_of(R"({"kty":"OKP","crv":"Ed25519","kid":5,"x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})").empty());
+  CHECK_FALSE(
+      reason_of(R"({"kty":"OKP","crv":"Ed25519","kid":5,"x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})").empty());
   // RSA members.
   CHECK_FALSE(reason_of(R"({"kty":"RSA","e":"AQAB"})").empty());
   CHECK_FALSE(reason_of(R"({"kty":"RSA","n":"AQAB=","e":"AQAB"})").empty());
@@ -199,7 +201,7 @@ TEST_CASE("JWK: a single key document") {
   CHECK(copy.keys().size() == 1);
   // No key material in any reason.
   const auto small = parse_jwk(jwt_vectors::kSmallRsaJwk, set);
-  const std::string n_start = std::string(jwt_vectors::kSmallRsaJwk).substr(
-      std::string(jwt_vectors::kSmallRsaJwk).find("\"n\":\"") + 5, 20);
+  const std::string n_start =
+      std::string(jwt_vectors::kSmallRsaJwk).substr(std::string(jwt_vectors::kSmallRsaJwk).find("\"n\":\"") + 5, 20);
   CHECK(small.message().find(n_start) == std::string::npos);
 }

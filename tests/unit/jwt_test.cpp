@@ -1,3 +1,5 @@
+#include "edgepg/jwt/jwt.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -6,7 +8,6 @@
 
 #include "crypto/crypto.hpp"
 #include "crypto/signature.hpp"
-#include "edgepg/jwt/jwt.hpp"
 #include "jwt_test_vectors.hpp"
 #include "util/base64url.hpp"
 
@@ -28,10 +29,11 @@ std::string hs256(std::string_view header_json, std::string_view payload_json, s
   return input + "." + util::base64url_encode(mac);
 }
 
-std::string hs256_claims(std::string_view payload_json) { return hs256(R"({"alg":"HS256","typ":"JWT"})", payload_json); }
+std::string hs256_claims(std::string_view payload_json) {
+  return hs256(R"({"alg":"HS256","typ":"JWT"})", payload_json);
+}
 
-JwtStatus verify_hs(std::string_view token, std::int64_t now, const ClaimsPolicy& policy = {},
-                    Claims* out = nullptr) {
+JwtStatus verify_hs(std::string_view token, std::int64_t now, const ClaimsPolicy& policy = {}, Claims* out = nullptr) {
   VerifyOptions opt;
   opt.claims = policy;
   Claims claims;
@@ -114,7 +116,8 @@ TEST_CASE("JWT: RFC 7515 A.1 HS256, exactly") {
 TEST_CASE("JWS: RFC 7520 §4.4 HS256 with kid; its payload is text, so it is no JWT") {
   const std::string token =
       "eyJhbGciOiJIUzI1NiIsImtpZCI6IjAxOGMwYWU1LTRkOWItNDcxYi1iZmQ2LWVlZjMxNGJjNzAzNyJ9"
-      ".SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5k"
+      ".SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5"
+      "k"
       "IGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4"
       ".s0h6KThzkfBBBkLspW1h84VsJZFTsPPqMDA7g1Md7p0";
   const auto key = b64u_bytes("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg");
@@ -146,11 +149,14 @@ TEST_CASE("JWS: RFC 7520 §4.1 RS256 with the RFC's RSA key") {
       R"(HdrNP5zw","e":"AQAB"})";
   const std::string token =
       "eyJhbGciOiJSUzI1NiIsImtpZCI6ImJpbGJvLmJhZ2dpbnNAaG9iYml0b24uZXhhbXBsZSJ9"
-      ".SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5k"
+      ".SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5"
+      "k"
       "IGlmIHlvdSBkb24ndCBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h0IGJlIHN3ZXB0IG9mZiB0by4"
-      ".MRjdkly7_-oTPTS3AXP41iQIGKa80A0ZmTuV5MEaHoxnW2e5CZ5NlKtainoFmKZopdHM1O2U4mwzJdQx996ivp83xuglII7PNDi84wnB-BDkoBwA"
+      ".MRjdkly7_-oTPTS3AXP41iQIGKa80A0ZmTuV5MEaHoxnW2e5CZ5NlKtainoFmKZopdHM1O2U4mwzJdQx996ivp83xuglII7PNDi84wnB-"
+      "BDkoBwA"
       "78185hX-Es4JIwmDLJK3lfWRa-XtL0RnltuYv746iYTh_qHRD68BNt1uSNCrUCTJDt5aAE6x8wW1Kt9eRo4QPocSadnHXFxnt8Is9UzpERV0ePPQ"
-      "dLuW3IS_de3xyIrDaLGdjluPxUAhb6L2aXic1U12podGU0KLUQSE_oI-ZnmKJ3F4uOZDnd6QZWJushZ41Axf_fcIe8u9ipH84ogoree7vjbU5y18k"
+      "dLuW3IS_de3xyIrDaLGdjluPxUAhb6L2aXic1U12podGU0KLUQSE_oI-ZnmKJ3F4uOZDnd6QZWJushZ41Axf_"
+      "fcIe8u9ipH84ogoree7vjbU5y18k"
       "DquDg";
   JwkSet keys;
   REQUIRE(parse_jwk(jwk, keys).ok());
@@ -335,7 +341,8 @@ TEST_CASE("JWT: key selection by kid and without kid") {
   CHECK(verify_jwt(jwt_vectors::kRs256NoKidToken, keys, opt, kNow, claims).ok());
 
   // An unknown kid: refetch advice.
-  const std::string body = std::string(jwt_vectors::kRS256Token).substr(std::string(jwt_vectors::kRS256Token).find('.'));
+  const std::string body =
+      std::string(jwt_vectors::kRS256Token).substr(std::string(jwt_vectors::kRS256Token).find('.'));
   const std::string unknown = b64u(R"({"alg":"RS256","kid":"rotated-away"})") + body;
   const auto s = verify_jwt(unknown, keys, opt, kNow, claims);
   CHECK(s.code() == JwtErrc::jwks_no_key);
@@ -433,20 +440,20 @@ TEST_CASE("JWT: non-base64url characters and broken structure are malformed") {
   std::vector<std::string> bad = {
       "",
       "abc",
-      good.substr(0, d2),                                                  // two parts
-      good + ".abc",                                                       // four parts
-      good + ".abc.def",                                                   // five parts: JWE
-      "." + good.substr(d1 + 1),                                           // empty header
-      good.substr(0, d1) + "." + good.substr(d2),                          // empty payload
-      good.substr(0, d2 + 1),                                              // empty signature
-      good + "=",                                                          // padding
-      good.substr(0, d1) + "+" + good.substr(d1),                          // base64 '+'
-      good.substr(0, d1) + "/" + good.substr(d1),                          // base64 '/'
-      " " + good,                                                          // space
-      good + "\n",                                                         // newline
-      good.substr(0, 5) + "\xc3\xa9" + good.substr(5),                     // non-ASCII
-      good.substr(0, 5) + std::string(1, '\0') + good.substr(5),           // NUL
-      good.substr(0, d1) + "A" + good.substr(d1),                          // header length 4k+1
+      good.substr(0, d2),                                         // two parts
+      good + ".abc",                                              // four parts
+      good + ".abc.def",                                          // five parts: JWE
+      "." + good.substr(d1 + 1),                                  // empty header
+      good.substr(0, d1) + "." + good.substr(d2),                 // empty payload
+      good.substr(0, d2 + 1),                                     // empty signature
+      good + "=",                                                 // padding
+      good.substr(0, d1) + "+" + good.substr(d1),                 // base64 '+'
+      good.substr(0, d1) + "/" + good.substr(d1),                 // base64 '/'
+      " " + good,                                                 // space
+      good + "\n",                                                // newline
+      good.substr(0, 5) + "\xc3\xa9" + good.substr(5),            // non-ASCII
+      good.substr(0, 5) + std::string(1, '\0') + good.substr(5),  // NUL
+      good.substr(0, d1) + "A" + good.substr(d1),                 // header length 4k+1
   };
   for (const auto& token : bad) {
     CAPTURE(token);
@@ -485,7 +492,12 @@ TEST_CASE("JWT: bad headers are malformed") {
 
 TEST_CASE("JWT: bad payloads are malformed once the signature verifies") {
   const char* payloads[] = {
-      "[1,2]", "\"text\"", "42", "not json", R"({"sub":"a","sub":"b"})", "{\"sub\":\"\xc3\"}",
+      "[1,2]",
+      "\"text\"",
+      "42",
+      "not json",
+      R"({"sub":"a","sub":"b"})",
+      "{\"sub\":\"\xc3\"}",
       R"({"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
   };
   for (const char* p : payloads) {
@@ -617,9 +629,12 @@ TEST_CASE("JWT: no message repeats the token, its signature or the secret") {
   const std::string good = hs256_claims(R"({"sub":"x","exp":1000})");
   std::string forged = good;
   forged[good.find('.') + 3] ^= 1;  // still base64url? flip only between letters
-  const std::vector<std::string> tokens = {
-      good, forged, hs256_claims(R"({"sub":"x","iss":"secret-issuer-value"})"), jwt_vectors::kRs256KidOfEcToken,
-      jwt_vectors::kHs256WithPemKidToken, jwt_vectors::kRs256SmallKeyToken};
+  const std::vector<std::string> tokens = {good,
+                                           forged,
+                                           hs256_claims(R"({"sub":"x","iss":"secret-issuer-value"})"),
+                                           jwt_vectors::kRs256KidOfEcToken,
+                                           jwt_vectors::kHs256WithPemKidToken,
+                                           jwt_vectors::kRs256SmallKeyToken};
   ClaimsPolicy p;
   p.issuer = {"https://issuer.example"};
   for (const auto& token : tokens) {
@@ -637,12 +652,13 @@ TEST_CASE("JWT: no message repeats the token, its signature or the secret") {
 
 TEST_CASE("Role mapping: dotted paths, literal keys with dots, arrays and the allowlist") {
   Claims claims;
-  REQUIRE(Claims::parse(
-              R"({"sub":"u","role":"app_user","realm_access":{"roles":["offline_access","postgres","app_admin","app_user"]},)"
-              R"("https://example.com/roles":["app_user"],"https://example.com":{"role":"nested"},)"
-              R"("app":{"https://x.example/role":"app_admin"},"evil":"authenticator; drop table x","n":5,"o":{}})",
-              claims)
-              .ok());
+  REQUIRE(
+      Claims::parse(
+          R"({"sub":"u","role":"app_user","realm_access":{"roles":["offline_access","postgres","app_admin","app_user"]},)"
+          R"("https://example.com/roles":["app_user"],"https://example.com":{"role":"nested"},)"
+          R"("app":{"https://x.example/role":"app_admin"},"evil":"authenticator; drop table x","n":5,"o":{}})",
+          claims)
+          .ok());
   const std::vector<std::string> allowed = {"app_user", "app_admin"};
   std::string role;
   REQUIRE(role_from_claims(claims, "role", allowed, role).ok());

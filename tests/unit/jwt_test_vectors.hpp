@@ -1,22 +1,28 @@
 // Test vectors for jwt_test.cpp and jwk_test.cpp.
 // Generated once by a Python script (cryptography 48.0.0): keys are throwaway test keys.
-// Claims of every signed token: {'sub':'user-1','iss':'https://issuer.example','aud':'api','exp':2000000000,'iat':1700000000,'realm_access':{'roles':['viewer','app_user']}}
+// Claims of every signed token:
+// {'sub':'user-1','iss':'https://issuer.example','aud':'api','exp':2000000000,'iat':1700000000,'realm_access':{'roles':['viewer','app_user']}}
 #pragma once
 
 namespace jwt_vectors {
 
 inline constexpr const char* kJwks =
-    "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"0B4xT3Y_evZWz7JgQO43PQocTMkmmtbqcSzsKuqJRQSnIdI"
+    "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"0B4xT3Y_"
+    "evZWz7JgQO43PQocTMkmmtbqcSzsKuqJRQSnIdI"
     "dldrsmmu7GnpUHAupV7OdghDgJUCYPsXah0pRBvLIObKgw9sWlungjegKmPHVUKROhMD0kNHzsygZtOVdslpwdg7U4rLzK2NC5qo"
     "lmnYXYFhBBQQ7y5r9mrnySax3piFl62VCIMcyQOMXz-70YM7TvTEM8_VOcuE5BKOltjykaVMoZfTQCTr1SGvjEt8XdysWQMHUpQ8"
     "WZW9UT7hX2SzB6QOOqvDPu3ZRmasCey8Bt6QpVAMwPexCYKPAfvSvl0tY3dG9Rb2sGFvIoPFZ_ZRvv20GC4DjqMYEJi4HZQ\",\"e\""
-    ":\"AQAB\"},{\"kty\":\"EC\",\"kid\":\"ec-256\",\"crv\":\"P-256\",\"x\":\"duXuaaa_d8p89G085uoZk1NJrdhMiRkgGRMXjZekPKU\","
-    "\"y\":\"0hmZeIZXafzzRPDbk8KYiHsQf5-VKKmIzlXUA_mHcgI\"},{\"kty\":\"EC\",\"kid\":\"ec-384\",\"crv\":\"P-384\",\"x\":\"udv"
+    ":\"AQAB\"},{\"kty\":\"EC\",\"kid\":\"ec-256\",\"crv\":\"P-256\",\"x\":\"duXuaaa_"
+    "d8p89G085uoZk1NJrdhMiRkgGRMXjZekPKU\","
+    "\"y\":\"0hmZeIZXafzzRPDbk8KYiHsQf5-VKKmIzlXUA_mHcgI\"},{\"kty\":\"EC\",\"kid\":\"ec-384\",\"crv\":\"P-384\",\"x\":"
+    "\"udv"
     "G8tpabUo0v8vSPyDT0EFewD1v4eYU6D-0ELCAF9Q8xPR1a32cOnRWKftQuAeu\",\"y\":\"DLZrF0vmOhhXo_wfjyJMSjB4wJSMi0Zr"
-    "QFRMurAggIbhP-w1-wzf98A1I5DGs-lj\"},{\"kty\":\"EC\",\"kid\":\"ec-521\",\"crv\":\"P-521\",\"x\":\"AHTPt8fZ5MPwtu_5TFH"
+    "QFRMurAggIbhP-w1-wzf98A1I5DGs-lj\"},{\"kty\":\"EC\",\"kid\":\"ec-521\",\"crv\":\"P-521\",\"x\":\"AHTPt8fZ5MPwtu_"
+    "5TFH"
     "TJAvv5iYMBCLTrEUUfYRCaor_YwE-Bz-tEgfQWhmR5J5Y-pfElN9M7yFydmq-f40WWZCa\",\"y\":\"Ae6uUOIUboImVuMC3AmxlC3c"
     "zy4blJ3XMCUFwZy2_17cMF8tdRA_tVep0y5IWdGZFZ60cwN_TNWxQwpSSnrh820b\"},{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid"
-    "\":\"ed-1\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"},{\"kty\":\"RSA\",\"kid\":\"rsa-small\",\"n\":\"oUbv"
+    "\":\"ed-1\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"},{\"kty\":\"RSA\",\"kid\":\"rsa-small\",\"n\":"
+    "\"oUbv"
     "rgghLeBk1Ezn4gFx9OzBpIYT1seUAPwyirn_XzredRGcmsjWZqbvG2mwjm3h_Y7OBZH9uBdhHt_1wq2GmqPFVRBZAd3H9ggIvNW8"
     "d6YKfOlmoo42jYTDPK84qZHyWTKML9GuDKpzBLxSdJje6x6F2DCUKd300QdleW_lDCM\",\"e\":\"AQAB\"},{\"kty\":\"RSA\",\"kid\":"
     "\"enc-1\",\"use\":\"enc\",\"n\":\"0B4xT3Y_evZWz7JgQO43PQocTMkmmtbqcSzsKuqJRQSnIdIdldrsmmu7GnpUHAupV7OdghDgJUC"
@@ -24,7 +30,8 @@ inline constexpr const char* kJwks =
     "l62VCIMcyQOMXz-70YM7TvTEM8_VOcuE5BKOltjykaVMoZfTQCTr1SGvjEt8XdysWQMHUpQ8WZW9UT7hX2SzB6QOOqvDPu3ZRmas"
     "Cey8Bt6QpVAMwPexCYKPAfvSvl0tY3dG9Rb2sGFvIoPFZ_ZRvv20GC4DjqMYEJi4HZQ\",\"e\":\"AQAB\"}]}";
 inline constexpr const char* kRsaJwk =
-    "{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"0B4xT3Y_evZWz7JgQO43PQocTMkmmtbqcSzsKuqJRQSnIdIdldrsmmu7"
+    "{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"0B4xT3Y_"
+    "evZWz7JgQO43PQocTMkmmtbqcSzsKuqJRQSnIdIdldrsmmu7"
     "GnpUHAupV7OdghDgJUCYPsXah0pRBvLIObKgw9sWlungjegKmPHVUKROhMD0kNHzsygZtOVdslpwdg7U4rLzK2NC5qolmnYXYFhB"
     "BQQ7y5r9mrnySax3piFl62VCIMcyQOMXz-70YM7TvTEM8_VOcuE5BKOltjykaVMoZfTQCTr1SGvjEt8XdysWQMHUpQ8WZW9UT7hX"
     "2SzB6QOOqvDPu3ZRmasCey8Bt6QpVAMwPexCYKPAfvSvl0tY3dG9Rb2sGFvIoPFZ_ZRvv20GC4DjqMYEJi4HZQ\",\"e\":\"AQAB\"}";
@@ -138,7 +145,8 @@ inline constexpr const char* kHs512Token =
     "iZXhwIjoyMDAwMDAwMDAwLCJpYXQiOjE3MDAwMDAwMDAsInJlYWxtX2FjY2VzcyI6eyJyb2xlcyI6WyJ2aWV3ZXIiLCJhcHBfdXN"
     "lciJdfX0.fo79K39wLtcEddBJeUxTO5uCKbJwpgQ3i2PUS1LuB3kltl0oFOrlhyFcpvXte76z9arFSHfEM79oQce8GPBL1A";
 inline constexpr const char* kEcOffCurveJwk =
-    "{\"kty\":\"EC\",\"kid\":\"ec-bad\",\"crv\":\"P-256\",\"x\":\"duXuaaa_d8p89G085uoZk1NJrdhMiRkgGRMXjZekPKU\",\"y\":\"0hmZ"
+    "{\"kty\":\"EC\",\"kid\":\"ec-bad\",\"crv\":\"P-256\",\"x\":\"duXuaaa_d8p89G085uoZk1NJrdhMiRkgGRMXjZekPKU\",\"y\":"
+    "\"0hmZ"
     "eIZXafzzRPDbk8KYiHsQf5-VKKmIzlXUA_mHcgM\"}";
 
 }  // namespace jwt_vectors

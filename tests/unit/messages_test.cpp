@@ -1,6 +1,7 @@
+#include "edgepg/pg/messages.hpp"
+
 #include <doctest/doctest.h>
 
-#include "edgepg/pg/messages.hpp"
 #include "wire_builder.hpp"
 
 using namespace edgepg;
@@ -13,10 +14,25 @@ Bytes body_of(const Wire& w) { return Bytes(w.bytes().data() + 5, w.bytes().size
 
 TEST_CASE("ErrorResponse: every documented field") {
   Wire w;
-  w.error({{'S', "ERROR"}, {'V', "ERROR"}, {'C', "23505"}, {'M', "duplicate key"}, {'D', "Key (id)=(1) exists."},
-           {'H', "hint"}, {'P', "12"}, {'p', "3"}, {'q', "iq"}, {'W', "where"}, {'s', "public"}, {'t', "users"},
-           {'c', "id"}, {'d', "int4"}, {'n', "users_pkey"}, {'F', "nbtinsert.c"}, {'L', "664"},
-           {'R', "_bt_check_unique"}, {'Z', "ignored unknown field"}});
+  w.error({{'S', "ERROR"},
+           {'V', "ERROR"},
+           {'C', "23505"},
+           {'M', "duplicate key"},
+           {'D', "Key (id)=(1) exists."},
+           {'H', "hint"},
+           {'P', "12"},
+           {'p', "3"},
+           {'q', "iq"},
+           {'W', "where"},
+           {'s', "public"},
+           {'t', "users"},
+           {'c', "id"},
+           {'d', "int4"},
+           {'n', "users_pkey"},
+           {'F', "nbtinsert.c"},
+           {'L', "664"},
+           {'R', "_bt_check_unique"},
+           {'Z', "ignored unknown field"}});
   ErrorFields e;
   REQUIRE(decode_error_fields(body_of(w), e));
   CHECK(e.severity == "ERROR");
@@ -47,9 +63,15 @@ TEST_CASE("ErrorResponse: a missing terminator is malformed") {
 }
 
 TEST_CASE("CommandComplete: command and row count") {
-  const std::pair<const char*, std::optional<std::int64_t>> cases[] = {
-      {"SELECT 5", 5}, {"INSERT 0 3", 3}, {"UPDATE 0", 0}, {"DELETE 10", 10}, {"CREATE TABLE", std::nullopt},
-      {"BEGIN", std::nullopt}, {"COPY 7", 7}, {"MERGE 2", 2}, {"SELECT 9007199254740993", 9007199254740993LL}};
+  const std::pair<const char*, std::optional<std::int64_t>> cases[] = {{"SELECT 5", 5},
+                                                                       {"INSERT 0 3", 3},
+                                                                       {"UPDATE 0", 0},
+                                                                       {"DELETE 10", 10},
+                                                                       {"CREATE TABLE", std::nullopt},
+                                                                       {"BEGIN", std::nullopt},
+                                                                       {"COPY 7", 7},
+                                                                       {"MERGE 2", 2},
+                                                                       {"SELECT 9007199254740993", 9007199254740993LL}};
   for (const auto& [tag, rows] : cases) {
     Wire w;
     w.command_complete(tag);

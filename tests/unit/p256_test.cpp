@@ -1,3 +1,5 @@
+#include "crypto/p256.hpp"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -5,7 +7,6 @@
 #include <string>
 
 #include "crypto/crypto.hpp"
-#include "crypto/p256.hpp"
 #include "crypto/signature.hpp"
 #include "splitmix.hpp"
 #include "support/p256_signer.hpp"
@@ -124,8 +125,8 @@ constexpr bool kFull = true;
 #else
 constexpr bool kFull = false;
 #endif
-constexpr int kBitStep = kFull ? 1 : 37;        // every bit, or 7 bits spread over the bytes
-constexpr int kKeys = kFull ? 300 : 10;         // random keys, each with one valid signature
+constexpr int kBitStep = kFull ? 1 : 37;  // every bit, or 7 bits spread over the bytes
+constexpr int kKeys = kFull ? 300 : 10;   // random keys, each with one valid signature
 constexpr int kMutationsPerKey = 6;
 constexpr int kRuns = kFull ? 200 : 20;
 
@@ -197,11 +198,9 @@ TEST_CASE("p256: the ladder handles P + P and P + (-P) when adding from either t
   CHECK(x == g2x);
   CHECK(y == g2y);
   // ... or adds Q to R = (n-1)*G = -G (P + (-P): infinity; n - 1 is even, so its last wNAF digit is 0) ...
-  CHECK_FALSE(p256::detail::mul_add_for_test(n_minus_1.data(), one.data(), kGx.data(), kGy.data(), x.data(),
-                                             y.data()));
+  CHECK_FALSE(p256::detail::mul_add_for_test(n_minus_1.data(), one.data(), kGx.data(), kGy.data(), x.data(), y.data()));
   // ... and the mirror image, where the affine G meets R = -G.
-  CHECK_FALSE(p256::detail::mul_add_for_test(one.data(), n_minus_1.data(), kGx.data(), kGy.data(), x.data(),
-                                             y.data()));
+  CHECK_FALSE(p256::detail::mul_add_for_test(one.data(), n_minus_1.data(), kGx.data(), kGy.data(), x.data(), y.data()));
   // Q = h*G, u2 = 2: R = 2Q = G when the affine G is added (mixed addition meets P + P): G + G = 2G.
   REQUIRE(p256::detail::mul_add_for_test(one.data(), two.data(), hx.data(), hy.data(), x.data(), y.data()));
   CHECK(x == g2x);
@@ -218,11 +217,11 @@ TEST_CASE("p256: the ladder handles P + P and P + (-P) when adding from either t
 
 TEST_CASE("p256: on_curve refuses coordinates off the curve or out of range") {
   CHECK_FALSE(p256::on_curve(B32{}.data(), B32{}.data()));
-  CHECK_FALSE(p256::on_curve(kP.data(), kUy.data()));                      // x = p
-  CHECK_FALSE(p256::on_curve(kUx.data(), add32(kUy, kP).data()));          // y + p (mod 2^256): >= p
-  CHECK(p256::on_curve(kUx.data(), sub32(kP, kUy).data()));                // -U is on the curve
+  CHECK_FALSE(p256::on_curve(kP.data(), kUy.data()));              // x = p
+  CHECK_FALSE(p256::on_curve(kUx.data(), add32(kUy, kP).data()));  // y + p (mod 2^256): >= p
+  CHECK(p256::on_curve(kUx.data(), sub32(kP, kUy).data()));        // -U is on the curve
   CHECK_FALSE(p256::on_curve(kUx.data(), sub32(kUy, hex32(std::string(63, '0') + "1")).data()));  // y - 1
-  CHECK_FALSE(p256::on_curve(kGx.data(), add32(kGy, kP).data()));          // y + p, the same residue as Gy
+  CHECK_FALSE(p256::on_curve(kGx.data(), add32(kGy, kP).data()));  // y + p, the same residue as Gy
 }
 
 TEST_CASE("p256: every single-bit change to r, s, the digest or the key is rejected") {
@@ -321,9 +320,15 @@ TEST_CASE("p256: verdicts match OpenSSL on signatures from random keys and their
       std::string mmsg = message;
       const auto flip = static_cast<std::uint8_t>(1 + rng.below(255));
       switch (rng.below(4)) {
-        case 0: mr[rng.below(32)] ^= flip; break;
-        case 1: ms[rng.below(32)] ^= flip; break;
-        case 2: mmsg[rng.below(mmsg.size())] ^= static_cast<char>(flip); break;
+        case 0:
+          mr[rng.below(32)] ^= flip;
+          break;
+        case 1:
+          ms[rng.below(32)] ^= flip;
+          break;
+        case 2:
+          mmsg[rng.below(mmsg.size())] ^= static_cast<char>(flip);
+          break;
         default:  // r's two leading bytes replaced
           mr[0] = 0xFF;
           mr[1] = static_cast<std::uint8_t>(rng.next());
@@ -390,8 +395,8 @@ TEST_CASE("p256: scalars whose 128-bit halves are 0, 1 or 2^128 and edge values"
   top_only[0] = 0x7F;  // 0x7F * 2^248: low half 0
   const B32 n_minus_1 = sub32(kN, one);
   const B32 n_minus_p128 = sub32(kN, p128);
-  const B32 values[] = {one, small, p128, add32(p128, one), sub32(p128, one), low_max, p128x3, top_only,
-                        n_minus_1, n_minus_p128};
+  const B32 values[] = {one,     small,  p128,     add32(p128, one), sub32(p128, one),
+                        low_max, p128x3, top_only, n_minus_1,        n_minus_p128};
 
   // 1) The ladder: u1*G + u2*G = (u1 + u2)*G, with each of u1, u2 any of the values above (sums kept below n by
   //    picking pairs whose sum fits: compare with public_key_for_test(u1 + u2 mod n) computed by 32-byte arithmetic).
@@ -433,8 +438,8 @@ TEST_CASE("p256: scalars whose 128-bit halves are 0, 1 or 2^128 and edge values"
       const B32 k = digest_of("edge nonce " + std::to_string(made));
       B32 d{}, r{}, s{}, x{}, y{};
       ++made;
-      REQUIRE(p256::detail::sign_with_u_for_test(k.data(), digest.data(), u.data(), first, d.data(), r.data(),
-                                                 s.data()));
+      REQUIRE(
+          p256::detail::sign_with_u_for_test(k.data(), digest.data(), u.data(), first, d.data(), r.data(), s.data()));
       REQUIRE(p256::detail::public_key_for_test(d.data(), x.data(), y.data()));
       const crypto::PublicKey key = oracle_key(x, y);
       CAPTURE(message);

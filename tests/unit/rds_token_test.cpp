@@ -1,8 +1,8 @@
+#include "edgepg/sign/rds_token.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "edgepg/sign/rds_token.hpp"
 
 using namespace edgepg;
 using namespace edgepg::sign;
@@ -42,7 +42,10 @@ TEST_CASE("RDS token: session token and a username that needs percent-encoding")
 
 TEST_CASE("RDS token: a UTF-8 username at the Unix epoch") {
   std::string token;
-  REQUIRE(rds_auth_token("localhost", 5432, "\xc3\xbcn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9_\xe7\x94\xa8\xe6\x88\xb7",
+  REQUIRE(rds_auth_token("localhost", 5432,
+                         "\xc3\xbcn\xc3\xaf"
+                         "c\xc3\xb8"
+                         "d\xc3\xa9_\xe7\x94\xa8\xe6\x88\xb7",
                          "ap-northeast-1", {"AKIA1", "S", {}}, 0, token)
               .ok());
   CHECK(token ==
@@ -56,8 +59,8 @@ TEST_CASE("RDS token: a UTF-8 username at the Unix epoch") {
 
 TEST_CASE("RDS token: !'()* encoded, host case kept, an empty session token means none") {
   std::string token;
-  REQUIRE(rds_auth_token("MyDB.Example.COM", 1, "a!b'c(d)e*f~g.h-i_j", "us-gov-west-1", {"AKIA2", "x", ""},
-                         4102444799, token)
+  REQUIRE(rds_auth_token("MyDB.Example.COM", 1, "a!b'c(d)e*f~g.h-i_j", "us-gov-west-1", {"AKIA2", "x", ""}, 4102444799,
+                         token)
               .ok());
   CHECK(token ==
         "MyDB.Example.COM:1/?Action=connect&DBUser=a%21b%27c%28d%29e%2Af~g.h-i_j"
@@ -101,10 +104,10 @@ TEST_CASE("RDS token: unusable input is refused without leaking the secret") {
   CHECK(refused(rds_auth_token("h", 5432, "u", "", creds, 0, token)));
   CHECK(refused(rds_auth_token("h/x", 5432, "u", "us-east-1", creds, 0, token)));
   CHECK(refused(rds_auth_token("h x", 5432, "u", "us-east-1", creds, 0, token)));
-  CHECK(refused(rds_auth_token("h", 5432, "\xff", "us-east-1", creds, 0, token)));           // not UTF-8
-  CHECK(refused(rds_auth_token("h", 5432, "\xc3", "us-east-1", creds, 0, token)));           // truncated
-  CHECK(refused(rds_auth_token("h", 5432, "\xed\xa0\x80", "us-east-1", creds, 0, token)));   // surrogate
-  CHECK(refused(rds_auth_token("h", 5432, "\xc0\xaf", "us-east-1", creds, 0, token)));       // overlong
+  CHECK(refused(rds_auth_token("h", 5432, "\xff", "us-east-1", creds, 0, token)));          // not UTF-8
+  CHECK(refused(rds_auth_token("h", 5432, "\xc3", "us-east-1", creds, 0, token)));          // truncated
+  CHECK(refused(rds_auth_token("h", 5432, "\xed\xa0\x80", "us-east-1", creds, 0, token)));  // surrogate
+  CHECK(refused(rds_auth_token("h", 5432, "\xc0\xaf", "us-east-1", creds, 0, token)));      // overlong
   CHECK(refused(rds_auth_token("h", 5432, "u", "us-east-1", {"", "TOPSECRET", {}}, 0, token)));
   CHECK(refused(rds_auth_token("h", 5432, "u", "us-east-1", {"AKID", "", {}}, 0, token)));
   CHECK(refused(rds_auth_token("h", 5432, "u", "us-east-1", creds, -1, token)));

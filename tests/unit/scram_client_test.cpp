@@ -1,6 +1,7 @@
+#include "edgepg/auth/scram_client.hpp"
+
 #include <doctest/doctest.h>
 
-#include "edgepg/auth/scram_client.hpp"
 #include "crypto/crypto.hpp"
 
 using namespace edgepg;
@@ -44,13 +45,13 @@ TEST_CASE("SCRAM-SHA-256: a wrong server signature is refused") {
 
 TEST_CASE("SCRAM-SHA-256: hostile server-first messages") {
   const char* bad[] = {
-      "r=someoneelse123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",                        // nonce not ours
-      "r=rOprNGfwEbeRWgbNEkqO,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",                  // nonce not extended
-      "r=rOprNGfwEbeRWgbNEkqOxyz,s=***,i=4096",                                    // bad salt
-      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=0",                  // no iterations
-      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4294967295",         // absurd iterations
-      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==",                      // missing i
-      "e=other-error",                                                             // server error
+      "r=someoneelse123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",                 // nonce not ours
+      "r=rOprNGfwEbeRWgbNEkqO,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",           // nonce not extended
+      "r=rOprNGfwEbeRWgbNEkqOxyz,s=***,i=4096",                             // bad salt
+      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=0",           // no iterations
+      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4294967295",  // absurd iterations
+      "r=rOprNGfwEbeRWgbNEkqOxyz,s=W22ZaJ0SNY7soEsUEjb6gQ==",               // missing i
+      "e=other-error",                                                      // server error
       "",
   };
   for (const char* msg : bad) {
@@ -89,11 +90,16 @@ TEST_CASE("SCRAM-SHA-256: cached keys skip PBKDF2 and give the same proof") {
 
 TEST_CASE("SASLprep mapping") {
   CHECK(saslprep_password("pencil") == "pencil");
-  CHECK(saslprep_password("a\xC2\xA0" "b") == "a b");            // NO-BREAK SPACE -> space
-  CHECK(saslprep_password("a\xC2\xAD" "b") == "ab");             // SOFT HYPHEN -> nothing
-  CHECK(saslprep_password("a\x07" "b") == "a\x07" "b");          // prohibited: raw password kept
-  CHECK(saslprep_password("\xff\xfe") == "\xff\xfe");            // invalid UTF-8: raw password kept
-  CHECK(saslprep_password("p\xC3\xA4ss") == "p\xC3\xA4ss");      // already NFKC
+  CHECK(saslprep_password("a\xC2\xA0"
+                          "b") == "a b");  // NO-BREAK SPACE -> space
+  CHECK(saslprep_password("a\xC2\xAD"
+                          "b") == "ab");  // SOFT HYPHEN -> nothing
+  CHECK(saslprep_password("a\x07"
+                          "b") ==
+        "a\x07"
+        "b");                                                // prohibited: raw password kept
+  CHECK(saslprep_password("\xff\xfe") == "\xff\xfe");        // invalid UTF-8: raw password kept
+  CHECK(saslprep_password("p\xC3\xA4ss") == "p\xC3\xA4ss");  // already NFKC
 }
 
 TEST_CASE("MD5 password response") {

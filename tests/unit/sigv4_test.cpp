@@ -1,3 +1,5 @@
+#include "edgepg/sign/sigv4.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "crypto/crypto.hpp"
-#include "edgepg/sign/sigv4.hpp"
 #include "util/hex.hpp"
 
 using namespace edgepg;
@@ -238,8 +239,8 @@ CaseResult run_case(const fs::path& dir) {
 
 TEST_CASE("SigV4: every case of the AWS v4 signing test suite, header and query signing") {
   const fs::path dir = vectors_dir();
-  REQUIRE_MESSAGE(fs::is_directory(dir), "SigV4 vectors not found at " << dir.string()
-                                                                       << " (set EDGEPG_SIGV4_VECTORS)");
+  REQUIRE_MESSAGE(fs::is_directory(dir),
+                  "SigV4 vectors not found at " << dir.string() << " (set EDGEPG_SIGV4_VECTORS)");
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.is_directory() && fs::exists(e.path() / "context.json")) cases.push_back(e.path());

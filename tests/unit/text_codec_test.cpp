@@ -1,8 +1,8 @@
+#include "edgepg/pg/text_codec.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
-
-#include "edgepg/pg/text_codec.hpp"
 
 using namespace edgepg::pg;
 

@@ -1,3 +1,5 @@
+#include "edgepg/cache/token_cache.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "edgepg/cache/token_cache.hpp"
 #include "support/token_cache_options.hpp"
 
 using namespace edgepg;

@@ -95,12 +95,18 @@ std::string close_body(std::uint16_t code, const std::string& reason = "") {
 
 const char* name(EventType t) {
   switch (t) {
-    case EventType::open: return "open";
-    case EventType::binary: return "binary";
-    case EventType::text: return "text";
-    case EventType::ping: return "ping";
-    case EventType::pong: return "pong";
-    case EventType::close: return "close";
+    case EventType::open:
+      return "open";
+    case EventType::binary:
+      return "binary";
+    case EventType::text:
+      return "text";
+    case EventType::ping:
+      return "ping";
+    case EventType::pong:
+      return "pong";
+    case EventType::close:
+      return "close";
   }
   return "?";
 }

@@ -35,8 +35,11 @@ class Error : public std::runtime_error {
   Error(std::string code, std::string message)
       : std::runtime_error(message + " [" + code + "]"), code_(std::move(code)), message_(std::move(message)) {}
   explicit Error(const pg::ErrorFields& fields)  // a server ErrorResponse
-      : std::runtime_error(fields.message + " [" + fields.code + "]"), code_(fields.code), message_(fields.message),
-        fields_(fields), server_(true) {}
+      : std::runtime_error(fields.message + " [" + fields.code + "]"),
+        code_(fields.code),
+        message_(fields.message),
+        fields_(fields),
+        server_(true) {}
 
   // The SQLSTATE or edgepg's code (see above).
   [[nodiscard]] const std::string& code() const noexcept { return code_; }

@@ -33,9 +33,12 @@ ScramClient::ScramClient(std::string password, std::string client_nonce, std::st
     : password_(saslprep_password(password)), client_nonce_(std::move(client_nonce)), max_iterations_(max_iterations) {
   crypto::cleanse(password.data(), password.size());
   for (char c : username) {  // RFC 5802 §5.1 saslname escaping
-    if (c == ',') username_ += "=2C";
-    else if (c == '=') username_ += "=3D";
-    else username_ += c;
+    if (c == ',')
+      username_ += "=2C";
+    else if (c == '=')
+      username_ += "=3D";
+    else
+      username_ += c;
   }
 }
 
@@ -119,8 +122,7 @@ Status ScramClient::verify_server_final(std::string_view server_final) {
   return {};
 }
 
-std::string md5_password_response(std::string_view user, std::string_view password,
-                                  std::array<std::uint8_t, 4> salt) {
+std::string md5_password_response(std::string_view user, std::string_view password, std::array<std::uint8_t, 4> salt) {
   std::string inner_input;
   inner_input.reserve(password.size() + user.size());
   inner_input.append(password).append(user);

@@ -14,11 +14,15 @@ namespace {
 
 const char* code_for(Errc c) {
   switch (c) {
-    case Errc::auth: return "EAUTH";
+    case Errc::auth:
+      return "EAUTH";
     case Errc::invalid_argument:
-    case Errc::invalid_state: return "EINVAL";
-    case Errc::closed: return "ECONNCLOSED";
-    default: return "EPROTO";
+    case Errc::invalid_state:
+      return "EINVAL";
+    case Errc::closed:
+      return "ECONNCLOSED";
+    default:
+      return "EPROTO";
   }
 }
 
@@ -190,9 +194,7 @@ struct Connection::Impl final : pg::EventSink {
 
 Connection::Connection(std::string_view connection_string) : Connection(parse_connection_string(connection_string)) {}
 
-Connection::Connection(ConnectOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  impl_->connect();
-}
+Connection::Connection(ConnectOptions options) : impl_(std::make_unique<Impl>(std::move(options))) { impl_->connect(); }
 
 Connection::~Connection() { close(); }
 Connection::Connection(Connection&&) noexcept = default;

@@ -45,7 +45,8 @@ SslMode parse_sslmode(std::string_view text) {
   if (text == "require") return SslMode::require;
   if (text == "verify-ca") return SslMode::verify_ca;
   if (text == "verify-full") return SslMode::verify_full;
-  invalid("invalid sslmode \"" + std::string(text) + "\": expected disable, allow, prefer, require, verify-ca or "
+  invalid("invalid sslmode \"" + std::string(text) +
+          "\": expected disable, allow, prefer, require, verify-ca or "
           "verify-full");
 }
 
@@ -200,12 +201,18 @@ void check_host(std::string_view host) {
 
 const char* ssl_mode_name(SslMode mode) noexcept {
   switch (mode) {
-    case SslMode::disable: return "disable";
-    case SslMode::allow: return "allow";
-    case SslMode::prefer: return "prefer";
-    case SslMode::require: return "require";
-    case SslMode::verify_ca: return "verify-ca";
-    case SslMode::verify_full: return "verify-full";
+    case SslMode::disable:
+      return "disable";
+    case SslMode::allow:
+      return "allow";
+    case SslMode::prefer:
+      return "prefer";
+    case SslMode::require:
+      return "require";
+    case SslMode::verify_ca:
+      return "verify-ca";
+    case SslMode::verify_full:
+      return "verify-full";
   }
   return "unknown";
 }

@@ -71,8 +71,8 @@ Pool::Lease Pool::acquire() {
     while (!s.idle.empty()) {
       Lease::State::Idle entry = std::move(s.idle.back());
       s.idle.pop_back();
-      const bool expired = s.pool.idle_timeout.count() > 0 &&
-                           std::chrono::steady_clock::now() - entry.since > s.pool.idle_timeout;
+      const bool expired =
+          s.pool.idle_timeout.count() > 0 && std::chrono::steady_clock::now() - entry.since > s.pool.idle_timeout;
       if (entry.conn->is_open() && !expired) return Lease(state_, std::move(entry.conn));
       --s.open;
       stale.push_back(std::move(entry.conn));

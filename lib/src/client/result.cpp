@@ -26,7 +26,8 @@ std::int64_t Field::as_int64() const {
   if (null_) type_error("an integer", text_, true);
   std::int64_t v = 0;
   const auto [p, ec] = std::from_chars(text_.data(), text_.data() + text_.size(), v);
-  if (text_.empty() || ec != std::errc() || p != text_.data() + text_.size()) type_error("a 64-bit integer", text_, false);
+  if (text_.empty() || ec != std::errc() || p != text_.data() + text_.size())
+    type_error("a 64-bit integer", text_, false);
   return v;
 }
 
@@ -78,8 +79,8 @@ std::optional<std::size_t> Result::column_index(std::string_view name) const noe
 
 Row Result::operator[](std::size_t row) const {
   if (row >= rows_) {
-    throw Error("EINVAL", "row " + std::to_string(row) + " is out of range (the result has " + std::to_string(rows_) +
-                              ")");
+    throw Error("EINVAL",
+                "row " + std::to_string(row) + " is out of range (the result has " + std::to_string(rows_) + ")");
   }
   return Row(this, row);
 }

@@ -56,8 +56,8 @@ EDGEPG_ED25519_INLINE constexpr Fe fe_carry(Fe a) noexcept {
 EDGEPG_ED25519_INLINE constexpr Fe fe_sub(const Fe& a, const Fe& b) noexcept {
   constexpr u64 k16p0 = 16 * ((u64{1} << 51) - 19);
   constexpr u64 k16pi = 16 * ((u64{1} << 51) - 1);
-  return fe_carry({{a.v[0] + k16p0 - b.v[0], a.v[1] + k16pi - b.v[1], a.v[2] + k16pi - b.v[2],
-                    a.v[3] + k16pi - b.v[3], a.v[4] + k16pi - b.v[4]}});
+  return fe_carry({{a.v[0] + k16p0 - b.v[0], a.v[1] + k16pi - b.v[1], a.v[2] + k16pi - b.v[2], a.v[3] + k16pi - b.v[3],
+                    a.v[4] + k16pi - b.v[4]}});
 }
 
 EDGEPG_ED25519_INLINE constexpr Fe fe_neg(const Fe& a) noexcept { return fe_sub(kZero, a); }

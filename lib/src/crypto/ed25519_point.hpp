@@ -290,7 +290,7 @@ P2 double_scalar_mul(const Scalar& s, const Scalar& k, const Tables<kKeyWindow>*
 
 // What a prepared key holds (ed25519.cpp's PreparedKey is exactly this, so its size is the memory cost of one key).
 struct KeyTables {
-  u8 encoded[32];  // the key's bytes as given: they are hashed as they are, even when not canonical
+  u8 encoded[32];             // the key's bytes as given: they are hashed as they are, even when not canonical
   Tables<kKeyWindow> tables;  // odd multiples of -A and of 2^127 (-A)
 };
 

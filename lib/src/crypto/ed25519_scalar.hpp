@@ -92,7 +92,7 @@ Scalar reduce512(const u64 x[8]) noexcept {
   mul_words(b, 5, c, 2, t);
   split252(t, 7, t0, t1);  // t1[3] == 0
   mul_words(t1, 3, c, 2, u);
-  split252(u, 5, u0, u1);  // u1[1] == 0
+  split252(u, 5, u0, u1);     // u1[1] == 0
   mul_words(u1, 1, c, 2, v);  // v[3] == 0
   const Scalar two_l = {{kC0 << 1, (kC1 << 1) | (kC0 >> 63), 0, u64{1} << 61}};
   Scalar r;

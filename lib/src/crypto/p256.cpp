@@ -75,8 +75,8 @@ bool verify(const PreparedKey& key, const std::uint8_t digest[32], const std::ui
   return verify_with_tables(key.tables, digest, r, s);
 }
 
-bool verify(const std::uint8_t x[32], const std::uint8_t y[32], const std::uint8_t digest[32],
-            const std::uint8_t r[32], const std::uint8_t s[32]) noexcept {
+bool verify(const std::uint8_t x[32], const std::uint8_t y[32], const std::uint8_t digest[32], const std::uint8_t r[32],
+            const std::uint8_t s[32]) noexcept {
   // r and s first: a signature out of range is refused without building the key's tables.
   const U256 rr = load_be(r);
   const U256 ss = load_be(s);

@@ -30,8 +30,8 @@ bool on_curve(const std::uint8_t x[32], const std::uint8_t y[32]) noexcept;
 // x(R) mod n != r.
 // The same check without a prepared key: it builds the key's tables on the stack first (about as costly as the
 // verification itself), so callers that verify more than once per key should prepare() it.
-bool verify(const std::uint8_t x[32], const std::uint8_t y[32], const std::uint8_t digest[32],
-            const std::uint8_t r[32], const std::uint8_t s[32]) noexcept;
+bool verify(const std::uint8_t x[32], const std::uint8_t y[32], const std::uint8_t digest[32], const std::uint8_t r[32],
+            const std::uint8_t s[32]) noexcept;
 
 // A public key on the curve with its tables (64 affine points, 4 KiB); defined in p256.cpp.
 class PreparedKey;

@@ -469,10 +469,10 @@ Fe fe_inv(const Fe& a) noexcept {
   const Fe x30 = fe_mul(fe_sqr_n(x15, 15), x15);
   const Fe x32 = fe_mul(fe_sqr_n(x30, 2), x2);
   Fe t = fe_mul(fe_sqr_n(x32, 32), a);  // ffffffff 00000001
-  t = fe_mul(fe_sqr_n(t, 128), x32);      // ... 00000000 00000000 00000000 ffffffff
-  t = fe_mul(fe_sqr_n(t, 32), x32);       // ... ffffffff
-  t = fe_mul(fe_sqr_n(t, 30), x30);       // ... then 30 ones
-  return fe_mul(fe_sqr_n(t, 2), a);       // ... then 01: the last word is fffffffd
+  t = fe_mul(fe_sqr_n(t, 128), x32);    // ... 00000000 00000000 00000000 ffffffff
+  t = fe_mul(fe_sqr_n(t, 32), x32);     // ... ffffffff
+  t = fe_mul(fe_sqr_n(t, 30), x30);     // ... then 30 ones
+  return fe_mul(fe_sqr_n(t, 2), a);     // ... then 01: the last word is fffffffd
 }
 
 // y^2 == x^3 - 3x + b, for x, y already < p.

@@ -44,7 +44,6 @@ U256 sc_reduce_once(U256 a) noexcept {
   return a;
 }
 
-
 // Montgomery product a*b*2^-256 mod n for a, b < n (CIOS, Koc et al. 1996).
 U256 sc_mont_mul(const U256& a, const U256& b) noexcept {
   u32 t[10] = {};

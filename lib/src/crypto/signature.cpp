@@ -5,8 +5,6 @@
 #include "ed25519.hpp"
 #endif
 
-#include <algorithm>
-
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -15,14 +13,19 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
 namespace edgepg::crypto {
 namespace {
 
 const EVP_MD* md_of(HashAlg h) noexcept {
   switch (h) {
-    case HashAlg::sha256: return EVP_sha256();
-    case HashAlg::sha384: return EVP_sha384();
-    case HashAlg::sha512: return EVP_sha512();
+    case HashAlg::sha256:
+      return EVP_sha256();
+    case HashAlg::sha384:
+      return EVP_sha384();
+    case HashAlg::sha512:
+      return EVP_sha512();
   }
   return nullptr;
 }
@@ -77,20 +80,27 @@ void append_der_integer(std::vector<std::uint8_t>& out, ByteView v) {
 
 std::size_t hash_size(HashAlg h) noexcept {
   switch (h) {
-    case HashAlg::sha256: return 32;
-    case HashAlg::sha384: return 48;
-    case HashAlg::sha512: return 64;
+    case HashAlg::sha256:
+      return 32;
+    case HashAlg::sha384:
+      return 48;
+    case HashAlg::sha512:
+      return 64;
   }
   return 0;
 }
 
 std::size_t ec_field_size(KeyKind k) noexcept {
   switch (k) {
-    case KeyKind::ec_p256: return 32;
-    case KeyKind::ec_p384: return 48;
-    case KeyKind::ec_p521: return 66;
+    case KeyKind::ec_p256:
+      return 32;
+    case KeyKind::ec_p384:
+      return 48;
+    case KeyKind::ec_p521:
+      return 66;
     case KeyKind::rsa:
-    case KeyKind::ed25519: return 0;
+    case KeyKind::ed25519:
+      return 0;
   }
   return 0;
 }
@@ -134,11 +144,18 @@ bool PublicKey::from_rsa(ByteView n, ByteView e, PublicKey& out, std::string& er
 bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, std::string& error) {
   const char* group = nullptr;
   switch (curve) {
-    case KeyKind::ec_p256: group = "prime256v1"; break;
-    case KeyKind::ec_p384: group = "secp384r1"; break;
-    case KeyKind::ec_p521: group = "secp521r1"; break;
+    case KeyKind::ec_p256:
+      group = "prime256v1";
+      break;
+    case KeyKind::ec_p384:
+      group = "secp384r1";
+      break;
+    case KeyKind::ec_p521:
+      group = "secp521r1";
+      break;
     case KeyKind::rsa:
-    case KeyKind::ed25519: break;
+    case KeyKind::ed25519:
+      break;
   }
   const std::size_t field = ec_field_size(curve);
   if (group == nullptr) {
@@ -221,9 +238,12 @@ bool scheme_fits(const PublicKey& key, SigScheme scheme, ByteView signature) noe
   const KeyKind kind = key.kind();
   switch (scheme) {
     case SigScheme::rsa_pkcs1:
-    case SigScheme::rsa_pss: return kind == KeyKind::rsa;
-    case SigScheme::ecdsa: return ec_field_size(kind) != 0 && signature.size() == 2 * ec_field_size(kind);
-    case SigScheme::eddsa: return kind == KeyKind::ed25519;
+    case SigScheme::rsa_pss:
+      return kind == KeyKind::rsa;
+    case SigScheme::ecdsa:
+      return ec_field_size(kind) != 0 && signature.size() == 2 * ec_field_size(kind);
+    case SigScheme::eddsa:
+      return kind == KeyKind::ed25519;
   }
   return false;
 }

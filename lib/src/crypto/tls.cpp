@@ -97,8 +97,8 @@ TlsStep TlsSession::fail_from_ssl(int ret, const char* what) {
   const long verify = SSL_get_verify_result(impl_->ssl);
   if (verify != X509_V_OK) {
     ERR_clear_error();
-    error_ = Status(Errc::auth, std::string("TLS: the server's certificate was refused: ") +
-                                    X509_verify_cert_error_string(verify));
+    error_ = Status(Errc::auth,
+                    std::string("TLS: the server's certificate was refused: ") + X509_verify_cert_error_string(verify));
   } else {
     error_ = Status(Errc::protocol, std::string("TLS ") + what + " failed: " + openssl_error_text());
   }

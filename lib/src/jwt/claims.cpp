@@ -88,14 +88,15 @@ JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
     return {JwtErrc::invalid_argument, "the role claim path must be 1 to 1024 bytes, e.g. \"realm_access.roles\""};
   }
   if (allowed_roles.empty()) {
-    return {JwtErrc::invalid_argument,
-            "no allowed roles are configured; list the PostgreSQL roles tokens may map to"};
+    return {JwtErrc::invalid_argument, "no allowed roles are configured; list the PostgreSQL roles tokens may map to"};
   }
   const std::string path_text(claim_path);
   std::vector<std::string> keys;
   if (!split_path(claim_path, keys)) {
-    return {JwtErrc::invalid_argument, "the role claim path \"" + path_text + "\" has an empty key or a bad escape: "
-            "keys are separated by '.', and a literal dot inside a key is written \\. (e.g. \"https://example\\.com/roles\")"};
+    return {JwtErrc::invalid_argument, "the role claim path \"" + path_text +
+                                           "\" has an empty key or a bad escape: "
+                                           "keys are separated by '.', and a literal dot inside a key is written \\. "
+                                           "(e.g. \"https://example\\.com/roles\")"};
   }
   const Json* value = resolve(claims, keys);
   if (value == nullptr) {

@@ -43,7 +43,9 @@ std::optional<Json> parse_json(std::string_view text, int max_depth) noexcept {
     bool duplicate = false;
     Json::parser_callback_t cb = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
       switch (event) {
-        case Json::parse_event_t::object_start: seen.emplace_back(); break;
+        case Json::parse_event_t::object_start:
+          seen.emplace_back();
+          break;
         case Json::parse_event_t::object_end:
           if (!seen.empty()) seen.pop_back();
           break;
@@ -52,7 +54,8 @@ std::optional<Json> parse_json(std::string_view text, int max_depth) noexcept {
             if (!seen.back().insert(*k).second) duplicate = true;
           }
           break;
-        default: break;
+        default:
+          break;
       }
       return true;
     };

@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "jwk_impl.hpp"
 #include "json_bounded.hpp"
+#include "jwk_impl.hpp"
 #include "util/base64url.hpp"
 
 namespace edgepg::jwt {
@@ -40,11 +40,16 @@ std::optional<std::vector<std::uint8_t>> b64_member(const Json& jwk, std::string
 
 bool curve_fits(crypto::KeyKind kind, JwsAlg alg) noexcept {
   switch (kind) {
-    case crypto::KeyKind::rsa: return jws_alg_family(alg) == AlgFamily::rsa;
-    case crypto::KeyKind::ec_p256: return alg == JwsAlg::ES256;
-    case crypto::KeyKind::ec_p384: return alg == JwsAlg::ES384;
-    case crypto::KeyKind::ec_p521: return alg == JwsAlg::ES512;
-    case crypto::KeyKind::ed25519: return alg == JwsAlg::EdDSA;
+    case crypto::KeyKind::rsa:
+      return jws_alg_family(alg) == AlgFamily::rsa;
+    case crypto::KeyKind::ec_p256:
+      return alg == JwsAlg::ES256;
+    case crypto::KeyKind::ec_p384:
+      return alg == JwsAlg::ES384;
+    case crypto::KeyKind::ec_p521:
+      return alg == JwsAlg::ES512;
+    case crypto::KeyKind::ed25519:
+      return alg == JwsAlg::EdDSA;
   }
   return false;
 }

@@ -12,9 +12,9 @@
 namespace edgepg::jwt {
 
 struct JwkSet::Impl {
-  std::vector<JwkInfo> info;                 // one per key of the document
-  std::vector<crypto::PublicKey> keys;       // parallel to info; valid() only for usable keys
-  std::vector<std::optional<JwsAlg>> algs;   // parallel: the key's own alg when it set one
+  std::vector<JwkInfo> info;                // one per key of the document
+  std::vector<crypto::PublicKey> keys;      // parallel to info; valid() only for usable keys
+  std::vector<std::optional<JwsAlg>> algs;  // parallel: the key's own alg when it set one
   std::size_t usable = 0;
 };
 

@@ -1,9 +1,8 @@
-#include "edgepg/jwt/jwt.hpp"
-
 #include <utility>
 
 #include "claims_impl.hpp"
 #include "crypto/signature.hpp"
+#include "edgepg/jwt/jwt.hpp"
 #include "json_bounded.hpp"
 #include "jwk_impl.hpp"
 #include "util/base64url.hpp"
@@ -54,10 +53,10 @@ JwtStatus split(std::string_view token, std::size_t max_bytes, Parts& parts) {
   if (parts.header.empty() || parts.payload.empty() || parts.signature.empty()) {
     return malformed("the token has an empty header, payload or signature part");
   }
-  if (!util::is_base64url(parts.header) || !util::is_base64url(parts.payload) ||
-      !util::is_base64url(parts.signature)) {
-    return malformed("the token holds characters outside base64url (A-Z a-z 0-9 - _); "
-                     "check that it was not padded, URL-encoded or cut when it was copied");
+  if (!util::is_base64url(parts.header) || !util::is_base64url(parts.payload) || !util::is_base64url(parts.signature)) {
+    return malformed(
+        "the token holds characters outside base64url (A-Z a-z 0-9 - _); "
+        "check that it was not padded, URL-encoded or cut when it was copied");
   }
   return {};
 }
@@ -95,8 +94,9 @@ JwtStatus read_header(const Parts& parts, const std::vector<JwsAlg>& allowed, Jw
   }
   const auto parsed = parse_jws_alg(*alg_name);
   if (!parsed) {
-    return alg_error("the token's alg is not a JWS algorithm this verifier implements "
-                     "(HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)");
+    return alg_error(
+        "the token's alg is not a JWS algorithm this verifier implements "
+        "(HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512, EdDSA)");
   }
   bool listed = false;
   for (const JwsAlg a : allowed) listed = listed || a == *parsed;
@@ -129,12 +129,15 @@ crypto::HashAlg hash_of(JwsAlg a) noexcept {
     case JwsAlg::HS384:
     case JwsAlg::RS384:
     case JwsAlg::PS384:
-    case JwsAlg::ES384: return crypto::HashAlg::sha384;
+    case JwsAlg::ES384:
+      return crypto::HashAlg::sha384;
     case JwsAlg::HS512:
     case JwsAlg::RS512:
     case JwsAlg::PS512:
-    case JwsAlg::ES512: return crypto::HashAlg::sha512;
-    default: return crypto::HashAlg::sha256;
+    case JwsAlg::ES512:
+      return crypto::HashAlg::sha512;
+    default:
+      return crypto::HashAlg::sha256;
   }
 }
 
@@ -142,12 +145,16 @@ crypto::SigScheme scheme_of(JwsAlg a) noexcept {
   switch (a) {
     case JwsAlg::PS256:
     case JwsAlg::PS384:
-    case JwsAlg::PS512: return crypto::SigScheme::rsa_pss;
+    case JwsAlg::PS512:
+      return crypto::SigScheme::rsa_pss;
     case JwsAlg::ES256:
     case JwsAlg::ES384:
-    case JwsAlg::ES512: return crypto::SigScheme::ecdsa;
-    case JwsAlg::EdDSA: return crypto::SigScheme::eddsa;
-    default: return crypto::SigScheme::rsa_pkcs1;
+    case JwsAlg::ES512:
+      return crypto::SigScheme::ecdsa;
+    case JwsAlg::EdDSA:
+      return crypto::SigScheme::eddsa;
+    default:
+      return crypto::SigScheme::rsa_pkcs1;
   }
 }
 
@@ -231,8 +238,9 @@ JwtStatus verify_common(std::string_view token, const VerifyOptions& options, co
 JwtStatus verify_with_set(std::string_view token, const JwkSet& keys, const VerifyOptions& options,
                           std::string& payload, JwsHeader* header) {
   if (options.algorithms.empty()) {
-    return {JwtErrc::invalid_argument,
-            "an algorithms allowlist is required with a key set; set it to what the issuer signs with, e.g. [\"RS256\"]"};
+    return {
+        JwtErrc::invalid_argument,
+        "an algorithms allowlist is required with a key set; set it to what the issuer signs with, e.g. [\"RS256\"]"};
   }
   std::vector<JwsAlg> allowed;
   if (auto s = parse_allowlist(options.algorithms, allowed); !s) return s;
@@ -241,16 +249,15 @@ JwtStatus verify_with_set(std::string_view token, const JwkSet& keys, const Veri
                        [&](const JwsHeader& h, crypto::ByteView input, crypto::ByteView sig) -> JwtStatus {
                          std::size_t index = 0;
                          if (auto s = select_key(set, h, index); !s) return s;
-                         if (!crypto::verify_signature(set.keys[index], scheme_of(h.alg), hash_of(h.alg), input,
-                                                       sig)) {
+                         if (!crypto::verify_signature(set.keys[index], scheme_of(h.alg), hash_of(h.alg), input, sig)) {
                            return {JwtErrc::signature, kSignatureMismatch};
                          }
                          return {};
                        });
 }
 
-JwtStatus verify_with_secret(std::string_view token, std::span<const std::uint8_t> secret,
-                             const VerifyOptions& options, std::string& payload, JwsHeader* header) {
+JwtStatus verify_with_secret(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                             std::string& payload, JwsHeader* header) {
   if (secret.empty()) {
     return {JwtErrc::invalid_argument, "the HMAC secret is empty; pass the issuer's signing secret"};
   }

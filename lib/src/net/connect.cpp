@@ -9,8 +9,8 @@
 namespace edgepg::net {
 namespace {
 
-std::unique_ptr<Stream> open_websocket(const WebSocketTarget& url, const std::string& root_cert_file,
-                                       Deadline deadline, StreamInfo& info) {
+std::unique_ptr<Stream> open_websocket(const WebSocketTarget& url, const std::string& root_cert_file, Deadline deadline,
+                                       StreamInfo& info) {
   std::unique_ptr<Stream> stream = TcpStream::connect(url.host, url.port, deadline);
   if (url.secure) {
     // The proxy's certificate is always checked: the tunnel may carry a password.

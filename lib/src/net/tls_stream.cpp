@@ -15,9 +15,12 @@ TlsStream::~TlsStream() { close(); }
 void TlsStream::throw_error() const {
   const Status& s = session_->error();
   switch (s.code()) {
-    case Errc::auth: throw Error("ECERT", s.message());
-    case Errc::invalid_argument: throw Error("EINVAL", s.message());
-    default: throw Error("ETLS", s.message());
+    case Errc::auth:
+      throw Error("ECERT", s.message());
+    case Errc::invalid_argument:
+      throw Error("EINVAL", s.message());
+    default:
+      throw Error("ETLS", s.message());
   }
 }
 

@@ -80,8 +80,8 @@ Status parse_channel_binding(std::string_view text, ChannelBinding& out) {
                   "TLS belongs to the proxy, not to PostgreSQL, so there is nothing to bind to); use "
                   "channel_binding=prefer with require_auth=scram-sha-256 and a verified TLS transport instead");
   } else {
-    return Status(Errc::invalid_argument, "invalid channel_binding \"" + std::string(text) +
-                                              "\": expected disable, prefer or require");
+    return Status(Errc::invalid_argument,
+                  "invalid channel_binding \"" + std::string(text) + "\": expected disable, prefer or require");
   }
   return {};
 }

@@ -99,8 +99,8 @@ Status decode_row_description(Bytes body, std::vector<FieldDescription>& out) {
   for (std::uint16_t i = 0; i < n; ++i) {
     FieldDescription f;
     std::string_view name;
-    if (!r.cstr(name) || !r.u32(f.table_oid) || !r.i16(f.column_attr) || !r.u32(f.type_oid) ||
-        !r.i16(f.type_size) || !r.i32(f.type_modifier) || !r.i16(f.format)) {
+    if (!r.cstr(name) || !r.u32(f.table_oid) || !r.i16(f.column_attr) || !r.u32(f.type_oid) || !r.i16(f.type_size) ||
+        !r.i32(f.type_modifier) || !r.i16(f.format)) {
       return malformed("RowDescription");
     }
     f.name.assign(name);
@@ -159,10 +159,17 @@ Status decode_backend_key_data(Bytes body, BackendKeyData& out) {
 Status decode_ready_for_query(Bytes body, TransactionStatus& out) {
   if (body.size() != 1) return malformed("ReadyForQuery");
   switch (body[0]) {
-    case 'I': out = TransactionStatus::idle; return {};
-    case 'T': out = TransactionStatus::in_transaction; return {};
-    case 'E': out = TransactionStatus::failed; return {};
-    default: return malformed("ReadyForQuery");
+    case 'I':
+      out = TransactionStatus::idle;
+      return {};
+    case 'T':
+      out = TransactionStatus::in_transaction;
+      return {};
+    case 'E':
+      out = TransactionStatus::failed;
+      return {};
+    default:
+      return malformed("ReadyForQuery");
   }
 }
 

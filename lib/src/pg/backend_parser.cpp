@@ -29,9 +29,9 @@ ParseStep BackendParser::next(RawMessage& out) {
     return ParseStep::error;
   }
   if (len - 4 > max_message_size_) {
-    error_ = Status(Errc::message_too_large,
-                    "server message of " + std::to_string(len) + " bytes exceeds the limit of " +
-                        std::to_string(max_message_size_) + " bytes (raise maxMessageSize if this is expected)");
+    error_ = Status(Errc::message_too_large, "server message of " + std::to_string(len) +
+                                                 " bytes exceeds the limit of " + std::to_string(max_message_size_) +
+                                                 " bytes (raise maxMessageSize if this is expected)");
     return ParseStep::error;
   }
   if (avail < std::size_t{len} + 1) return ParseStep::need_more;

@@ -72,8 +72,8 @@ Status Connection::start() {
   }
   for (const auto& [k, v] : params) {
     if (has_nul(k) || has_nul(v)) {
-      return Status(Errc::invalid_argument, "startup parameter '" + (has_nul(k) ? std::string("?") : k) +
-                                                "' contains a NUL byte");
+      return Status(Errc::invalid_argument,
+                    "startup parameter '" + (has_nul(k) ? std::string("?") : k) + "' contains a NUL byte");
     }
   }
   writer_.startup(params);
@@ -226,8 +226,7 @@ Status Connection::handle(const RawMessage& m) {
     case backend::copy_out_response:
     case backend::copy_both_response:
       return Status(Errc::unsupported, "COPY is not supported by this client yet: use INSERT/SELECT instead");
-    default:
-    {
+    default: {
       const auto type = static_cast<std::uint8_t>(m.type);
       return Status(Errc::protocol, "server sent an unknown message type 0x" + util::hex_lower({&type, 1}));
     }
@@ -244,10 +243,12 @@ Status Connection::handle_authentication(Bytes body) {
         return Status(Errc::auth, "server skipped the SCRAM server signature: it did not prove it knows the password");
       }
       if (!auth_requested_ && !options_.auth_policy.none) {
-        return Status(Errc::auth, "the server accepted the login without asking for the password (trust), which "
-                                  "require_auth does not allow (" + options_.auth_policy.describe() +
-                                  "): it may not be the server you meant; add none to require_auth only if trust "
-                                  "is expected");
+        return Status(Errc::auth,
+                      "the server accepted the login without asking for the password (trust), which "
+                      "require_auth does not allow (" +
+                          options_.auth_policy.describe() +
+                          "): it may not be the server you meant; add none to require_auth only if trust "
+                          "is expected");
       }
       forget_password();
       phase_ = Phase::authenticated;
@@ -287,8 +288,9 @@ Status Connection::handle_authentication(Bytes body) {
       sasl_done_ = true;
       return {};
     default:
-      return Status(Errc::unsupported, "server asks for an authentication method this client does not support "
-                                       "(Kerberos/GSSAPI/SSPI): configure password, md5 or scram-sha-256 in pg_hba.conf");
+      return Status(Errc::unsupported,
+                    "server asks for an authentication method this client does not support "
+                    "(Kerberos/GSSAPI/SSPI): configure password, md5 or scram-sha-256 in pg_hba.conf");
   }
 }
 
@@ -300,7 +302,8 @@ Status Connection::check_policy(AuthRequest request) const {
   if (request == AuthRequest::sasl && !p.scram) method = "SASL (scram-sha-256)";
   if (method == nullptr) return {};
   return Status(Errc::auth, std::string("the server asks for ") + method + ", which require_auth does not allow (" +
-                                p.describe() + "); nothing was sent. If this server is the one you meant, allow the "
+                                p.describe() +
+                                "); nothing was sent. If this server is the one you meant, allow the "
                                 "method in require_auth (e.g. require_auth=password for RDS IAM tokens)");
 }
 
@@ -346,8 +349,10 @@ Status Connection::answer_password_request() {
       if (options_.scram_nonce.size() < 18) {
         return Status(Errc::invalid_argument, "SCRAM needs a random client nonce of at least 18 characters");
       }
-      scram_ = std::make_unique<auth::ScramClient>(pw, options_.scram_nonce, std::string{}, options_.scram_max_iterations);
-      if (cached_keys_) scram_->use_cached_keys(cached_keys_->first, cached_keys_->second.first, cached_keys_->second.second);
+      scram_ =
+          std::make_unique<auth::ScramClient>(pw, options_.scram_nonce, std::string{}, options_.scram_max_iterations);
+      if (cached_keys_)
+        scram_->use_cached_keys(cached_keys_->first, cached_keys_->second.first, cached_keys_->second.second);
       writer_.sasl_initial_response("SCRAM-SHA-256", scram_->client_first());
       break;
     }

@@ -117,8 +117,9 @@ bool parse_datetime(std::string_view text, DateTime& out) noexcept {
     out.millisecond = frac * 1000.0;
   }
   double offset_ms = 0;
-  const bool has_offset = text.size() >= 3 && text.substr(text.size() - 3) == "+00" ? (offset_ms = 0, true)
-                                                                                      : zone_offset_ms(time_part, offset_ms);
+  const bool has_offset = text.size() >= 3 && text.substr(text.size() - 3) == "+00"
+                              ? (offset_ms = 0, true)
+                              : zone_offset_ms(time_part, offset_ms);
   if (!has_offset) {
     out.kind = DateTime::Kind::local;
     return true;

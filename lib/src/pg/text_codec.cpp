@@ -16,51 +16,71 @@ TypeShape shape_for_type(std::uint32_t type_oid) noexcept {
   auto array = [](K element) { return TypeShape{K::array, element, ','}; };
   // node-postgres's default parsers (pg-types 2.x textParsers), type by type.
   switch (type_oid) {
-    case oid::bool_: return scalar(K::boolean);
+    case oid::bool_:
+      return scalar(K::boolean);
     case oid::int2:
     case oid::int4:
     case oid::oid:
     case oid::float4:
-    case oid::float8: return scalar(K::number);
-    case oid::int8: return scalar(K::int8);
+    case oid::float8:
+      return scalar(K::number);
+    case oid::int8:
+      return scalar(K::int8);
     case oid::json:
-    case oid::jsonb: return scalar(K::json);
-    case oid::bytea: return scalar(K::bytea);
+    case oid::jsonb:
+      return scalar(K::json);
+    case oid::bytea:
+      return scalar(K::bytea);
     case oid::date:
     case oid::timestamp:
-    case oid::timestamptz: return scalar(K::timestamp);
-    case oid::interval: return scalar(K::interval);
-    case oid::point: return scalar(K::point);
-    case oid::circle: return scalar(K::circle);
-    case 1000: return array(K::boolean);    // bool[]
-    case 1001: return array(K::bytea);      // bytea[]
-    case 1005:                              // int2[]
-    case 1007:                              // int4[]
-    case 1028: return array(K::number);     // oid[]
-    case 1016: return array(K::int8);       // int8[]
-    case 1017: return array(K::point);      // point[]
-    case 1021:                              // float4[]
-    case 1022:                              // float8[]
-    case 1231: return array(K::number);     // numeric[] (node-postgres parses these as floats)
-    case 651:                               // cidr[]
-    case 1014:                              // bpchar[]
-    case 1015:                              // varchar[]
-    case 1008:                              // regproc[]
-    case 1009:                              // text[]
-    case 1040:                              // macaddr[]
-    case 1041:                              // inet[]
-    case 3907:                              // numrange[]
-    case 2951:                              // uuid[]
-    case 791:                               // money[]
-    case 1183:                              // time[]
-    case 1270: return array(K::text);       // timetz[]
-    case 1115:                              // timestamp[]
-    case 1182:                              // date[]
-    case 1185: return array(K::timestamp);  // timestamptz[]
-    case 1187: return array(K::interval);   // interval[]
-    case 199:                               // json[]
-    case 3807: return array(K::json);       // jsonb[]
-    default: return scalar(K::text);
+    case oid::timestamptz:
+      return scalar(K::timestamp);
+    case oid::interval:
+      return scalar(K::interval);
+    case oid::point:
+      return scalar(K::point);
+    case oid::circle:
+      return scalar(K::circle);
+    case 1000:
+      return array(K::boolean);  // bool[]
+    case 1001:
+      return array(K::bytea);  // bytea[]
+    case 1005:                 // int2[]
+    case 1007:                 // int4[]
+    case 1028:
+      return array(K::number);  // oid[]
+    case 1016:
+      return array(K::int8);  // int8[]
+    case 1017:
+      return array(K::point);  // point[]
+    case 1021:                 // float4[]
+    case 1022:                 // float8[]
+    case 1231:
+      return array(K::number);  // numeric[] (node-postgres parses these as floats)
+    case 651:                   // cidr[]
+    case 1014:                  // bpchar[]
+    case 1015:                  // varchar[]
+    case 1008:                  // regproc[]
+    case 1009:                  // text[]
+    case 1040:                  // macaddr[]
+    case 1041:                  // inet[]
+    case 3907:                  // numrange[]
+    case 2951:                  // uuid[]
+    case 791:                   // money[]
+    case 1183:                  // time[]
+    case 1270:
+      return array(K::text);  // timetz[]
+    case 1115:                // timestamp[]
+    case 1182:                // date[]
+    case 1185:
+      return array(K::timestamp);  // timestamptz[]
+    case 1187:
+      return array(K::interval);  // interval[]
+    case 199:                     // json[]
+    case 3807:
+      return array(K::json);  // jsonb[]
+    default:
+      return scalar(K::text);
   }
 }
 
@@ -136,8 +156,8 @@ bool parse_bytea(std::string_view text, std::string& out) {
     } else if (i + 1 < text.size() && text[i + 1] == '\\') {
       out.push_back('\\');
       i += 2;
-    } else if (text.size() - i >= 4 && text[i + 1] >= '0' && text[i + 1] <= '3' && text[i + 2] >= '0' && text[i + 2] <= '7' &&
-               text[i + 3] >= '0' && text[i + 3] <= '7') {
+    } else if (text.size() - i >= 4 && text[i + 1] >= '0' && text[i + 1] <= '3' && text[i + 2] >= '0' &&
+               text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
       out.push_back(static_cast<char>(((text[i + 1] - '0') << 6) | ((text[i + 2] - '0') << 3) | (text[i + 3] - '0')));
       i += 4;
     } else {

@@ -11,9 +11,7 @@ namespace edgepg::pg::wire {
 inline std::uint32_t read_u32(const std::uint8_t* p) noexcept {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
-inline std::uint16_t read_u16(const std::uint8_t* p) noexcept {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
+inline std::uint16_t read_u16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
 
 // A bounds-checked cursor over one message body. Every read reports failure instead of reading past the end.
 class Reader {

@@ -51,9 +51,8 @@ bool valid_hostname(std::string_view h) noexcept {
 
 }  // namespace
 
-Status rds_auth_token(std::string_view hostname, std::uint16_t port, std::string_view username,
-                      std::string_view region, const Credentials& credentials, std::int64_t epoch_seconds,
-                      std::string& token) {
+Status rds_auth_token(std::string_view hostname, std::uint16_t port, std::string_view username, std::string_view region,
+                      const Credentials& credentials, std::int64_t epoch_seconds, std::string& token) {
   token.clear();
   if (hostname.empty() || !valid_hostname(hostname)) {
     return {Errc::invalid_argument, "rds token: hostname is empty or has characters a host name cannot have"};

@@ -57,9 +57,9 @@ std::string canonical_value(std::string_view v) {
 // Headers AWS SDKs never sign: hop-by-hop, agent-specific or rewritten by proxies.
 bool is_unsignable(std::string_view lower_name) noexcept {
   static constexpr std::string_view kNames[] = {
-      "authorization", "cache-control", "connection", "expect",           "from",       "keep-alive",
-      "max-forwards",  "pragma",        "referer",    "te",               "trailer",    "transfer-encoding",
-      "upgrade",       "user-agent",    "x-amzn-trace-id",
+      "authorization", "cache-control",     "connection", "expect",     "from",
+      "keep-alive",    "max-forwards",      "pragma",     "referer",    "te",
+      "trailer",       "transfer-encoding", "upgrade",    "user-agent", "x-amzn-trace-id",
   };
   for (const auto n : kNames) {
     if (lower_name == n) return true;
@@ -69,7 +69,8 @@ bool is_unsignable(std::string_view lower_name) noexcept {
 
 Status check_common(const HttpRequest& request, const SigningParams& params) {
   if (params.credentials.access_key_id.empty()) return {Errc::invalid_argument, "sigv4: access key id is empty"};
-  if (params.credentials.secret_access_key.empty()) return {Errc::invalid_argument, "sigv4: secret access key is empty"};
+  if (params.credentials.secret_access_key.empty())
+    return {Errc::invalid_argument, "sigv4: secret access key is empty"};
   if (params.region.empty()) return {Errc::invalid_argument, "sigv4: region is empty"};
   if (params.service.empty()) return {Errc::invalid_argument, "sigv4: service is empty"};
   if (params.time < 0 || params.time > kMaxEpoch) {
@@ -81,9 +82,8 @@ Status check_common(const HttpRequest& request, const SigningParams& params) {
   }
   bool host = false;
   for (const auto& h : request.headers) {
-    if (h.name.empty() || !std::all_of(h.name.begin(), h.name.end(), [](char c) {
-          return is_tchar(static_cast<unsigned char>(c));
-        })) {
+    if (h.name.empty() ||
+        !std::all_of(h.name.begin(), h.name.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); })) {
       return {Errc::invalid_argument, "sigv4: a header name is empty or not an HTTP token"};
     }
     if (h.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
@@ -108,7 +108,7 @@ std::string canonical_path(const HttpRequest& request, const SigningParams& para
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" per header
+  std::string block;  // "name:value\n" per header
   std::string signed_list;
 };
 
@@ -222,8 +222,8 @@ std::string canonical_query(const std::vector<QueryParam>& query) {
   return out;
 }
 
-std::array<std::uint8_t, 32> derive_signing_key(std::string_view secret, std::string_view date,
-                                                std::string_view region, std::string_view service) {
+std::array<std::uint8_t, 32> derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
+                                                std::string_view service) {
   std::string seed = "AWS4";
   seed += secret;
   auto k_date = crypto::hmac_sha256(crypto::bytes_of(seed), crypto::bytes_of(date));
@@ -258,8 +258,7 @@ UtcDateTime utc_from_epoch(std::int64_t epoch_seconds) noexcept {
 
 std::int64_t epoch_from_utc(const UtcDateTime& t) noexcept {
   const std::int64_t days = util::days_from_civil(t.year, t.month, t.day);
-  return days * 86400 + static_cast<std::int64_t>(t.hour) * 3600 + static_cast<std::int64_t>(t.minute) * 60 +
-         t.second;
+  return days * 86400 + static_cast<std::int64_t>(t.hour) * 3600 + static_cast<std::int64_t>(t.minute) * 60 + t.second;
 }
 
 std::string amz_short_date(std::int64_t epoch_seconds) {
@@ -326,8 +325,7 @@ Status sign_headers(const HttpRequest& request, const SigningParams& params, Hea
   finish(params, out.canonical_request, out.string_to_sign, out.signature);
   out.signed_headers = ch.signed_list;
   out.authorization = std::string(kAlgorithm) + " Credential=" + params.credentials.access_key_id + "/" +
-                      credential_scope(params) + ", SignedHeaders=" + ch.signed_list +
-                      ", Signature=" + out.signature;
+                      credential_scope(params) + ", SignedHeaders=" + ch.signed_list + ", Signature=" + out.signature;
   out.added_headers.push_back({"Authorization", out.authorization});
   return Status::success();
 }

@@ -54,9 +54,12 @@ Status ClientCodec::start(const HandshakeRequest& request, std::optional<Nonce> 
 
 Status ClientCodec::feed(Bytes chunk) {
   switch (state_) {
-    case State::failed: return error_;
-    case State::idle: return {Errc::invalid_state, "feed() before start(): no WebSocket handshake was sent"};
-    case State::closed: return {};  // §5.5.1: nothing follows the server's Close; drop it
+    case State::failed:
+      return error_;
+    case State::idle:
+      return {Errc::invalid_state, "feed() before start(): no WebSocket handshake was sent"};
+    case State::closed:
+      return {};  // §5.5.1: nothing follows the server's Close; drop it
     case State::handshake: {
       Bytes rest;
       const HandshakeStep step = handshake_->feed(chunk, rest);
@@ -75,7 +78,8 @@ Status ClientCodec::feed(Bytes chunk) {
       break;
     }
     case State::open:
-    case State::closing: break;
+    case State::closing:
+      break;
   }
   // Drop what was handed out already, then append. Payloads of earlier events become invalid here, as documented.
   if (pos_ > 0) {
@@ -190,7 +194,8 @@ ReadStep ClientCodec::next(Event& out) {
       }
       case Opcode::continuation:
       case Opcode::text:
-      case Opcode::binary: break;
+      case Opcode::binary:
+        break;
     }
 
     if (h.fin && !in_message_) {

@@ -6,46 +6,74 @@ namespace edgepg::ws {
 
 const char* ws_error_name(WsError e) noexcept {
   switch (e) {
-    case WsError::none: return "none";
-    case WsError::handshake_too_large: return "handshake_too_large";
-    case WsError::bad_status_line: return "bad_status_line";
-    case WsError::bad_status: return "bad_status";
-    case WsError::bad_header_line: return "bad_header_line";
-    case WsError::duplicate_header: return "duplicate_header";
-    case WsError::missing_upgrade: return "missing_upgrade";
-    case WsError::missing_connection: return "missing_connection";
-    case WsError::bad_accept: return "bad_accept";
-    case WsError::unrequested_extension: return "unrequested_extension";
-    case WsError::unrequested_protocol: return "unrequested_protocol";
-    case WsError::reserved_bits: return "reserved_bits";
-    case WsError::reserved_opcode: return "reserved_opcode";
-    case WsError::fragmented_control: return "fragmented_control";
-    case WsError::control_too_long: return "control_too_long";
-    case WsError::masked_frame: return "masked_frame";
-    case WsError::unmasked_frame: return "unmasked_frame";
-    case WsError::length_msb_set: return "length_msb_set";
-    case WsError::continuation_without_start: return "continuation_without_start";
-    case WsError::data_frame_inside_message: return "data_frame_inside_message";
-    case WsError::message_too_big: return "message_too_big";
-    case WsError::bad_close_payload: return "bad_close_payload";
-    case WsError::bad_close_code: return "bad_close_code";
-    case WsError::bad_close_reason: return "bad_close_reason";
-    case WsError::bad_text_payload: return "bad_text_payload";
-    case WsError::text_refused: return "text_refused";
+    case WsError::none:
+      return "none";
+    case WsError::handshake_too_large:
+      return "handshake_too_large";
+    case WsError::bad_status_line:
+      return "bad_status_line";
+    case WsError::bad_status:
+      return "bad_status";
+    case WsError::bad_header_line:
+      return "bad_header_line";
+    case WsError::duplicate_header:
+      return "duplicate_header";
+    case WsError::missing_upgrade:
+      return "missing_upgrade";
+    case WsError::missing_connection:
+      return "missing_connection";
+    case WsError::bad_accept:
+      return "bad_accept";
+    case WsError::unrequested_extension:
+      return "unrequested_extension";
+    case WsError::unrequested_protocol:
+      return "unrequested_protocol";
+    case WsError::reserved_bits:
+      return "reserved_bits";
+    case WsError::reserved_opcode:
+      return "reserved_opcode";
+    case WsError::fragmented_control:
+      return "fragmented_control";
+    case WsError::control_too_long:
+      return "control_too_long";
+    case WsError::masked_frame:
+      return "masked_frame";
+    case WsError::unmasked_frame:
+      return "unmasked_frame";
+    case WsError::length_msb_set:
+      return "length_msb_set";
+    case WsError::continuation_without_start:
+      return "continuation_without_start";
+    case WsError::data_frame_inside_message:
+      return "data_frame_inside_message";
+    case WsError::message_too_big:
+      return "message_too_big";
+    case WsError::bad_close_payload:
+      return "bad_close_payload";
+    case WsError::bad_close_code:
+      return "bad_close_code";
+    case WsError::bad_close_reason:
+      return "bad_close_reason";
+    case WsError::bad_text_payload:
+      return "bad_text_payload";
+    case WsError::text_refused:
+      return "text_refused";
   }
   return "unknown";
 }
 
 const char* ws_error_message(WsError e) noexcept {
   switch (e) {
-    case WsError::none: return "no error";
+    case WsError::none:
+      return "no error";
     case WsError::handshake_too_large:
       return "the server's handshake response headers exceed the size limit: is this a WebSocket endpoint?";
     case WsError::bad_status_line:
       return "the server's handshake response does not start with an HTTP/1.1 status line (RFC 6455 §4.1)";
     case WsError::bad_status:
       return "the server did not answer the WebSocket handshake with 101 Switching Protocols (RFC 6455 §4.1)";
-    case WsError::bad_header_line: return "the server's handshake response has a malformed header line (RFC 7230 §3.2)";
+    case WsError::bad_header_line:
+      return "the server's handshake response has a malformed header line (RFC 7230 §3.2)";
     case WsError::duplicate_header:
       return "the server's handshake response repeats a header that must appear once (RFC 6455 §4.1)";
     case WsError::missing_upgrade:
@@ -58,13 +86,18 @@ const char* ws_error_message(WsError e) noexcept {
       return "the server chose a WebSocket extension the client did not offer (RFC 6455 §4.1 rule 5)";
     case WsError::unrequested_protocol:
       return "the server chose a subprotocol the client did not offer (RFC 6455 §4.1 rule 6)";
-    case WsError::reserved_bits: return "the server set RSV bits although no extension was negotiated (RFC 6455 §5.2)";
-    case WsError::reserved_opcode: return "the server sent a frame with a reserved opcode (RFC 6455 §5.2)";
-    case WsError::fragmented_control: return "the server sent a fragmented control frame (RFC 6455 §5.5)";
+    case WsError::reserved_bits:
+      return "the server set RSV bits although no extension was negotiated (RFC 6455 §5.2)";
+    case WsError::reserved_opcode:
+      return "the server sent a frame with a reserved opcode (RFC 6455 §5.2)";
+    case WsError::fragmented_control:
+      return "the server sent a fragmented control frame (RFC 6455 §5.5)";
     case WsError::control_too_long:
       return "the server sent a control frame with a payload above 125 bytes (RFC 6455 §5.5)";
-    case WsError::masked_frame: return "the server sent a masked frame; servers must not mask (RFC 6455 §5.1)";
-    case WsError::unmasked_frame: return "a client frame arrived unmasked; clients must mask (RFC 6455 §5.1)";
+    case WsError::masked_frame:
+      return "the server sent a masked frame; servers must not mask (RFC 6455 §5.1)";
+    case WsError::unmasked_frame:
+      return "a client frame arrived unmasked; clients must mask (RFC 6455 §5.1)";
     case WsError::length_msb_set:
       return "the server sent a 64-bit payload length with its most significant bit set (RFC 6455 §5.2)";
     case WsError::continuation_without_start:
@@ -73,11 +106,14 @@ const char* ws_error_message(WsError e) noexcept {
       return "the server started a new message before finishing a fragmented one (RFC 6455 §5.4)";
     case WsError::message_too_big:
       return "the server's WebSocket message exceeds the maximum message size (raise maxMessageSize if expected)";
-    case WsError::bad_close_payload: return "the server sent a Close frame with a one-byte payload (RFC 6455 §5.5.1)";
+    case WsError::bad_close_payload:
+      return "the server sent a Close frame with a one-byte payload (RFC 6455 §5.5.1)";
     case WsError::bad_close_code:
       return "the server sent a Close status code that must not appear on the wire (RFC 6455 §7.4)";
-    case WsError::bad_close_reason: return "the server sent a Close reason that is not UTF-8 (RFC 6455 §5.5.1)";
-    case WsError::bad_text_payload: return "the server sent a text message that is not UTF-8 (RFC 6455 §8.1)";
+    case WsError::bad_close_reason:
+      return "the server sent a Close reason that is not UTF-8 (RFC 6455 §5.5.1)";
+    case WsError::bad_text_payload:
+      return "the server sent a text message that is not UTF-8 (RFC 6455 §8.1)";
     case WsError::text_refused:
       return "the server sent a text frame; the Postgres tunnel carries binary frames only (refuse_text)";
   }
@@ -86,11 +122,15 @@ const char* ws_error_message(WsError e) noexcept {
 
 Errc ws_error_errc(WsError e) noexcept {
   switch (e) {
-    case WsError::none: return Errc::ok;
+    case WsError::none:
+      return Errc::ok;
     case WsError::handshake_too_large:
-    case WsError::message_too_big: return Errc::message_too_large;
-    case WsError::text_refused: return Errc::unsupported;
-    default: return Errc::protocol;
+    case WsError::message_too_big:
+      return Errc::message_too_large;
+    case WsError::text_refused:
+      return Errc::unsupported;
+    default:
+      return Errc::protocol;
   }
 }
 
@@ -106,12 +146,17 @@ std::uint16_t ws_error_close_code(WsError e) noexcept {
     case WsError::missing_connection:
     case WsError::bad_accept:
     case WsError::unrequested_extension:
-    case WsError::unrequested_protocol: return 0;
-    case WsError::message_too_big: return close_code::too_big;
+    case WsError::unrequested_protocol:
+      return 0;
+    case WsError::message_too_big:
+      return close_code::too_big;
     case WsError::bad_close_reason:
-    case WsError::bad_text_payload: return close_code::invalid_payload;
-    case WsError::text_refused: return close_code::unsupported_data;
-    default: return close_code::protocol_error;
+    case WsError::bad_text_payload:
+      return close_code::invalid_payload;
+    case WsError::text_refused:
+      return close_code::unsupported_data;
+    default:
+      return close_code::protocol_error;
   }
 }
 

@@ -76,7 +76,6 @@ class ScramClient {
 std::string saslprep_password(std::string_view password);
 
 // PostgreSQL's MD5 password exchange: "md5" + md5hex(md5hex(password + user) + salt).
-std::string md5_password_response(std::string_view user, std::string_view password,
-                                  std::array<std::uint8_t, 4> salt);
+std::string md5_password_response(std::string_view user, std::string_view password, std::array<std::uint8_t, 4> salt);
 
 }  // namespace edgepg::auth

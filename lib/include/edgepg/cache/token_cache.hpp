@@ -52,9 +52,9 @@ struct TokenCacheOptions {
 
 struct LookupResult {
   std::optional<std::string> value;  // a value usable now (now < usable_until)
-  bool load = false;     // the caller must load this key and then call complete_load or fail_load
-  bool loading = false;  // another caller's load of this key is in flight
-  Status error;          // no usable value, no load allowed: the last load's failure, until the cooldown ends
+  bool load = false;                 // the caller must load this key and then call complete_load or fail_load
+  bool loading = false;              // another caller's load of this key is in flight
+  Status error;  // no usable value, no load allowed: the last load's failure, until the cooldown ends
 };
 
 class TokenCache {
@@ -76,8 +76,8 @@ class TokenCache {
   bool begin_load(std::string_view key, std::int64_t now);
 
   // Stores a loaded value (replacing the previous one and its tags) and ends the load in flight.
-  Status complete_load(std::string_view key, std::string value, std::int64_t expires_at,
-                       std::vector<std::string> tags, std::int64_t now);
+  Status complete_load(std::string_view key, std::string value, std::int64_t expires_at, std::vector<std::string> tags,
+                       std::int64_t now);
 
   // Ends the load in flight with an error: no new load until now + error_cooldown; a still-usable value stays.
   void fail_load(std::string_view key, Status error, std::int64_t now);

@@ -34,9 +34,9 @@ namespace edgepg {
 
 // What the connection negotiated.
 struct ConnectionInfo {
-  bool tls = false;             // PostgreSQL's own TLS (after SSLRequest)
-  bool websocket = false;       // tunnelled through a WebSocket proxy
-  bool websocket_tls = false;   // wss://
+  bool tls = false;            // PostgreSQL's own TLS (after SSLRequest)
+  bool websocket = false;      // tunnelled through a WebSocket proxy
+  bool websocket_tls = false;  // wss://
   std::int32_t backend_pid = 0;
 };
 

@@ -6,11 +6,12 @@
 //
 // Keys (libpq's names where libpq has one): host (a name, an IP address, or a directory holding the Unix socket
 // ".s.PGSQL.<port>"), hostaddr (the address to connect to; host then only names the server for TLS), port, user,
-// password, dbname, application_name, options, require_auth, channel_binding, sslmode (disable, allow, prefer, require, verify-ca, verify-full;
-// allow behaves like prefer), sslrootcert (a PEM file, or "system" for OpenSSL's default roots), connect_timeout
-// (seconds), and edgepg's own: scram_max_iterations, query_timeout (seconds, may be fractional), websocket_url (ws://... or wss://...:
-// tunnel the PostgreSQL stream through a WebSocket proxy such as websockify or Neon's wsproxy; the host and port
-// then only matter to the proxy, which gets them in its URL). Unknown keys are refused (EINVAL), like libpq does.
+// password, dbname, application_name, options, require_auth, channel_binding, sslmode (disable, allow, prefer, require,
+// verify-ca, verify-full; allow behaves like prefer), sslrootcert (a PEM file, or "system" for OpenSSL's default
+// roots), connect_timeout (seconds), and edgepg's own: scram_max_iterations, query_timeout (seconds, may be
+// fractional), websocket_url (ws://... or wss://...: tunnel the PostgreSQL stream through a WebSocket proxy such as
+// websockify or Neon's wsproxy; the host and port then only matter to the proxy, which gets them in its URL). Unknown
+// keys are refused (EINVAL), like libpq does.
 //
 // As in libpq: sslmode=require with an sslrootcert given verifies the chain like verify-ca; verify-ca and
 // verify-full without sslrootcert use the system's roots. Over wss:// the proxy's certificate is always checked

@@ -22,8 +22,8 @@ class Param {
   Param(const std::string& text) noexcept : Param(std::string_view(text)) {}
   Param(std::optional<std::string_view> text) noexcept : view_(text.value_or("")), null_(!text) {}
   template <std::integral T>
-    requires(!std::same_as<T, bool> && !std::same_as<T, char>)
-  Param(T value) : owned_(std::to_string(value)), owns_(true), null_(false) {}
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>) Param(T value)
+      : owned_(std::to_string(value)), owns_(true), null_(false) {}
   Param(double value);
   Param(bool value) noexcept : view_(value ? "true" : "false"), null_(false) {}
 

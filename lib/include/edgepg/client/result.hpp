@@ -39,10 +39,10 @@ class Field {
   [[nodiscard]] std::optional<std::string_view> value() const noexcept {
     return null_ ? std::nullopt : std::optional<std::string_view>(text_);
   }
-  [[nodiscard]] std::string as_string() const;    // ETYPE on NULL
-  [[nodiscard]] std::int64_t as_int64() const;    // a decimal integer in the int64 range (int2/4/8, oid, ...)
-  [[nodiscard]] double as_double() const;         // float4/8, numeric, integers; NaN, Infinity, -Infinity
-  [[nodiscard]] bool as_bool() const;             // 't' / 'f' (and true/false)
+  [[nodiscard]] std::string as_string() const;  // ETYPE on NULL
+  [[nodiscard]] std::int64_t as_int64() const;  // a decimal integer in the int64 range (int2/4/8, oid, ...)
+  [[nodiscard]] double as_double() const;       // float4/8, numeric, integers; NaN, Infinity, -Infinity
+  [[nodiscard]] bool as_bool() const;           // 't' / 'f' (and true/false)
   // The same, with NULL as nullopt (still ETYPE on a malformed value).
   [[nodiscard]] std::optional<std::int64_t> as_optional_int64() const;
   [[nodiscard]] std::optional<double> as_optional_double() const;
@@ -61,7 +61,7 @@ class Field {
 class Row {
  public:
   [[nodiscard]] std::size_t size() const noexcept;
-  Field operator[](std::size_t column) const;  // EINVAL when out of range
+  Field operator[](std::size_t column) const;            // EINVAL when out of range
   Field operator[](std::string_view column_name) const;  // the first column of that name; EINVAL when none
 
  private:

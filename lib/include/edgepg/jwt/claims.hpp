@@ -28,11 +28,11 @@
 namespace edgepg::jwt {
 
 struct ClaimsPolicy {
-  std::int64_t clock_tolerance = 30;         // seconds of leeway for exp, nbf and iat
-  std::vector<std::string> issuer;           // accepted iss values; empty: iss not checked
-  std::vector<std::string> audience;         // accepted aud values; empty: aud not checked
-  std::optional<std::int64_t> max_token_age; // seconds since iat; unset: age not checked
-  std::vector<std::string> required_claims;  // claim names that must be present
+  std::int64_t clock_tolerance = 30;          // seconds of leeway for exp, nbf and iat
+  std::vector<std::string> issuer;            // accepted iss values; empty: iss not checked
+  std::vector<std::string> audience;          // accepted aud values; empty: aud not checked
+  std::optional<std::int64_t> max_token_age;  // seconds since iat; unset: age not checked
+  std::vector<std::string> required_claims;   // claim names that must be present
 };
 
 namespace detail {
@@ -79,8 +79,9 @@ JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::in
 //   a string: it is the role if it is in allowed_roles, else ERR_JWT_ROLE_NOT_ALLOWED;
 //   an array: the first element that is a string in allowed_roles, else ERR_JWT_ROLE_NOT_ALLOWED;
 //   absent: ERR_JWT_CLAIM; any other type: ERR_JWT_CLAIM.
-// An empty claim_path (or over 1024 bytes, or with an empty key or a bad escape) or an empty allowed_roles is EINVAL. Matching is exact and
-// case-sensitive; an empty string is never a role. Messages name the path, never the token's values.
+// An empty claim_path (or over 1024 bytes, or with an empty key or a bad escape) or an empty allowed_roles is EINVAL.
+// Matching is exact and case-sensitive; an empty string is never a role. Messages name the path, never the token's
+// values.
 JwtStatus role_from_claims(const Claims& claims, std::string_view claim_path,
                            const std::vector<std::string>& allowed_roles, std::string& role);
 // The same, from the JSON text of verified claims (Claims::json()).

@@ -15,19 +15,32 @@ enum class AlgFamily { hmac, rsa, ec, okp };
 
 constexpr const char* jws_alg_name(JwsAlg a) noexcept {
   switch (a) {
-    case JwsAlg::HS256: return "HS256";
-    case JwsAlg::HS384: return "HS384";
-    case JwsAlg::HS512: return "HS512";
-    case JwsAlg::RS256: return "RS256";
-    case JwsAlg::RS384: return "RS384";
-    case JwsAlg::RS512: return "RS512";
-    case JwsAlg::PS256: return "PS256";
-    case JwsAlg::PS384: return "PS384";
-    case JwsAlg::PS512: return "PS512";
-    case JwsAlg::ES256: return "ES256";
-    case JwsAlg::ES384: return "ES384";
-    case JwsAlg::ES512: return "ES512";
-    case JwsAlg::EdDSA: return "EdDSA";
+    case JwsAlg::HS256:
+      return "HS256";
+    case JwsAlg::HS384:
+      return "HS384";
+    case JwsAlg::HS512:
+      return "HS512";
+    case JwsAlg::RS256:
+      return "RS256";
+    case JwsAlg::RS384:
+      return "RS384";
+    case JwsAlg::RS512:
+      return "RS512";
+    case JwsAlg::PS256:
+      return "PS256";
+    case JwsAlg::PS384:
+      return "PS384";
+    case JwsAlg::PS512:
+      return "PS512";
+    case JwsAlg::ES256:
+      return "ES256";
+    case JwsAlg::ES384:
+      return "ES384";
+    case JwsAlg::ES512:
+      return "ES512";
+    case JwsAlg::EdDSA:
+      return "EdDSA";
   }
   return "unknown";
 }
@@ -47,17 +60,21 @@ constexpr AlgFamily jws_alg_family(JwsAlg a) noexcept {
   switch (a) {
     case JwsAlg::HS256:
     case JwsAlg::HS384:
-    case JwsAlg::HS512: return AlgFamily::hmac;
+    case JwsAlg::HS512:
+      return AlgFamily::hmac;
     case JwsAlg::RS256:
     case JwsAlg::RS384:
     case JwsAlg::RS512:
     case JwsAlg::PS256:
     case JwsAlg::PS384:
-    case JwsAlg::PS512: return AlgFamily::rsa;
+    case JwsAlg::PS512:
+      return AlgFamily::rsa;
     case JwsAlg::ES256:
     case JwsAlg::ES384:
-    case JwsAlg::ES512: return AlgFamily::ec;
-    case JwsAlg::EdDSA: return AlgFamily::okp;
+    case JwsAlg::ES512:
+      return AlgFamily::ec;
+    case JwsAlg::EdDSA:
+      return AlgFamily::okp;
   }
   return AlgFamily::hmac;
 }

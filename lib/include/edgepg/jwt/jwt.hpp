@@ -1,10 +1,10 @@
 // JWS compact serialisation (RFC 7515 §7.1) verification and JWT (RFC 7519) validation.
 //
 //   JwkSet keys; parse_jwks(jwks_json, keys);                 // once; cache it
-//   VerifyOptions opt; opt.algorithms = {"RS256"}; opt.claims.issuer = {"https://issuer"}; opt.claims.audience = {"api"};
-//   Claims claims;
-//   if (auto s = verify_jwt(token, keys, opt, now_seconds, claims); !s) ...   // s.name(): "ERR_JWT_EXPIRED", ...
-//   claims.json(); claims.sub(); role_from_claims(claims, "realm_access.roles", {"app_user", "app_admin"}, role);
+//   VerifyOptions opt; opt.algorithms = {"RS256"}; opt.claims.issuer = {"https://issuer"}; opt.claims.audience =
+//   {"api"}; Claims claims; if (auto s = verify_jwt(token, keys, opt, now_seconds, claims); !s) ...   // s.name():
+//   "ERR_JWT_EXPIRED", ... claims.json(); claims.sub(); role_from_claims(claims, "realm_access.roles", {"app_user",
+//   "app_admin"}, role);
 //
 // Steps, in this order (the first failure is returned):
 //   1. token over max_token_bytes: ERR_JWT_MALFORMED before anything is parsed;

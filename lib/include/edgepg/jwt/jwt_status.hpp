@@ -24,17 +24,28 @@ enum class JwtErrc {
 
 constexpr const char* jwt_errc_name(JwtErrc c) noexcept {
   switch (c) {
-    case JwtErrc::ok: return "ok";
-    case JwtErrc::malformed: return "ERR_JWT_MALFORMED";
-    case JwtErrc::alg: return "ERR_JWT_ALG";
-    case JwtErrc::signature: return "ERR_JWT_SIGNATURE";
-    case JwtErrc::expired: return "ERR_JWT_EXPIRED";
-    case JwtErrc::not_yet_valid: return "ERR_JWT_NOT_YET_VALID";
-    case JwtErrc::claim: return "ERR_JWT_CLAIM";
-    case JwtErrc::jwks_no_key: return "ERR_JWKS_NO_KEY";
-    case JwtErrc::jwks_invalid: return "ERR_JWKS_INVALID";
-    case JwtErrc::role_not_allowed: return "ERR_JWT_ROLE_NOT_ALLOWED";
-    case JwtErrc::invalid_argument: return "EINVAL";
+    case JwtErrc::ok:
+      return "ok";
+    case JwtErrc::malformed:
+      return "ERR_JWT_MALFORMED";
+    case JwtErrc::alg:
+      return "ERR_JWT_ALG";
+    case JwtErrc::signature:
+      return "ERR_JWT_SIGNATURE";
+    case JwtErrc::expired:
+      return "ERR_JWT_EXPIRED";
+    case JwtErrc::not_yet_valid:
+      return "ERR_JWT_NOT_YET_VALID";
+    case JwtErrc::claim:
+      return "ERR_JWT_CLAIM";
+    case JwtErrc::jwks_no_key:
+      return "ERR_JWKS_NO_KEY";
+    case JwtErrc::jwks_invalid:
+      return "ERR_JWKS_INVALID";
+    case JwtErrc::role_not_allowed:
+      return "ERR_JWT_ROLE_NOT_ALLOWED";
+    case JwtErrc::invalid_argument:
+      return "EINVAL";
   }
   return "unknown";
 }

@@ -112,8 +112,8 @@ class Connection {
   [[nodiscard]] const std::map<std::string, std::string>& server_parameters() const noexcept { return server_params_; }
   [[nodiscard]] std::optional<BackendKeyData> backend_key_data() const noexcept { return key_data_; }
   // After a SCRAM login: the keys a later connection with the same password may reuse.
-  [[nodiscard]] const std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>>&
-  scram_keys() const noexcept {
+  [[nodiscard]] const std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>>& scram_keys()
+      const noexcept {
     return derived_keys_;
   }
   // Whether the last SCRAM login reused cached keys (and so ran no PBKDF2).
@@ -139,7 +139,7 @@ class Connection {
   std::optional<BackendKeyData> key_data_;
 
   std::optional<std::string> password_;
-  Authentication pending_auth_;          // the request waiting for a password
+  Authentication pending_auth_;  // the request waiting for a password
   std::vector<std::uint8_t> pending_auth_data_;
   std::unique_ptr<auth::ScramClient> scram_;
   bool sasl_done_ = false;

@@ -22,7 +22,8 @@ class FrontendWriter {
   // StartupMessage, protocol 3.0. Parameters must not contain NUL bytes (checked by the connection).
   void startup(std::span<const std::pair<std::string, std::string>> params);
   void ssl_request();
-  // CancelRequest: sent on a new connection, not the one running the query (protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS).
+  // CancelRequest: sent on a new connection, not the one running the query
+  // (protocol-flow.html#PROTOCOL-FLOW-CANCELING-REQUESTS).
   void cancel_request(std::int32_t process_id, std::int32_t secret_key);
   void password(std::string_view password);  // PasswordMessage (cleartext or md5 hash)
   void sasl_initial_response(std::string_view mechanism, std::string_view data);

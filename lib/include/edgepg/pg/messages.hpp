@@ -133,8 +133,8 @@ struct FieldDescription {
 };
 
 struct CommandComplete {
-  std::string tag;                 // the whole tag, e.g. "INSERT 0 3"
-  std::string command;             // its first word, e.g. "INSERT"
+  std::string tag;                   // the whole tag, e.g. "INSERT 0 3"
+  std::string command;               // its first word, e.g. "INSERT"
   std::optional<std::int64_t> rows;  // the row count, when the tag carries one
 };
 

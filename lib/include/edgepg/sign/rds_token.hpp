@@ -26,8 +26,7 @@ namespace edgepg::sign {
 // The lifetime RDS gives its auth tokens and the X-Amz-Expires the signer writes.
 inline constexpr std::uint32_t rds_token_expires = 900;
 
-Status rds_auth_token(std::string_view hostname, std::uint16_t port, std::string_view username,
-                      std::string_view region, const Credentials& credentials, std::int64_t epoch_seconds,
-                      std::string& token);
+Status rds_auth_token(std::string_view hostname, std::uint16_t port, std::string_view username, std::string_view region,
+                      const Credentials& credentials, std::int64_t epoch_seconds, std::string& token);
 
 }  // namespace edgepg::sign

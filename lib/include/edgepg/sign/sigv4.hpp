@@ -54,11 +54,11 @@ struct QueryParam {
 };
 
 struct HttpRequest {
-  std::string method;               // "GET", "POST" ... (used verbatim)
-  std::string path = "/";           // the path without the query, as the request line carries it
-  std::vector<QueryParam> query;    // in the order they should appear on the wire
-  std::vector<Header> headers;      // must include Host (with ":port" when the port is not the scheme's default)
-  std::string body;                 // hashed for the payload hash unless x-amz-content-sha256 is among the headers
+  std::string method;             // "GET", "POST" ... (used verbatim)
+  std::string path = "/";         // the path without the query, as the request line carries it
+  std::vector<QueryParam> query;  // in the order they should appear on the wire
+  std::vector<Header> headers;    // must include Host (with ":port" when the port is not the scheme's default)
+  std::string body;               // hashed for the payload hash unless x-amz-content-sha256 is among the headers
 };
 
 // The largest X-Amz-Expires AWS accepts: one week.
@@ -66,14 +66,14 @@ inline constexpr std::uint32_t max_presign_expires = 7 * 24 * 60 * 60;
 
 struct SigningParams {
   Credentials credentials;
-  std::string region;                // "us-east-1"
-  std::string service;               // "rds-db", "s3", ...
-  std::int64_t time = 0;             // signing time, UTC seconds since the Unix epoch
-  bool normalize_path = true;        // remove dot segments, collapse '//' (false for S3)
-  bool uri_escape_path = true;       // percent-encode the path again (false for S3)
-  bool add_content_sha256 = false;   // header signing: add and sign x-amz-content-sha256 (S3, Glacier)
-  bool omit_session_token = false;   // add the session token after signing, unsigned (some services want this)
-  std::uint32_t expires_in = 3600;   // presign only: X-Amz-Expires, 1..max_presign_expires
+  std::string region;               // "us-east-1"
+  std::string service;              // "rds-db", "s3", ...
+  std::int64_t time = 0;            // signing time, UTC seconds since the Unix epoch
+  bool normalize_path = true;       // remove dot segments, collapse '//' (false for S3)
+  bool uri_escape_path = true;      // percent-encode the path again (false for S3)
+  bool add_content_sha256 = false;  // header signing: add and sign x-amz-content-sha256 (S3, Glacier)
+  bool omit_session_token = false;  // add the session token after signing, unsigned (some services want this)
+  std::uint32_t expires_in = 3600;  // presign only: X-Amz-Expires, 1..max_presign_expires
 };
 
 // Header signing's results. added_headers are what the caller adds to the request, in this order:
@@ -114,7 +114,7 @@ std::string normalize_path(std::string_view path);
 std::string canonical_query(const std::vector<QueryParam>& query);
 // The signing key: HMAC chain over "AWS4"+secret, date (YYYYMMDD), region, service, "aws4_request".
 std::array<std::uint8_t, 32> derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
-                               std::string_view service);
+                                                std::string_view service);
 // "20150830T123600Z" and "20150830" for a Unix time (UTC); years 0000..9999, proleptic Gregorian.
 std::string amz_date(std::int64_t epoch_seconds);
 std::string amz_short_date(std::int64_t epoch_seconds);
@@ -122,8 +122,8 @@ std::string amz_short_date(std::int64_t epoch_seconds);
 // Calendar conversion done by hand (no C++20 <chrono> calendar: the wasm toolchain's libc++ lacks it).
 struct UtcDateTime {
   int year = 1970;
-  int month = 1;   // 1..12
-  int day = 1;     // 1..31
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
   int hour = 0;
   int minute = 0;
   int second = 0;
