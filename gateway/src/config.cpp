@@ -1,0 +1,208 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace edgepg::gateway {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw ConfigError("configuration: " + path + ": " + what);
+}
+
+// Every key of `obj` must be one of `known`: a misspelt key is an error, not a silent default.
+void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known) {
+  if (!obj.is_object()) fail(path, "must be an object");
+  const std::set<std::string> names(known.begin(), known.end());
+  for (const auto& [key, value] : obj.items()) {
+    if (!names.contains(key)) fail(path + "." + key, "unknown key");
+  }
+}
+
+const json* member(const json& obj, const char* key) {
+  const auto it = obj.find(key);
+  return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::string text(const json& obj, const std::string& path, const char* key, std::string fallback = {}) {
+  const json* v = member(obj, key);
+  if (v == nullptr) return fallback;
+  if (!v->is_string()) fail(path + "." + key, "must be a string");
+  return v->get<std::string>();
+}
+
+std::vector<std::string> texts(const json& obj, const std::string& path, const char* key) {
+  const json* v = member(obj, key);
+  if (v == nullptr) return {};
+  if (v->is_string()) return {v->get<std::string>()};
+  if (!v->is_array()) fail(path + "." + key, "must be a string or an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : *v) {
+    if (!item.is_string()) fail(path + "." + key, "must hold only strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+template <typename Int>
+Int number(const json& obj, const std::string& path, const char* key, Int fallback, long long min, long long max) {
+  const json* v = member(obj, key);
+  if (v == nullptr) return fallback;
+  if (!v->is_number_integer()) fail(path + "." + key, "must be a whole number");
+  const long long n = v->get<long long>();
+  if (n < min || n > max) fail(path + "." + key, "must be from " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<Int>(n);
+}
+
+bool flag(const json& obj, const std::string& path, const char* key, bool fallback) {
+  const json* v = member(obj, key);
+  if (v == nullptr) return fallback;
+  if (!v->is_boolean()) fail(path + "." + key, "must be true or false");
+  return v->get<bool>();
+}
+
+Endpoint endpoint(const std::string& value, const std::string& path) {
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) fail(path, "must be host:port, e.g. \"127.0.0.1:6432\"");
+  std::string host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const auto digits = std::string_view(value).substr(colon + 1);
+  const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || p != digits.data() + digits.size() || port > 65535) fail(path, "has an invalid port");
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+std::optional<Endpoint> optional_endpoint(const json& obj, const std::string& path, const char* key) {
+  const std::string v = text(obj, path, key);
+  if (v.empty()) return std::nullopt;
+  return endpoint(v, path + "." + key);
+}
+
+}  // namespace
+
+Config parse_config(const std::string& json_text) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(std::string("configuration: not valid JSON: ") + e.what());
+  }
+  only_keys(root, "$", {"listen", "upstream", "identity", "roles", "claims", "audit", "limits", "pool"});
+  Config c;
+
+  if (const json* l = member(root, "listen")) {
+    only_keys(*l, "listen", {"websocket", "postgres", "http", "tls"});
+    c.listen.websocket = optional_endpoint(*l, "listen", "websocket");
+    c.listen.postgres = optional_endpoint(*l, "listen", "postgres");
+    c.listen.http = optional_endpoint(*l, "listen", "http");
+    if (const json* t = member(*l, "tls")) {
+      only_keys(*t, "listen.tls", {"cert_file", "key_file"});
+      c.listen.tls = TlsFiles{text(*t, "listen.tls", "cert_file"), text(*t, "listen.tls", "key_file")};
+      if (c.listen.tls->cert_file.empty() || c.listen.tls->key_file.empty()) {
+        fail("listen.tls", "needs cert_file and key_file");
+      }
+    }
+  }
+  if (!c.listen.websocket && !c.listen.postgres) fail("listen", "needs websocket or postgres (or both)");
+
+  if (const json* u = member(root, "upstream")) {
+    only_keys(*u, "upstream", {"host", "port", "sslmode", "sslrootcert", "databases", "allow_addresses"});
+    c.upstream.host = text(*u, "upstream", "host", c.upstream.host);
+    c.upstream.port = number<std::uint16_t>(*u, "upstream", "port", c.upstream.port, 1, 65535);
+    c.upstream.sslmode = text(*u, "upstream", "sslmode", c.upstream.sslmode);
+    c.upstream.sslrootcert = text(*u, "upstream", "sslrootcert");
+    c.upstream.databases = texts(*u, "upstream", "databases");
+    c.upstream.allow_addresses = texts(*u, "upstream", "allow_addresses");
+    static const std::set<std::string> modes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+    if (!modes.contains(c.upstream.sslmode)) fail("upstream.sslmode", "must be one of libpq's sslmodes");
+  }
+  if (c.upstream.allow_addresses.empty()) {
+    c.upstream.allow_addresses.push_back(c.upstream.host + ":" + std::to_string(c.upstream.port));
+  }
+
+  const json* id = member(root, "identity");
+  if (id == nullptr) fail("identity", "is required: the tokens' issuer, keys and roles");
+  only_keys(*id, "identity",
+            {"issuer", "audience", "algorithms", "jwks_url", "jwks_file", "secret_file", "role_claim", "allowed_roles",
+             "anonymous_role", "clock_tolerance_s"});
+  auto& ic = c.identity;
+  ic.issuer = text(*id, "identity", "issuer");
+  ic.audience = text(*id, "identity", "audience");
+  ic.algorithms = texts(*id, "identity", "algorithms");
+  ic.jwks_url = text(*id, "identity", "jwks_url");
+  ic.jwks_file = text(*id, "identity", "jwks_file");
+  ic.secret_file = text(*id, "identity", "secret_file");
+  ic.role_claim = text(*id, "identity", "role_claim", ic.role_claim);
+  ic.allowed_roles = texts(*id, "identity", "allowed_roles");
+  ic.anonymous_role = text(*id, "identity", "anonymous_role");
+  ic.clock_tolerance_s = number<int>(*id, "identity", "clock_tolerance_s", 30, 0, 3600);
+  const int sources = !ic.jwks_url.empty() + !ic.jwks_file.empty() + !ic.secret_file.empty();
+  if (sources != 1) fail("identity", "needs exactly one of jwks_url, jwks_file or secret_file");
+  if (ic.secret_file.empty() && ic.algorithms.empty()) fail("identity.algorithms", "is required with public keys");
+  if (ic.allowed_roles.empty()) fail("identity.allowed_roles", "must list the roles tokens may map to");
+
+  if (const json* roles = member(root, "roles")) {
+    if (!roles->is_object()) fail("roles", "must be an object of role names");
+    for (const auto& [name, r] : roles->items()) {
+      const std::string path = "roles." + name;
+      only_keys(r, path, {"password_file", "password_env", "rds_iam"});
+      if (member(r, "rds_iam") != nullptr) fail(path + ".rds_iam", "is not supported by this version yet");
+      RoleCredentials rc{text(r, path, "password_file"), text(r, path, "password_env")};
+      if (rc.password_file.empty() == rc.password_env.empty()) fail(path, "needs one of password_file or password_env");
+      c.roles[name] = rc;
+    }
+  }
+  for (const auto& role : ic.allowed_roles) {
+    if (!c.roles.contains(role)) fail("roles." + role, "is missing: how does the gateway log in as this allowed role?");
+  }
+  if (!ic.anonymous_role.empty() && !c.roles.contains(ic.anonymous_role)) {
+    fail("roles." + ic.anonymous_role, "is missing: how does the gateway log in as the anonymous role?");
+  }
+
+  if (const json* cl = member(root, "claims")) {
+    only_keys(*cl, "claims", {"setting", "sessions"});
+    c.claims.setting = text(*cl, "claims", "setting", c.claims.setting);
+    if (const json* s = member(*cl, "sessions")) {
+      only_keys(*s, "claims.sessions", {"user", "password_file", "password_env"});
+      SessionsConfig sc;
+      sc.user = text(*s, "claims.sessions", "user", sc.user);
+      sc.password_file = text(*s, "claims.sessions", "password_file");
+      sc.password_env = text(*s, "claims.sessions", "password_env");
+      c.claims.sessions = sc;
+    }
+  }
+  if (const json* a = member(root, "audit")) {
+    only_keys(*a, "audit", {"file", "statements"});
+    c.audit.file = text(*a, "audit", "file", c.audit.file);
+    c.audit.statements = flag(*a, "audit", "statements", false);
+  }
+  if (const json* l = member(root, "limits")) {
+    only_keys(*l, "limits",
+              {"max_clients", "auth_timeout_ms", "idle_timeout_ms", "drain_timeout_ms", "max_message_bytes"});
+    auto& lc = c.limits;
+    lc.max_clients = number<std::size_t>(*l, "limits", "max_clients", lc.max_clients, 1, 1'000'000);
+    lc.auth_timeout_ms = number<int>(*l, "limits", "auth_timeout_ms", lc.auth_timeout_ms, 1, 3'600'000);
+    lc.idle_timeout_ms = number<int>(*l, "limits", "idle_timeout_ms", lc.idle_timeout_ms, 0, 86'400'000);
+    lc.drain_timeout_ms = number<int>(*l, "limits", "drain_timeout_ms", lc.drain_timeout_ms, 0, 3'600'000);
+    lc.max_message_bytes =
+        number<std::size_t>(*l, "limits", "max_message_bytes", lc.max_message_bytes, 1024, 1LL << 30);
+  }
+  if (member(root, "pool") != nullptr) fail("pool", "warm backends are not supported by this version yet");
+  return c;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("configuration: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str());
+}
+
+}  // namespace edgepg::gateway

@@ -1,0 +1,102 @@
+// edgepg-gateway's configuration: one JSON file (docs/GATEWAY.md lists every key). Unknown keys are refused with
+// their path, so a typo never silently turns a protection off.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace edgepg::gateway {
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  [[nodiscard]] std::string text() const { return host + ":" + std::to_string(port); }
+};
+
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+};
+
+struct ListenConfig {
+  std::optional<Endpoint> websocket;
+  std::optional<Endpoint> postgres;
+  std::optional<Endpoint> http;
+  std::optional<TlsFiles> tls;
+};
+
+struct UpstreamConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5432;
+  std::string sslmode = "prefer";
+  std::string sslrootcert;
+  std::vector<std::string> databases;        // empty: any
+  std::vector<std::string> allow_addresses;  // WebSocket ?address= values; empty: only host:port
+};
+
+struct IdentityConfig {
+  std::string issuer;
+  std::string audience;
+  std::vector<std::string> algorithms;
+  std::string jwks_url;
+  std::string jwks_file;
+  std::string secret_file;
+  std::string role_claim = "role";
+  std::vector<std::string> allowed_roles;
+  std::string anonymous_role;
+  int clock_tolerance_s = 30;
+};
+
+// How the gateway logs in as a role: a password from a file or an environment variable (re-read on SIGHUP).
+struct RoleCredentials {
+  std::string password_file;
+  std::string password_env;
+};
+
+struct SessionsConfig {
+  std::string user = "edgepg_admin";
+  std::string password_file;
+  std::string password_env;
+};
+
+struct ClaimsConfig {
+  std::string setting = "request.jwt.claims";  // empty: no claims in the startup options
+  std::optional<SessionsConfig> sessions;
+};
+
+struct AuditConfig {
+  std::string file = "-";  // "-": standard output; "": no audit
+  bool statements = false;
+};
+
+struct LimitsConfig {
+  std::size_t max_clients = 1000;
+  int auth_timeout_ms = 10'000;
+  int idle_timeout_ms = 0;
+  int drain_timeout_ms = 30'000;
+  std::size_t max_message_bytes = 64 * 1024 * 1024;
+};
+
+struct Config {
+  ListenConfig listen;
+  UpstreamConfig upstream;
+  IdentityConfig identity;
+  std::map<std::string, RoleCredentials> roles;
+  ClaimsConfig claims;
+  AuditConfig audit;
+  LimitsConfig limits;
+};
+
+// Parses and checks the configuration text. Throws ConfigError naming the key's path and what is wrong.
+Config parse_config(const std::string& json_text);
+Config load_config(const std::string& path);
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace edgepg::gateway

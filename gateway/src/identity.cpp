@@ -1,0 +1,131 @@
+#include "identity.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "edgepg/client/error.hpp"
+#include "edgepg/client/jwks.hpp"
+#include "edgepg/jwt/claims.hpp"
+#include "edgepg/jwt/jwk.hpp"
+#include "edgepg/jwt/jwt.hpp"
+
+namespace edgepg::gateway {
+namespace {
+
+std::string read_file(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(std::string("configuration: cannot read ") + what + " " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct IdentityVerifier::Impl {
+  IdentityConfig config;
+  jwt::VerifyOptions options;
+  jwt::JwkSet keys;                   // jwks_file
+  std::vector<std::uint8_t> secret;   // secret_file
+  std::unique_ptr<JwksCache> remote;  // jwks_url
+};
+
+IdentityVerifier::IdentityVerifier(const IdentityConfig& config) : impl_(std::make_unique<Impl>()) {
+  auto& i = *impl_;
+  i.config = config;
+  i.options.algorithms = config.algorithms;
+  i.options.claims.clock_tolerance = config.clock_tolerance_s;
+  if (!config.issuer.empty()) i.options.claims.issuer = {config.issuer};
+  if (!config.audience.empty()) i.options.claims.audience = {config.audience};
+  if (!config.jwks_file.empty()) {
+    if (auto s = jwt::parse_jwks(read_file(config.jwks_file, "identity.jwks_file"), i.keys); !s) {
+      throw ConfigError("configuration: identity.jwks_file: " + s.message());
+    }
+  } else if (!config.secret_file.empty()) {
+    std::string text = read_file(config.secret_file, "identity.secret_file");
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    i.secret.assign(text.begin(), text.end());
+  } else {
+    i.remote = std::make_unique<JwksCache>(config.jwks_url);
+  }
+}
+
+IdentityVerifier::~IdentityVerifier() = default;
+
+bool IdentityVerifier::warm(std::string& why) const {
+  if (!impl_->remote) return true;
+  try {
+    (void)impl_->remote->keys();
+    return true;
+  } catch (const Error& e) {
+    why = e.code() + ": " + e.what();
+    return false;
+  }
+}
+
+bool IdentityVerifier::verify(std::string_view token, std::string_view requested_role, Identity& out,
+                              Refusal& refusal) const {
+  const auto& i = *impl_;
+  if (token.empty()) {
+    if (i.config.anonymous_role.empty()) {
+      refusal = {"ERR_JWT_MISSING", "a token is required: send it as the password (or as Authorization: Bearer)"};
+      return false;
+    }
+    out = Identity{};
+    out.role = i.config.anonymous_role;
+    out.claims_json = "{}";
+    out.anonymous = true;
+    return true;
+  }
+  jwt::Claims claims;
+  jwt::JwtStatus s;
+  if (!i.secret.empty()) {
+    s = jwt::verify_jwt_hmac(token, i.secret, i.options, now_seconds(), claims);
+  } else if (i.remote) {
+    try {
+      s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
+      if (s.code() == jwt::JwtErrc::jwks_no_key) {  // the issuer may have rotated its keys: refetch once
+        i.remote->invalidate();
+        s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
+      }
+    } catch (const Error& e) {
+      refusal = {"ERR_JWKS_FETCH",
+                 std::string("the identity provider's keys could not be fetched (") + e.code() + "); try again later"};
+      return false;
+    }
+  } else {
+    s = jwt::verify_jwt(token, i.keys, i.options, now_seconds(), claims);
+  }
+  if (!s) {
+    refusal = {s.name(), s.message()};
+    return false;
+  }
+  // The startup user may pick one of the roles the token grants; otherwise the token's first allowed role.
+  std::string role;
+  bool picked = false;
+  for (const auto& allowed : i.config.allowed_roles) {
+    if (allowed == requested_role && jwt::role_from_claims(claims, i.config.role_claim, {allowed}, role)) {
+      picked = true;
+      break;
+    }
+  }
+  if (!picked) {
+    if (auto r = jwt::role_from_claims(claims, i.config.role_claim, i.config.allowed_roles, role); !r) {
+      refusal = {r.name(), r.message()};
+      return false;
+    }
+  }
+  out.sub = claims.sub().value_or("");
+  out.iss = claims.iss().value_or("");
+  out.role = role;
+  out.claims_json = claims.json();
+  out.anonymous = false;
+  return true;
+}
+
+}  // namespace edgepg::gateway

@@ -1,0 +1,47 @@
+// Who a token says the client is, and which PostgreSQL role that makes it: the core's JWT verifier with the
+// configured keys (a JWKS file, a remote JWKS cached by the native face, or an HMAC secret), the claims policy and
+// the role allowlist. Thread-safe; verification never opens an upstream connection.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.hpp"
+
+namespace edgepg::gateway {
+
+struct Identity {
+  std::string sub;
+  std::string iss;
+  std::string role;
+  std::string claims_json;  // the verified payload, as signed
+  bool anonymous = false;
+};
+
+struct Refusal {
+  std::string code;     // ERR_JWT_EXPIRED, ERR_JWT_ROLE_NOT_ALLOWED, ... (never the token)
+  std::string message;  // what happened and what to do
+};
+
+class IdentityVerifier {
+ public:
+  // Loads the keys (jwks_file, secret_file) or prepares the remote JWKS cache; throws ConfigError when unusable.
+  explicit IdentityVerifier(const IdentityConfig& config);
+  ~IdentityVerifier();
+
+  // Verifies `token` and maps it to a role. requested_role: the startup user; when it names one of the roles the
+  // token grants (and allowed_roles has), that one is used, else the token's first allowed role. An empty token
+  // means anonymous (anonymous_role, or a refusal). False with `refusal` filled when the client gets nothing.
+  bool verify(std::string_view token, std::string_view requested_role, Identity& out, Refusal& refusal) const;
+
+  // Fetches a remote JWKS now (startup, readiness). False with `why` when it cannot be had.
+  bool warm(std::string& why) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgepg::gateway

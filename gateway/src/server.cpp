@@ -1,0 +1,244 @@
+#include "server.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/connect.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <iostream>
+#include <thread>
+
+#include "edgepg/ws/server_codec.hpp"
+#include "http_listener.hpp"
+#include "session.hpp"
+#include "streams.hpp"
+#include "upstream.hpp"
+
+namespace edgepg::gateway {
+namespace {
+
+using asio::use_awaitable;
+using asio::experimental::as_tuple;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+std::string peer_of(const tcp::socket& s) {
+  asio::error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+bool loopback(const tcp::socket& s) {
+  asio::error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  return !ec && ep.address().is_loopback();
+}
+
+asio::awaitable<void> write_text(tcp::socket& socket, const std::string& text) {
+  co_await asio::async_write(socket, asio::buffer(text), as_tuple(use_awaitable));
+  asio::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+// The HTTP upgrade (any path; ?address= checked against upstream.allow_addresses; a Bearer header verified), then
+// the session over WebSocket binary messages.
+asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
+  const auto snap = services.snapshot();
+  ws::UpgradeRequestParser parser;
+  std::array<std::uint8_t, 8192> buf{};
+  std::vector<std::uint8_t> early;
+  asio::steady_timer deadline(socket.get_executor(), std::chrono::milliseconds(snap.config->limits.auth_timeout_ms));
+  deadline.async_wait([&socket](asio::error_code ec) {
+    if (!ec) socket.close(ec);  // a silent or slow client (slowloris) loses its socket
+  });
+  for (;;) {
+    auto [err, n] = co_await socket.async_read_some(asio::buffer(buf), as_tuple(use_awaitable));
+    if (err) co_return;
+    ws::Bytes rest;
+    const auto step = parser.feed({buf.data(), n}, rest);
+    if (step == ws::HandshakeStep::need_more) continue;
+    if (step != ws::HandshakeStep::done) {
+      std::string out;
+      (void)ws::build_error_response(parser.upgrade_error(), out);
+      co_await write_text(socket, out);
+      co_return;
+    }
+    early.assign(rest.begin(), rest.end());
+    break;
+  }
+  const auto& request = parser.request();
+  std::optional<std::string> address;
+  if (!request.query_param("address", address)) {
+    std::string out;
+    (void)ws::build_error_response({400, "the address parameter appears more than once"}, out);
+    co_await write_text(socket, out);
+    co_return;
+  }
+  const auto& allowed = snap.config->upstream.allow_addresses;
+  if (address && std::find(allowed.begin(), allowed.end(), *address) == allowed.end()) {
+    std::string out;
+    (void)ws::build_error_response({403, "this gateway does not serve that address (upstream.allow_addresses)"}, out);
+    co_await write_text(socket, out);
+    services.metrics.session_ended("refused");
+    co_return;
+  }
+  ClientInfo info{"websocket", peer_of(socket), false, loopback(socket), std::nullopt};
+  if (request.bearer_token) {
+    Identity who;
+    Refusal refusal;
+    if (!snap.identity->verify(*request.bearer_token, "", who, refusal)) {
+      services.metrics.auth_failed(refusal.code);
+      AuditEvent e;
+      e.event = "auth_failed";
+      e.session = services.next_session.fetch_add(1);
+      e.client = info.peer;
+      e.listener = "websocket";
+      e.reason = refusal.code;
+      services.audit.write(e);
+      const std::string challenge =
+          "Bearer realm=\"edgepg\", error=\"invalid_token\", error_description=\"" + refusal.code + "\"";
+      std::string out;
+      (void)ws::build_error_response({401, refusal.code + ": " + refusal.message, challenge}, out);
+      co_await write_text(socket, out);
+      co_return;
+    }
+    info.bearer = *request.bearer_token;
+  }
+  std::string accept;
+  if (!ws::build_accept_response(request, {}, accept)) co_return;
+  auto [err, n] = co_await asio::async_write(socket, asio::buffer(accept), as_tuple(use_awaitable));
+  if (err) co_return;
+  deadline.cancel();  // from here the session's own login deadline applies
+  socket.set_option(tcp::no_delay(true));
+  WebSocketClientStream stream(std::move(socket), snap.config->limits.max_message_bytes, std::move(early));
+  co_await run_session(stream, std::move(info), services);
+}
+
+asio::awaitable<void> serve_postgres(tcp::socket socket, Services& services) {
+  socket.set_option(tcp::no_delay(true));
+  ClientInfo info{"postgres", peer_of(socket), false, loopback(socket), std::nullopt};
+  TcpClientStream stream(std::move(socket));
+  co_await run_session(stream, std::move(info), services);
+}
+
+// Is the upstream answering, and are the identity keys loaded?
+asio::awaitable<bool> readiness(Services& services, std::string& why) {
+  const auto snap = services.snapshot();
+  if (!snap.identity->warm(why)) co_return false;
+  tcp::resolver resolver(co_await asio::this_coro::executor);
+  auto [rerr, endpoints] = co_await resolver.async_resolve(
+      snap.config->upstream.host, std::to_string(snap.config->upstream.port), as_tuple(use_awaitable));
+  if (rerr) {
+    why = "the upstream host does not resolve";
+    co_return false;
+  }
+  tcp::socket probe(co_await asio::this_coro::executor);
+  auto [cerr, ep] = co_await asio::async_connect(probe, endpoints, as_tuple(use_awaitable));
+  if (cerr) {
+    why = "the upstream is unreachable";
+    co_return false;
+  }
+  co_return true;
+}
+
+struct Listener {
+  std::string name;
+  tcp::acceptor acceptor;
+};
+
+}  // namespace
+
+int run_server(const std::string& config_path) {
+  Config config = load_config(config_path);
+  auto identity = std::make_shared<const IdentityVerifier>(config.identity);
+  std::string why;
+  if (!identity->warm(why)) std::cerr << "edgepg-gateway: the identity keys are not loaded yet: " << why << "\n";
+  Services services(config, identity);
+
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+  std::vector<std::unique_ptr<Listener>> listeners;
+  const auto listen = [&](const std::optional<Endpoint>& at, const char* name) {
+    if (!at) return;
+    tcp::endpoint ep(asio::ip::make_address(at->host), at->port);
+    listeners.push_back(std::make_unique<Listener>(Listener{name, tcp::acceptor(io, ep)}));
+    std::cerr << "edgepg-gateway: " << name << " listener on " << at->text() << "\n";
+  };
+  listen(config.listen.websocket, "websocket");
+  listen(config.listen.postgres, "postgres");
+  listen(config.listen.http, "http");
+
+  HttpRoutes routes{[&services] { return services.metrics.text(); },
+                    [&services](std::string& w) { return readiness(services, w); }};
+  for (auto& l : listeners) {
+    asio::co_spawn(
+        io,
+        [&io, &l = *l, &services, &routes]() -> asio::awaitable<void> {
+          for (;;) {
+            auto [err, socket] = co_await l.acceptor.async_accept(asio::make_strand(io), as_tuple(use_awaitable));
+            if (err) {
+              if (!l.acceptor.is_open()) co_return;
+              continue;  // e.g. out of file descriptors: keep serving the others
+            }
+            auto ex = socket.get_executor();
+            if (l.name == "websocket") {
+              asio::co_spawn(ex, serve_websocket(std::move(socket), services), asio::detached);
+            } else if (l.name == "postgres") {
+              asio::co_spawn(ex, serve_postgres(std::move(socket), services), asio::detached);
+            } else {
+              asio::co_spawn(ex, serve_http(std::move(socket), routes), asio::detached);
+            }
+          }
+        },
+        asio::detached);
+  }
+
+  asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  std::function<void(asio::error_code, int)> on_signal = [&](asio::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      try {
+        Config fresh = load_config(config_path);
+        auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity);
+        services.replace(std::move(fresh), std::move(fresh_identity));
+        std::cerr << "edgepg-gateway: configuration reloaded\n";
+      } catch (const std::exception& e) {
+        std::cerr << "edgepg-gateway: reload refused, the old configuration stays: " << e.what() << "\n";
+      }
+      signals.async_wait(on_signal);
+      return;
+    }
+    // Drain: no new connections; sessions end on their own until drain_timeout_ms, then everything stops.
+    for (auto& l : listeners) l->acceptor.close();
+    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(config.limits.drain_timeout_ms));
+    auto poll = std::make_shared<std::function<void(asio::error_code)>>();
+    const auto started = std::chrono::steady_clock::now();
+    *poll = [&, timer, poll, started](asio::error_code) {
+      const bool timed_out =
+          std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
+      if (services.metrics.clients() == 0 || timed_out) {
+        io.stop();
+        return;
+      }
+      timer->expires_after(std::chrono::milliseconds(50));
+      timer->async_wait(*poll);
+    };
+    (*poll)({});
+  };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  return 0;
+}
+
+}  // namespace edgepg::gateway

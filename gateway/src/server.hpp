@@ -1,0 +1,13 @@
+// The listeners (websocket, postgres, http) on one io_context run by one thread per core; each connection is a
+// coroutine on its own strand. SIGTERM/SIGINT drain (stop accepting, let sessions end up to
+// limits.drain_timeout_ms), SIGHUP reloads the configuration's identity settings for new sessions.
+#pragma once
+
+#include <string>
+
+namespace edgepg::gateway {
+
+// Runs until drained after SIGTERM/SIGINT. Returns the process exit code; config_path is re-read on SIGHUP.
+int run_server(const std::string& config_path);
+
+}  // namespace edgepg::gateway

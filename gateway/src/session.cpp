@@ -1,0 +1,399 @@
+#include "session.hpp"
+
+#include <array>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <chrono>
+#include <vector>
+
+#include "credentials.hpp"
+#include "edgepg/pg/server_codec.hpp"
+#include "upstream.hpp"
+
+namespace edgepg::gateway {
+
+Services::Services(Config config, std::shared_ptr<const IdentityVerifier> identity)
+    : audit(config.audit.file), current_{std::make_shared<const Config>(std::move(config)), std::move(identity)} {}
+
+Services::Snapshot Services::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+void Services::replace(Config config, std::shared_ptr<const IdentityVerifier> identity) {
+  std::lock_guard lock(mutex_);
+  current_ = {std::make_shared<const Config>(std::move(config)), std::move(identity)};
+}
+
+namespace {
+
+using asio::use_awaitable;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+// A refusal the client understands: an ErrorResponse (FATAL) and the end of the session.
+struct Refused {
+  std::string sqlstate;
+  std::string message;
+  std::string reason;  // the audit/metrics reason (a code name), never a secret
+};
+
+std::int64_t elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+// Counts the client's Query and Parse messages as they pass, without buffering them: only type bytes and lengths
+// are read (a message may straddle chunks).
+class MessageCounter {
+ public:
+  void scan(std::span<const std::uint8_t> chunk) {
+    for (std::size_t i = 0; i < chunk.size();) {
+      if (skip_ > 0) {
+        const std::size_t n = std::min<std::size_t>(skip_, chunk.size() - i);
+        skip_ -= n;
+        i += n;
+        continue;
+      }
+      if (header_len_ == 0) {
+        if (chunk[i] == 'Q' || chunk[i] == 'P') ++queries;
+      }
+      header_[header_len_++] = chunk[i++];
+      if (header_len_ == 5) {
+        const std::uint32_t len = (std::uint32_t{header_[1]} << 24) | (std::uint32_t{header_[2]} << 16) |
+                                  (std::uint32_t{header_[3]} << 8) | header_[4];
+        skip_ = len >= 4 ? len - 4 : 0;
+        header_len_ = 0;
+      }
+    }
+  }
+  std::int64_t queries = 0;
+
+ private:
+  std::array<std::uint8_t, 5> header_{};
+  int header_len_ = 0;
+  std::uint64_t skip_ = 0;
+};
+
+class Session {
+ public:
+  Session(ClientStream& client, ClientInfo info, Services& services)
+      : client_(client),
+        info_(std::move(info)),
+        services_(services),
+        snap_(services.snapshot()),
+        id_(services.next_session.fetch_add(1)),
+        started_(Clock::now()) {}
+
+  asio::awaitable<void> run() {
+    services_.metrics.client_opened();
+    std::string outcome = "ok";
+    std::optional<Refused> refused;  // co_await is not allowed inside a handler: refuse after the try
+    std::optional<Upstream> upstream;
+    try {
+      if (services_.metrics.clients() > static_cast<std::int64_t>(snap_.config->limits.max_clients)) {
+        throw Refused{"53300", "too many clients: the gateway's limits.max_clients is reached; try again later",
+                      "max_clients"};
+      }
+      auto ex = co_await asio::this_coro::executor;
+      asio::steady_timer deadline(ex, std::chrono::milliseconds(snap_.config->limits.auth_timeout_ms));
+      auto ready = co_await (guarded_login() || deadline.async_wait(use_awaitable));
+      if (ready.index() == 1) {
+        throw Refused{"08006", "the client did not complete the login within limits.auth_timeout_ms", "auth_timeout"};
+      }
+      auto& result = std::get<0>(ready);
+      if (result.refused) throw *result.refused;
+      if (result.upstream_error) throw *result.upstream_error;
+      upstream = std::move(result.upstream);
+      if (!upstream) outcome = "cancel";  // a CancelRequest was forwarded
+    } catch (const Refused& r) {
+      outcome = r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused";
+      refused = r;
+    } catch (const UpstreamError& e) {
+      outcome = "upstream_failed";
+      refused = Refused{e.sqlstate, e.what(), "upstream"};
+    }
+    if (refused) co_await refuse(*refused);
+    if (upstream) co_await relay(*upstream);
+    finish(outcome);
+  }
+
+ private:
+  // Reads the client's bytes into the startup parser until a packet is whole.
+  asio::awaitable<pg::StartupPacket> next_startup_packet() {
+    for (;;) {
+      pg::StartupPacket pkt;
+      const auto step = startup_.next(pkt);
+      if (step == pg::StartupStep::packet) co_return pkt;
+      if (step == pg::StartupStep::error || step == pg::StartupStep::finished) {
+        throw Refused{"08P01", "invalid startup packet: " + startup_.error().message(), "protocol"};
+      }
+      const auto n = co_await client_.read(buffer_);
+      if (n == 0) throw Refused{"", "", "client_gone"};
+      bytes_in_ += n;
+      (void)startup_.feed({buffer_.data(), n});
+    }
+  }
+
+  // The next whole message from the client during the login.
+  asio::awaitable<pg::RawMessage> next_message() {
+    for (;;) {
+      pg::RawMessage m;
+      const auto step = frontend_.next(m);
+      if (step == pg::ParseStep::message) co_return m;
+      if (step == pg::ParseStep::error)
+        throw Refused{"08P01", "invalid message: " + frontend_.error().message(), "protocol"};
+      const auto n = co_await client_.read(buffer_);
+      if (n == 0) throw Refused{"", "", "client_gone"};
+      bytes_in_ += n;
+      (void)frontend_.feed({buffer_.data(), n});
+    }
+  }
+
+  asio::awaitable<void> send(pg::BackendWriter& w) {
+    if (w.empty()) co_return;
+    bytes_out_ += w.data().size();
+    co_await client_.write(w.data());
+    w.clear();
+  }
+
+  // login() that completes normally whatever happens: Asio's || waits for the first *success*, so a refusal thrown
+  // inside it would otherwise wait for the auth deadline.
+  struct LoginOutcome {  // a struct, not a variant: || flattens variants into its own
+    std::optional<Upstream> upstream;
+    std::optional<Refused> refused;
+    std::optional<UpstreamError> upstream_error;
+  };
+  asio::awaitable<LoginOutcome> guarded_login() {
+    LoginOutcome out;
+    try {
+      std::optional<Upstream> up = co_await login();
+      out.upstream = std::move(up);
+    } catch (const Refused& r) {
+      out.refused = r;
+    } catch (const UpstreamError& e) {
+      out.upstream_error = e;
+    }
+    co_return out;
+  }
+
+  // The startup and the token; returns the logged-in upstream, or nothing for a forwarded CancelRequest.
+  asio::awaitable<std::optional<Upstream>> login() {
+    const Config& config = *snap_.config;
+    pg::BackendWriter w;
+    pg::StartupMessage startup;
+    for (;;) {
+      pg::StartupPacket pkt = co_await next_startup_packet();
+      if (pkt.kind == pg::StartupKind::ssl_request) {
+        w.ssl_answer(false);  // TLS on the postgres listener: not in this version
+        co_await send(w);
+      } else if (pkt.kind == pg::StartupKind::gssenc_request) {
+        w.gssenc_answer(false);
+        co_await send(w);
+      } else if (pkt.kind == pg::StartupKind::cancel_request) {
+        if (pkt.cancel.secret_key.size() == 4) {
+          const auto& k = pkt.cancel.secret_key;
+          const std::int32_t secret = static_cast<std::int32_t>(
+              (std::uint32_t{k[0]} << 24) | (std::uint32_t{k[1]} << 16) | (std::uint32_t{k[2]} << 8) | k[3]);
+          co_await cancel_upstream(config.upstream, pkt.cancel.process_id, secret);
+        }
+        co_return std::nullopt;
+      } else if (pkt.kind == pg::StartupKind::direct_tls) {
+        throw Refused{"", "", "direct_tls"};  // no TLS on this listener: nothing to answer in the clear
+      } else {
+        startup = std::move(pkt.startup);
+        break;
+      }
+    }
+    if (pg::needs_protocol_negotiation(startup, 0)) {
+      std::vector<std::string> options;
+      for (const auto& [name, value] : startup.protocol_options) options.push_back(name);
+      (void)w.negotiate_protocol_version(0, options);
+    }
+    user_ = std::string(startup.user());
+    database_ = std::string(startup.database());
+    if (!config.upstream.databases.empty() &&
+        std::find(config.upstream.databases.begin(), config.upstream.databases.end(), database_) ==
+            config.upstream.databases.end()) {
+      throw Refused{"3D000", "database \"" + database_ + "\" is not served by this gateway (upstream.databases)",
+                    "database"};
+    }
+    frontend_.set_max_message_size(pg::max_auth_message_size);
+    const auto early = startup_.take_remaining();
+    (void)frontend_.feed({early.data(), early.size()});
+
+    std::string token;
+    if (info_.bearer) {
+      token = *info_.bearer;
+    } else {
+      if (!info_.secure && !info_.loopback) {
+        throw Refused{"28000",
+                      "ERR_INSECURE_TRANSPORT: the gateway takes the token as the password only over TLS "
+                      "(wss://) or from loopback; connect with TLS",
+                      "ERR_INSECURE_TRANSPORT"};
+      }
+      w.authentication_cleartext_password();
+      co_await send(w);
+      const pg::RawMessage m = co_await next_message();
+      std::string_view password;
+      if (m.type != pg::frontend::password || !pg::decode_password_message(m.body, password)) {
+        throw Refused{"08P01", "expected the password message (the token)", "protocol"};
+      }
+      token.assign(password);
+    }
+    Identity who;
+    Refusal refusal;
+    const bool ok = snap_.identity->verify(token, user_, who, refusal);
+    std::fill(token.begin(), token.end(), '\0');
+    if (!ok) {
+      services_.metrics.auth_failed(refusal.code);
+      throw Refused{"28000", refusal.code + ": " + refusal.message, refusal.code};
+    }
+    identity_ = who;
+
+    const auto creds = config.roles.find(who.role);
+    std::string why;
+    std::string password = creds == config.roles.end()
+                               ? std::string()
+                               : read_password(creds->second.password_file, creds->second.password_env, why);
+    if (password.empty()) {
+      throw Refused{
+          "08004",
+          "the gateway has no usable credentials for role \"" + who.role + "\" (" + why + "); ask its operator",
+          "credentials"};
+    }
+    UpstreamRequest req;
+    req.user = who.role;
+    req.password = std::move(password);
+    req.database = database_;
+    req.application_name = std::string(startup.parameter("application_name").value_or(""));
+    std::string options(startup.parameter("options").value_or(""));
+    if (!config.claims.setting.empty()) {
+      if (!options.empty()) options += ' ';
+      options += startup_setting(config.claims.setting, who.claims_json);  // last: the gateway's value wins
+    }
+    req.options = std::move(options);
+    const auto t0 = Clock::now();
+    Upstream up = co_await login_upstream(config.upstream, std::move(req));
+    services_.metrics.upstream_connect_seconds(std::chrono::duration<double>(Clock::now() - t0).count());
+
+    // The client sees its backend: parameter statuses and key data (cancel requests reach it through us).
+    w.authentication_ok();
+    for (const auto& [name, value] : up.parameters) (void)w.parameter_status(name, value);
+    w.backend_key_data(up.process_id, up.secret_key);
+    w.ready_for_query(pg::TransactionStatus::idle);
+    co_await send(w);
+    audit("session_start", "");
+    co_return std::optional<Upstream>(std::move(up));
+  }
+
+  // Bytes both ways until either side ends. Messages the client pipelined behind its password go first.
+  asio::awaitable<void> relay(Upstream& up) {
+    std::vector<std::uint8_t> pending;
+    pg::RawMessage m;
+    while (frontend_.next(m) == pg::ParseStep::message) {
+      const std::uint32_t len = static_cast<std::uint32_t>(m.body.size() + 4);
+      pending.push_back(static_cast<std::uint8_t>(m.type));
+      for (int shift = 24; shift >= 0; shift -= 8) pending.push_back(static_cast<std::uint8_t>(len >> shift));
+      pending.insert(pending.end(), m.body.begin(), m.body.end());
+    }
+    counter_.scan(pending);
+    if (!pending.empty()) {
+      asio::error_code ec;
+      co_await asio::async_write(up.socket, asio::buffer(pending), asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return;
+    }
+    co_await (client_to_upstream(up) || upstream_to_client(up));
+  }
+
+  asio::awaitable<void> client_to_upstream(Upstream& up) {
+    std::vector<std::uint8_t> buf(64 * 1024);
+    for (;;) {
+      const auto n = co_await client_.read(buf);
+      if (n == 0) co_return;
+      bytes_in_ += n;
+      counter_.scan({buf.data(), n});
+      asio::error_code ec;
+      co_await asio::async_write(up.socket, asio::buffer(buf.data(), n), asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return;
+    }
+  }
+
+  asio::awaitable<void> upstream_to_client(Upstream& up) {
+    std::vector<std::uint8_t> buf(64 * 1024);
+    for (;;) {
+      asio::error_code ec;
+      const auto n = co_await up.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+      if (ec || n == 0) co_return;
+      bytes_out_ += n;
+      co_await client_.write({buf.data(), n});
+    }
+  }
+
+  asio::awaitable<void> refuse(const Refused& r) {
+    if (!r.sqlstate.empty()) {
+      pg::BackendWriter w;
+      (void)w.error_response(pg::ErrorSeverity::fatal, {r.sqlstate, r.message});
+      co_await send(w);
+    }
+    if (r.reason != "client_gone") {
+      audit(r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused", r.reason);
+    }
+  }
+
+  void finish(const std::string& outcome) {
+    client_.close();
+    if (identity_) audit("session_end", "");
+    services_.metrics.bytes(bytes_in_, bytes_out_);
+    services_.metrics.session_ended(outcome);
+    services_.metrics.client_closed();
+  }
+
+  void audit(const char* event, const std::string& reason) {
+    AuditEvent e;
+    e.event = event;
+    e.session = id_;
+    e.client = info_.peer;
+    e.listener = info_.listener;
+    e.database = database_;
+    e.reason = reason;
+    if (identity_) {
+      e.sub = identity_->sub;
+      e.iss = identity_->iss;
+      e.role = identity_->role;
+    }
+    if (std::string_view(event) == "session_end") {
+      e.duration_ms = elapsed_ms(started_);
+      e.bytes_in = static_cast<std::int64_t>(bytes_in_);
+      e.bytes_out = static_cast<std::int64_t>(bytes_out_);
+      e.queries = counter_.queries;
+    }
+    services_.audit.write(e);
+  }
+
+  ClientStream& client_;
+  ClientInfo info_;
+  Services& services_;
+  Services::Snapshot snap_;
+  std::uint64_t id_;
+  Clock::time_point started_;
+  std::array<std::uint8_t, 16 * 1024> buffer_{};
+  pg::StartupParser startup_;
+  pg::FrontendParser frontend_;
+  std::string user_, database_;
+  std::optional<Identity> identity_;
+  std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  MessageCounter counter_;
+};
+
+}  // namespace
+
+asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Services& services) {
+  Session session(client, std::move(info), services);
+  co_await session.run();
+}
+
+}  // namespace edgepg::gateway

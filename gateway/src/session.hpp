@@ -1,0 +1,51 @@
+// One client session, whichever listener it came through: the PostgreSQL startup as a server (SSLRequest answered,
+// CancelRequest forwarded), the token (the cleartext password, or the WebSocket upgrade's Bearer header) verified
+// before any upstream connection opens, the upstream login AS the mapped role, then a byte relay both ways with
+// the audit trail around it. Every refusal is an ErrorResponse the client library understands.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "audit.hpp"
+#include "client_stream.hpp"
+#include "config.hpp"
+#include "identity.hpp"
+#include "metrics.hpp"
+
+namespace edgepg::gateway {
+
+// What sessions share; thread-safe. A reload (SIGHUP) swaps the configuration and the verifier for new sessions.
+class Services {
+ public:
+  Services(Config config, std::shared_ptr<const IdentityVerifier> identity);
+  struct Snapshot {
+    std::shared_ptr<const Config> config;
+    std::shared_ptr<const IdentityVerifier> identity;
+  };
+  [[nodiscard]] Snapshot snapshot() const;
+  void replace(Config config, std::shared_ptr<const IdentityVerifier> identity);
+  Audit audit;
+  Metrics metrics;
+  std::atomic<std::uint64_t> next_session{1};
+
+ private:
+  mutable std::mutex mutex_;
+  Snapshot current_;
+};
+
+struct ClientInfo {
+  std::string listener;  // "postgres" | "websocket"
+  std::string peer;      // address:port
+  bool secure = false;   // TLS or wss
+  bool loopback = false;
+  std::optional<std::string> bearer;  // from the WebSocket upgrade's Authorization header (already checked: b64token)
+};
+
+asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Services& services);
+
+}  // namespace edgepg::gateway

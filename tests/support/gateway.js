@@ -1,0 +1,84 @@
+// A throwaway edgepg-gateway in front of the test PostgreSQL: roles that log in with passwords only the gateway
+// holds (files in a temp folder), an HS256 issuer, an RLS table keyed by the verified claims, the gateway on free
+// loopback ports (postgres, websocket, http), its audit trail in a file. Stopped when the test process exits.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as jose from 'jose'
+import { REPO } from './pack.js'
+import { freePort, psql, waitForPort } from './services.js'
+
+export const GATEWAY_BIN = join(REPO, 'build', 'native', 'edgepg-gateway')
+export const ISSUER = 'https://issuer.gateway.test'
+export const AUDIENCE = 'edgepg-gateway-tests'
+const SECRET = 'a-gateway-test-secret-of-at-least-32-bytes!'
+export const ROLE_PASSWORDS = { gw_user: 'gw-user-pw-9f2c', gw_admin: 'gw-admin-pw-77aa', gw_anon: 'gw-anon-pw-3b1e' }
+export const DATABASE = 'gateway_demo'
+
+// The schema: three login roles (the gateway logs in AS them), a table whose RLS policy reads the claims.
+export function prepareDatabase(svc) {
+  const roles = Object.entries(ROLE_PASSWORDS).map(([role, pw]) =>
+    `do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$; alter role ${role} password '${pw}'`)
+  psql(svc, ...roles, `drop database if exists ${DATABASE}`, `create database ${DATABASE}`)
+  psql({ ...svc, database: DATABASE }, `
+    create table notes (id serial primary key, owner text not null, body text not null);
+    insert into notes (owner, body) values ('alice', 'alice''s note'), ('bob', 'bob''s note');
+    alter table notes enable row level security;
+    grant select, insert on notes to gw_user, gw_admin;
+    grant select on notes to gw_anon;
+    grant usage on sequence notes_id_seq to gw_user, gw_admin;
+    create policy own on notes for all to gw_user
+      using (owner = current_setting('request.jwt.claims', true)::json ->> 'sub')
+      with check (owner = current_setting('request.jwt.claims', true)::json ->> 'sub');
+    create policy admin_all on notes for all to gw_admin using (true) with check (true);`)
+}
+
+export function token(claims, { exp = '10m', secret = SECRET, iss = ISSUER, aud = AUDIENCE } = {}) {
+  return new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(iss).setAudience(aud).setIssuedAt()
+    .setExpirationTime(exp).sign(new TextEncoder().encode(secret))
+}
+
+export async function startGateway(svc, overrides = {}) {
+  if (!existsSync(GATEWAY_BIN)) throw new Error(`no ${GATEWAY_BIN}: build it first (scripts/build native)`)
+  const dir = mkdtempSync(join(tmpdir(), 'edgepg-gateway-'))
+  writeFileSync(join(dir, 'secret'), SECRET + '\n')
+  const roles = {}
+  for (const [role, pw] of Object.entries(ROLE_PASSWORDS)) {
+    writeFileSync(join(dir, role), pw + '\n')
+    roles[role] = { password_file: join(dir, role) }
+  }
+  const ports = { postgres: await freePort(), websocket: await freePort(), http: await freePort() }
+  const config = {
+    listen: { postgres: `127.0.0.1:${ports.postgres}`, websocket: `127.0.0.1:${ports.websocket}`, http: `127.0.0.1:${ports.http}` },
+    upstream: { host: '127.0.0.1', port: svc.pgPort, sslmode: 'disable', databases: [DATABASE] },
+    identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret_file: join(dir, 'secret'),
+      role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin'], anonymous_role: 'gw_anon' },
+    roles,
+    audit: { file: join(dir, 'audit.jsonl') },
+    limits: { auth_timeout_ms: 3000 },
+    ...overrides,
+  }
+  writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config, null, 2))
+  const child = spawn(GATEWAY_BIN, ['--config', join(dir, 'gateway.json')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
+  process.once('exit', () => {
+    child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  })
+  await Promise.all(Object.values(ports).map((p) => waitForPort(p, 10000)))
+  return {
+    ...ports, dir, child, config,
+    output: () => output,
+    audit: () => (existsSync(join(dir, 'audit.jsonl')) ? readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    wsUrl: (address) => `ws://127.0.0.1:${ports.websocket}/v1` + (address ? `?address=${address}` : ''),
+    async stop() {
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
