@@ -164,6 +164,7 @@ int run_server(const std::string& config_path) {
 
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context io(static_cast<int>(threads));
+  services.claims = std::make_unique<ClaimsChannel>(io.get_executor());
   std::vector<std::unique_ptr<Listener>> listeners;
   const auto listen = [&](const std::optional<Endpoint>& at, const char* name) {
     if (!at) return;

@@ -118,6 +118,7 @@ class Session {
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
+    if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     finish(outcome);
   }
 
@@ -266,19 +267,32 @@ class Session {
           "credentials"};
     }
     UpstreamRequest req;
-    req.user = who.role;
-    req.password = std::move(password);
-    req.database = database_;
-    req.application_name = std::string(startup.parameter("application_name").value_or(""));
+    req.login.user = who.role;
+    req.login.password = std::move(password);
+    req.login.database = database_;
+    req.login.application_name = std::string(startup.parameter("application_name").value_or(""));
     std::string options(startup.parameter("options").value_or(""));
     if (!config.claims.setting.empty()) {
       if (!options.empty()) options += ' ';
       options += startup_setting(config.claims.setting, who.claims_json);  // last: the gateway's value wins
     }
-    req.options = std::move(options);
+    req.login.options = std::move(options);
     const auto t0 = Clock::now();
     Upstream up = co_await login_upstream(config.upstream, std::move(req));
     services_.metrics.upstream_connect_seconds(std::chrono::duration<double>(Clock::now() - t0).count());
+    if (config.claims.sessions && services_.claims) {
+      // The tamper-proof claims, written before the client can send anything to its backend.
+      try {
+        backend_start_ = co_await services_.claims->record(config, up.process_id, who);
+        backend_pid_ = up.process_id;
+      } catch (const PgClientError& e) {
+        throw Refused{"08004",
+                      std::string("the gateway could not record the session's claims (is the edgepg schema "
+                                  "installed? see edgepg-gateway --print-schema): ") +
+                          e.what(),
+                      "claims"};
+      }
+    }
 
     // The client sees its backend: parameter statuses and key data (cancel requests reach it through us).
     w.authentication_ok();
@@ -385,6 +399,8 @@ class Session {
   pg::FrontendParser frontend_;
   std::string user_, database_;
   std::optional<Identity> identity_;
+  std::int32_t backend_pid_ = 0;
+  std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
   MessageCounter counter_;
 };

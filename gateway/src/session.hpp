@@ -12,6 +12,7 @@
 #include <string>
 
 #include "audit.hpp"
+#include "claims_channel.hpp"
 #include "client_stream.hpp"
 #include "config.hpp"
 #include "identity.hpp"
@@ -31,6 +32,7 @@ class Services {
   void replace(Config config, std::shared_ptr<const IdentityVerifier> identity);
   Audit audit;
   Metrics metrics;
+  std::unique_ptr<ClaimsChannel> claims;  // set by the server: the admin connections of claims.sessions
   std::atomic<std::uint64_t> next_session{1};
 
  private:

@@ -1,6 +1,6 @@
-// The upstream login: a TCP connection to PostgreSQL, logged in AS the mapped role with the gateway's own
-// credentials, through the core's frontend state machine (SCRAM with the server's signature verified). What the
-// client must see of its backend (parameter statuses, BackendKeyData) is kept for it.
+// The upstream login of a session: a TCP connection to PostgreSQL, logged in AS the mapped role with the gateway's
+// own credentials (pg_client.hpp), within a deadline. What the client must see of its backend (parameter statuses,
+// BackendKeyData) is kept for it; the socket is then the relay's.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -12,15 +12,12 @@
 #include <vector>
 
 #include "config.hpp"
+#include "pg_client.hpp"
 
 namespace edgepg::gateway {
 
 struct UpstreamRequest {
-  std::string user;      // the mapped role
-  std::string password;  // wiped by the core once used
-  std::string database;
-  std::string application_name;
-  std::string options;  // the startup "options" (claims as -c setting=json)
+  LoginRequest login;
   std::chrono::milliseconds timeout{10'000};
 };
 
@@ -31,12 +28,7 @@ struct Upstream {
   std::int32_t secret_key = 0;
 };
 
-// A failed login: the SQLSTATE the client gets (08006 unreachable, 57P03 not accepting, 08004 refused) and why.
-struct UpstreamError : std::runtime_error {
-  UpstreamError(std::string sqlstate_, const std::string& message)
-      : std::runtime_error(message), sqlstate(std::move(sqlstate_)) {}
-  std::string sqlstate;
-};
+using UpstreamError = PgClientError;
 
 asio::awaitable<Upstream> login_upstream(const UpstreamConfig& config, UpstreamRequest request);
 

@@ -29,7 +29,7 @@ after(async () => {
 
 const pgConfig = (password, extra = {}) => ({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE, password, ...extra })
 const whoSql = "select current_user as u, current_setting('request.jwt.claims', true)::json ->> 'sub' as sub, (select string_agg(owner, ',' order by id) from notes) as owners"
-const upstreamSessions = () => Number(psql(svc, "select count(*) from pg_stat_activity where usename like 'gw\\_%'").trim())
+const upstreamSessions = () => Number(psql(svc, "select count(*) from pg_stat_activity where usename in ('gw_user', 'gw_admin', 'gw_anon')").trim())
 
 async function viaPg(password, extra) {
   const c = new pg.Client(pgConfig(password, extra))
@@ -114,6 +114,26 @@ test('escape attempts from a session logged in as gw_user: the role never change
   } finally {
     await c.end()
   }
+})
+
+test('claims SQL cannot forge: SET request.jwt.claims changes that setting, never edgepg.sub() or edgepg.claims()', async () => {
+  const c = new pg.Client(pgConfig(await token({ sub: 'alice', role: 'gw_user', tier: 'gold' })))
+  await c.connect()
+  try {
+    const read = async () => (await c.query("select edgepg.sub() as sub, edgepg.claim('tier') as tier, (select string_agg(owner, ',') from secrets) as secrets")).rows[0]
+    assert.deepEqual(await read(), { sub: 'alice', tier: 'gold', secrets: 'alice' })
+    await c.query(`set request.jwt.claims = '{"sub":"bob","role":"gw_admin"}'`)
+    assert.equal((await c.query("select current_setting('request.jwt.claims')::json ->> 'sub' as s")).rows[0].s, 'bob') // forgeable
+    assert.deepEqual(await read(), { sub: 'alice', tier: 'gold', secrets: 'alice' }) // not forgeable
+    await assert.rejects(c.query("insert into edgepg.sessions (pid, backend_start, role, claims) values (pg_backend_pid(), now(), 'x', '{}')"), (e) => e.code === '42501')
+    await assert.rejects(c.query('update edgepg.sessions set claims = \'{"sub":"bob"}\''), (e) => e.code === '42501')
+    assert.deepEqual(await read(), { sub: 'alice', tier: 'gold', secrets: 'alice' })
+  } finally {
+    await c.end()
+  }
+  // The row goes when the session ends.
+  await new Promise((r) => setTimeout(r, 200))
+  assert.equal(psql({ ...svc, database: DATABASE }, "select count(*) from edgepg.sessions where sub = 'alice'").trim(), '0')
 })
 
 test('refusals: SQLSTATE 28000 naming the cause, never the token, and no upstream connection opened', async () => {

@@ -1,7 +1,7 @@
 // A throwaway edgepg-gateway in front of the test PostgreSQL: roles that log in with passwords only the gateway
 // holds (files in a temp folder), an HS256 issuer, an RLS table keyed by the verified claims, the gateway on free
 // loopback ports (postgres, websocket, http), its audit trail in a file. Stopped when the test process exits.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,13 +14,24 @@ export const ISSUER = 'https://issuer.gateway.test'
 export const AUDIENCE = 'edgepg-gateway-tests'
 const SECRET = 'a-gateway-test-secret-of-at-least-32-bytes!'
 export const ROLE_PASSWORDS = { gw_user: 'gw-user-pw-9f2c', gw_admin: 'gw-admin-pw-77aa', gw_anon: 'gw-anon-pw-3b1e' }
+export const CLAIMS_ADMIN = { user: 'gw_claims_admin', password: 'gw-claims-admin-pw-51d0' }
 export const DATABASE = 'gateway_demo'
 
-// The schema: three login roles (the gateway logs in AS them), a table whose RLS policy reads the claims.
+// The schema: three login roles (the gateway logs in AS them), the claims admin role with the edgepg schema
+// (edgepg-gateway --print-schema), a table whose RLS policy reads request.jwt.claims and one that reads edgepg.sub().
 export function prepareDatabase(svc) {
-  const roles = Object.entries(ROLE_PASSWORDS).map(([role, pw]) =>
+  const logins = { ...ROLE_PASSWORDS, [CLAIMS_ADMIN.user]: CLAIMS_ADMIN.password }
+  const roles = Object.entries(logins).map(([role, pw]) =>
     `do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$; alter role ${role} password '${pw}'`)
   psql(svc, ...roles, `drop database if exists ${DATABASE}`, `create database ${DATABASE}`)
+  const schema = execFileSync(GATEWAY_BIN, ['--print-schema', CLAIMS_ADMIN.user]).toString()
+  psql({ ...svc, database: DATABASE }, schema)
+  psql({ ...svc, database: DATABASE }, `
+    create table secrets (owner text not null, body text not null);
+    insert into secrets values ('alice', 'alice''s secret'), ('bob', 'bob''s secret');
+    alter table secrets enable row level security;
+    grant select on secrets to gw_user;
+    create policy own_secret on secrets for select to gw_user using (owner = edgepg.sub());`)
   psql({ ...svc, database: DATABASE }, `
     create table notes (id serial primary key, owner text not null, body text not null);
     insert into notes (owner, body) values ('alice', 'alice''s note'), ('bob', 'bob''s note');
@@ -43,6 +54,7 @@ export async function startGateway(svc, overrides = {}) {
   if (!existsSync(GATEWAY_BIN)) throw new Error(`no ${GATEWAY_BIN}: build it first (scripts/build native)`)
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-gateway-'))
   writeFileSync(join(dir, 'secret'), SECRET + '\n')
+  writeFileSync(join(dir, 'claims-admin'), CLAIMS_ADMIN.password + '\n')
   const roles = {}
   for (const [role, pw] of Object.entries(ROLE_PASSWORDS)) {
     writeFileSync(join(dir, role), pw + '\n')
@@ -55,6 +67,7 @@ export async function startGateway(svc, overrides = {}) {
     identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret_file: join(dir, 'secret'),
       role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin'], anonymous_role: 'gw_anon' },
     roles,
+    claims: { setting: 'request.jwt.claims', sessions: { user: CLAIMS_ADMIN.user, password_file: join(dir, 'claims-admin') } },
     audit: { file: join(dir, 'audit.jsonl') },
     limits: { auth_timeout_ms: 3000 },
     ...overrides,

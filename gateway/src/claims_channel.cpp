@@ -1,0 +1,94 @@
+#include "claims_channel.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include "credentials.hpp"
+
+namespace edgepg::gateway {
+namespace {
+
+constexpr const char* kRecord =
+    "insert into edgepg.sessions (pid, backend_start, sub, iss, role, claims) "
+    "select a.pid, a.backend_start, $2, $3, $4, $5::jsonb from pg_stat_activity a where a.pid = $1::int "
+    "on conflict (pid, backend_start) do update set sub = excluded.sub, iss = excluded.iss, role = excluded.role, "
+    "claims = excluded.claims, created_at = now() "
+    "returning backend_start::text";
+constexpr const char* kForget = "delete from edgepg.sessions where pid = $1::int and backend_start = $2::timestamptz";
+constexpr const char* kSweep =
+    "delete from edgepg.sessions s where not exists (select 1 from pg_stat_activity a "
+    "where a.pid = s.pid and a.backend_start = s.backend_start)";
+
+}  // namespace
+
+ClaimsChannel::ClaimsChannel(asio::any_io_executor executor) : strand_(asio::make_strand(executor)) {}
+
+// An idle admin connection, or a new one (logged in as claims.sessions.user; stale rows swept once).
+asio::awaitable<std::unique_ptr<PgClient>> ClaimsChannel::acquire(const Config& config) {
+  std::unique_ptr<PgClient> client = co_await asio::co_spawn(
+      strand_,
+      [this]() -> asio::awaitable<std::unique_ptr<PgClient>> {
+        std::unique_ptr<PgClient> c;
+        if (!idle_.empty()) {
+          c = std::move(idle_.back());
+          idle_.pop_back();
+        }
+        co_return c;
+      },
+      asio::use_awaitable);
+  if (client && client->usable()) co_return client;
+  const SessionsConfig& sc = *config.claims.sessions;
+  std::string why;
+  std::string password = read_password(sc.password_file, sc.password_env, why);
+  if (password.empty()) throw PgClientError("08004", "the claims channel has no credentials (" + why + ")");
+  client = std::make_unique<PgClient>();
+  LoginRequest req;
+  req.user = sc.user;
+  req.password = std::move(password);
+  req.database = config.upstream.databases.empty() ? sc.user : config.upstream.databases.front();
+  req.application_name = "edgepg-gateway claims";
+  co_await client->login(config.upstream, std::move(req));
+  co_await client->query(std::string(kSweep), {});
+  co_return client;
+}
+
+void ClaimsChannel::give_back(std::unique_ptr<PgClient> client) {
+  if (!client || !client->usable()) return;
+  asio::co_spawn(
+      strand_,
+      [this, c = std::move(client)]() mutable -> asio::awaitable<void> {
+        if (idle_.size() < kMaxIdle) idle_.push_back(std::move(c));
+        co_return;
+      },
+      asio::detached);
+}
+
+asio::awaitable<std::string> ClaimsChannel::record(const Config& config, std::int32_t pid, const Identity& who) {
+  auto client = co_await acquire(config);
+  std::vector<std::optional<std::string>> params;
+  params.emplace_back(std::to_string(pid));
+  params.push_back(who.sub.empty() ? std::nullopt : std::optional<std::string>(who.sub));
+  params.push_back(who.iss.empty() ? std::nullopt : std::optional<std::string>(who.iss));
+  params.emplace_back(who.role);
+  params.emplace_back(who.claims_json);
+  const std::string sql = kRecord;
+  const auto rows = co_await client->query(sql, params);
+  give_back(std::move(client));
+  if (rows.size() != 1 || !rows[0][0])
+    throw PgClientError("08004", "the claims channel found no backend " + std::to_string(pid));
+  co_return *rows[0][0];
+}
+
+asio::awaitable<void> ClaimsChannel::forget(const Config& config, std::int32_t pid, const std::string& backend_start) {
+  try {
+    auto client = co_await acquire(config);
+    std::vector<std::optional<std::string>> params{std::to_string(pid), backend_start};
+    co_await client->query(std::string(kForget), params);
+    give_back(std::move(client));
+  } catch (const PgClientError&) {
+    // The sweep of the next admin connection removes it.
+  }
+}
+
+}  // namespace edgepg::gateway

@@ -1,0 +1,64 @@
+// The core's frontend state machine (pg::Connection) driven over an Asio TCP socket: a login (SCRAM only: the
+// gateway's own credentials never go out in cleartext or as MD5), then extended-protocol queries with text
+// parameters. Used for the upstream login of each session and for the admin connection of the claims channel.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config.hpp"
+
+namespace edgepg::gateway {
+
+struct LoginRequest {
+  std::string user;
+  std::string password;  // wiped by the core once used
+  std::string database;
+  std::string application_name;
+  std::string options;  // the startup "options" parameter
+};
+
+// A failure the client of the gateway gets as an ErrorResponse: 08006 unreachable, 57P03 not accepting, 08004 the
+// login refused, or the server's SQLSTATE of a failed query.
+struct PgClientError : std::runtime_error {
+  PgClientError(std::string sqlstate_, const std::string& message)
+      : std::runtime_error(message), sqlstate(std::move(sqlstate_)) {}
+  std::string sqlstate;
+};
+
+using Row = std::vector<std::optional<std::string>>;
+
+class PgClient {
+ public:
+  PgClient();
+  ~PgClient();
+  PgClient(PgClient&&) noexcept;
+  PgClient& operator=(PgClient&&) noexcept;
+
+  // Connects and logs in; throws PgClientError.
+  asio::awaitable<void> login(const UpstreamConfig& upstream, LoginRequest request);
+  // One statement with text parameters; the rows as text. Throws PgClientError (the server's SQLSTATE).
+  asio::awaitable<std::vector<Row>> query(const std::string& sql,
+                                          const std::vector<std::optional<std::string>>& params);
+
+  // After login: what the server reported.
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& parameters() const;
+  [[nodiscard]] std::int32_t process_id() const;
+  [[nodiscard]] std::int32_t secret_key() const;
+  [[nodiscard]] bool usable() const;
+  // Hands the socket over (for a relay); the client is unusable afterwards.
+  asio::ip::tcp::socket release_socket();
+
+ private:
+  struct State;
+  asio::awaitable<void> exchange();  // writes pending output, reads until ReadyForQuery
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace edgepg::gateway
