@@ -1,5 +1,7 @@
 // The public API of the `edgepg` package (see ARCHITECTURE.md, "JS API contract").
 export { EdgepgError } from './errors.js'
+// node-postgres's name for the class of server errors: edgepg's errors are all EdgepgError.
+export { EdgepgError as DatabaseError } from './errors.js'
 export { Client } from './client.js'
 export { Pool } from './pool.js'
 export { neon } from './sql.js'

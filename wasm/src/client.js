@@ -45,6 +45,7 @@ export class Client extends Emitter {
   #ended = false // end() was called
   #typeParsers = new Map()
   #binaryParsers = new Map()
+  #statements = new Map() // name -> text of node-postgres's named statements (run with the unnamed statement)
   #scramCacheKey = null
 
   constructor(config) {
@@ -113,7 +114,7 @@ export class Client extends Emitter {
   connect(arg) {
     const callback = typeof arg === 'function' ? arg : undefined
     const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
-    const p = this.#connect(signal).then(() => this) // resolves to the client, as node-postgres
+    const p = this.#userPromise(this.#connect(signal).then(() => this)) // resolves to the client, as node-postgres
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -360,7 +361,12 @@ export class Client extends Emitter {
       callback = values
       values = undefined
     }
-    const p = this.#query(config, values)
+    // A server error's stack is taken where the caller awaits it (node-postgres does the same), so it names the
+    // caller's frames rather than the socket's.
+    const p = this.#userPromise(this.#query(config, values).catch((err) => {
+      if (err instanceof Error && Error.captureStackTrace) Error.captureStackTrace(err)
+      throw err
+    }))
     if (typeof callback === 'function') {
       p.then((r) => callback(null, r), (err) => callback(err))
       return undefined
@@ -368,18 +374,30 @@ export class Client extends Emitter {
     return p
   }
 
+  // node-postgres's `Promise` option: promises of that library instead of the runtime's.
+  #userPromise(p) {
+    const P = this.#options.Promise
+    return typeof P?.resolve === 'function' ? P.resolve(p) : p
+  }
+
   #query(config, values) {
     let text, rowMode, signal
     let types = this.#options.typeParserSource // pg's `types: { getTypeParser }` option: for every query
     let timeout = this.#options.query_timeout
     if (typeof config === 'string') text = config
-    else if (config && typeof config.text === 'string') {
+    else if (config && typeof config.name === 'string' && config.name !== '' && config.text == null &&
+      this.#statements.has(config.name)) {
+      // node-postgres's named statements: { name, values } runs the text given with that name earlier.
+      return this.#query({ ...config, text: this.#statements.get(config.name) }, values)
+    } else if (config && typeof config.text === 'string') {
       text = config.text
       values = config.values ?? values
       rowMode = config.rowMode
       signal = config.signal
       timeout = config.query_timeout ?? timeout
       if (typeof config.types?.getTypeParser === 'function') types = config.types
+      if (typeof config.name === 'string' && config.name !== '') this.#statements.set(config.name, text)
+      if (config.queryMode === 'extended') values ??= []
     } else {
       return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
     }
@@ -392,9 +410,10 @@ export class Client extends Emitter {
     }
     if (this.#state !== 'ready') {
       // node-postgres's messages, with the cause of a broken connection added.
-      const message = this.#ended ? 'Client was closed and is not queryable'
-        : 'Client has encountered a connection error and is not queryable: ' + this.#fatal?.message
-      return Promise.reject(new EdgepgError('ECONNCLOSED', message))
+      const err = this.#ended ? new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable')
+        : new EdgepgError('ECONNCLOSED', 'Client has encountered a connection error and is not queryable')
+      if (!this.#ended && this.#fatal) err.cause = this.#fatal // what broke the connection
+      return Promise.reject(err)
     }
     if (signal?.aborted) return Promise.reject(abortError(signal))
     if (this.#options.queryMode === 'extended') values ??= [] // node-postgres's option: one statement per query
@@ -433,8 +452,11 @@ export class Client extends Emitter {
     if (timeout > 0) {
       timer = setTimeout(() => {
         done()
-        // node-postgres's message; the connection is closed on purpose (what the server did is unknown).
-        this.#fail(new EdgepgError('ETIMEDOUT', `Query read timeout (query_timeout ${timeout} ms); the connection was closed`))
+        // node-postgres's exact message (code ETIMEDOUT); the connection is closed on purpose: what the server did is
+        // unknown, so nothing waits behind it (detail says so).
+        this.#fail(new EdgepgError('ETIMEDOUT', 'Query read timeout', {
+          detail: `the query ran longer than query_timeout (${timeout} ms); the connection was closed, nothing was retried`,
+        }))
       }, timeout)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -481,7 +503,7 @@ export class Client extends Emitter {
   // end() or end(callback). Queries already sent finish first; a client never connected stays connectable (as
   // with node-postgres).
   end(callback) {
-    const p = this.#end()
+    const p = this.#userPromise(this.#end())
     if (typeof callback === 'function') {
       p.then(() => callback(), (err) => callback(err))
       return undefined

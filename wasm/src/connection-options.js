@@ -153,6 +153,7 @@ export function resolveOptions(config) {
     types: typesMap(config.types),
     typeParserSource: typeof config.types?.getTypeParser === 'function' ? config.types : undefined,
     queryMode: config.queryMode,
+    Promise: config.Promise, // node-postgres's option: the promise library to return
     sslmode: sslMode(pick('sslmode')),
     channelBinding: channelBinding(config.channelBinding ?? fromString.channel_binding),
     scramMaxIterations: config.scramMaxIterations ?? 100_000,

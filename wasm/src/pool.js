@@ -43,7 +43,7 @@ export class Pool extends Emitter {
   connect(callback) {
     const p = this.#acquire()
     if (typeof callback === 'function') {
-      p.then((c) => callback(null, c, c.release), (e) => callback(e))
+      p.then((c) => callback(null, c, c.release), (e) => callback(e, undefined, () => {})) // pg passes a no-op release
       return undefined
     }
     return p
