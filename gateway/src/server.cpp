@@ -3,15 +3,16 @@
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
 #include <asio/detached.hpp>
+#include <asio/executor_work_guard.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <atomic>
 #include <iostream>
 #include <thread>
 
@@ -162,8 +163,15 @@ int run_server(const std::string& config_path) {
   if (!identity->warm(why)) std::cerr << "edgepg-gateway: the identity keys are not loaded yet: " << why << "\n";
   Services services(config, identity);
 
+  // One io_context per core, each run by one thread; a connection lives on one of them (round robin), so its relay
+  // never hops between threads. The first one also runs the acceptors, the signals and the claims channel.
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context io(static_cast<int>(threads));
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (unsigned i = 0; i < threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& io = *contexts.front();
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_alive;
+  for (auto& c : contexts) keep_alive.push_back(asio::make_work_guard(*c));
+  std::atomic<unsigned> next_context{0};
   services.claims = std::make_unique<ClaimsChannel>(io.get_executor());
   std::vector<std::unique_ptr<Listener>> listeners;
   const auto listen = [&](const std::optional<Endpoint>& at, const char* name) {
@@ -181,9 +189,10 @@ int run_server(const std::string& config_path) {
   for (auto& l : listeners) {
     asio::co_spawn(
         io,
-        [&io, &l = *l, &services, &routes]() -> asio::awaitable<void> {
+        [&contexts, &next_context, &l = *l, &services, &routes]() -> asio::awaitable<void> {
           for (;;) {
-            auto [err, socket] = co_await l.acceptor.async_accept(asio::make_strand(io), as_tuple(use_awaitable));
+            auto& target = *contexts[next_context.fetch_add(1) % contexts.size()];
+            auto [err, socket] = co_await l.acceptor.async_accept(target, as_tuple(use_awaitable));
             if (err) {
               if (!l.acceptor.is_open()) co_return;
               continue;  // e.g. out of file descriptors: keep serving the others
@@ -225,7 +234,7 @@ int run_server(const std::string& config_path) {
       const bool timed_out =
           std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
       if (services.metrics.clients() == 0 || timed_out) {
-        io.stop();
+        for (auto& c : contexts) c->stop();
         return;
       }
       timer->expires_after(std::chrono::milliseconds(50));
@@ -236,7 +245,7 @@ int run_server(const std::string& config_path) {
   signals.async_wait(on_signal);
 
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([c = contexts[i].get()] { c->run(); });
   io.run();
   for (auto& t : pool) t.join();
   return 0;

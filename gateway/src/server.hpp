@@ -1,5 +1,5 @@
-// The listeners (websocket, postgres, http) on one io_context run by one thread per core; each connection is a
-// coroutine on its own strand. SIGTERM/SIGINT drain (stop accepting, let sessions end up to
+// The listeners (websocket, postgres, http) and one io_context per core, each run by one thread; each connection is
+// a coroutine pinned to one of them. SIGTERM/SIGINT drain (stop accepting, let sessions end up to
 // limits.drain_timeout_ms), SIGHUP reloads the configuration's identity settings for new sessions.
 #pragma once
 

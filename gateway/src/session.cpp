@@ -336,14 +336,21 @@ class Session {
     }
   }
 
+  // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
+  // large result streams instead of stopping at every write (backpressure still holds: one chunk in flight).
   asio::awaitable<void> upstream_to_client(Upstream& up) {
-    std::vector<std::uint8_t> buf(64 * 1024);
-    for (;;) {
+    std::vector<std::uint8_t> current(64 * 1024), next(64 * 1024);
+    const auto read = [&up](std::vector<std::uint8_t>& into) -> asio::awaitable<std::size_t> {
       asio::error_code ec;
-      const auto n = co_await up.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
-      if (ec || n == 0) co_return;
+      const auto n = co_await up.socket.async_read_some(asio::buffer(into), asio::redirect_error(use_awaitable, ec));
+      co_return ec ? 0 : n;
+    };
+    std::size_t n = co_await read(current);
+    while (n > 0) {
       bytes_out_ += n;
-      co_await client_.write({buf.data(), n});
+      const std::size_t m = co_await (client_.write({current.data(), n}) && read(next));
+      std::swap(current, next);
+      n = m;
     }
   }
 

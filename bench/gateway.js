@@ -1,0 +1,139 @@
+// The gateway's table of `npm run bench`: edgepg-gateway beside websockify (the WebSocket path) and beside PgBouncer
+// in session mode (the PostgreSQL path), to the same PostgreSQL, on this machine, in one run. Run through
+// scripts/with-services.js (npm run bench does). Prints medians and ratios; nothing here is a test.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { WebSocket } from 'ws'
+import { Client as EdgeClient } from 'edgepg'
+import { fmt, median, printTable, ratio } from './stats.js'
+import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../tests/support/gateway.js'
+import { freePort, psql, waitForPort } from '../tests/support/services.js'
+
+const run = promisify(execFile)
+const svc = JSON.parse(process.env.EDGEPG_TEST_SERVICES)
+const quick = process.argv.includes('--quick')
+prepareDatabase(svc)
+psql({ ...svc, database: DATABASE }, 'create table rows3 as select g as id, md5(g::text) as name, g % 7 = 0 as flag from generate_series(1, 100000) g',
+  'grant select on rows3 to gw_user')
+await run('pgbench', ['-i', '-q', '-h', svc.dir, '-p', String(svc.pgPort), '-U', 'postgres', DATABASE])
+psql({ ...svc, database: DATABASE }, 'grant select on pgbench_accounts, pgbench_branches, pgbench_tellers to gw_user')
+const gw = await startGateway(svc)
+const tok = await token({ sub: 'bench', role: 'gw_user' }, { exp: '2h' })
+
+// PgBouncer, session mode, trust from loopback, logging in upstream as gw_user (as the gateway does).
+async function startPgBouncer() {
+  const dir = mkdtempSync(join(tmpdir(), 'edgepg-pgbouncer-'))
+  chmodSync(dir, 0o777)
+  const port = await freePort()
+  writeFileSync(join(dir, 'users.txt'), '"gw_user" ""\n')
+  writeFileSync(join(dir, 'pgbouncer.ini'), `[databases]
+${DATABASE} = host=127.0.0.1 port=${svc.pgPort} user=gw_user password=${ROLE_PASSWORDS.gw_user}
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = ${port}
+auth_type = trust
+auth_file = ${join(dir, 'users.txt')}
+pool_mode = session
+max_client_conn = 600
+default_pool_size = 40
+unix_socket_dir =
+logfile = ${join(dir, 'pgbouncer.log')}
+`)
+  chmodSync(join(dir, 'pgbouncer.ini'), 0o644)
+  chmodSync(join(dir, 'users.txt'), 0o644)
+  const asRoot = process.getuid?.() === 0
+  const child = asRoot ? spawn('runuser', ['-u', 'postgres', '--', 'pgbouncer', join(dir, 'pgbouncer.ini')], { stdio: 'ignore' })
+    : spawn('pgbouncer', [join(dir, 'pgbouncer.ini')], { stdio: 'ignore' })
+  process.once('exit', () => child.kill('SIGKILL'))
+  await waitForPort(port, 10000)
+  return { port, child }
+}
+const bouncer = await startPgBouncer()
+
+const tcpConfigs = {
+  'PostgreSQL direct': { host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', password: ROLE_PASSWORDS.gw_user, database: DATABASE },
+  'edgepg-gateway': { host: '127.0.0.1', port: gw.postgres, user: 'gw_user', password: tok, database: DATABASE },
+  PgBouncer: { host: '127.0.0.1', port: bouncer.port, user: 'gw_user', database: DATABASE },
+}
+
+async function perQuery(client, n) {
+  for (let i = 0; i < 200; i++) await client.query('select $1::int as n', [i])
+  const rounds = []
+  for (let r = 0; r < (quick ? 2 : 5); r++) {
+    const t0 = performance.now()
+    for (let i = 0; i < n; i++) await client.query('select $1::int as n', [i])
+    rounds.push((performance.now() - t0) / n)
+  }
+  return median(rounds)
+}
+
+// ---- the PostgreSQL path: node-postgres over TCP ----
+const seq = {}
+for (const [name, config] of Object.entries(tcpConfigs)) {
+  const c = new pg.Client(config)
+  await c.connect()
+  seq[name] = await perQuery(c, quick ? 500 : 2000)
+  await c.end()
+}
+const tps = {}
+for (const [name, config] of Object.entries(tcpConfigs)) {
+  if (name === 'PostgreSQL direct') continue
+  const { stdout } = await run('pgbench', ['-S', '-c', '16', '-j', '2', '-T', quick ? '3' : '10', '-n', '-h', '127.0.0.1',
+    '-p', String(config.port), '-U', 'gw_user', DATABASE], { env: { ...process.env, PGPASSWORD: config.password ?? '' } })
+  tps[name] = Number(/tps = ([\d.]+)/.exec(stdout)?.[1])
+}
+const added = (name) => seq[name] - seq['PostgreSQL direct']
+printTable('edgepg-gateway, PostgreSQL path (node-postgres over TCP; pgbench -S -c 16 -j 2; same PostgreSQL 15)', ['', 'edgepg-gateway', 'PgBouncer (session)', 'gateway/PgBouncer'], [
+  ['sequential select $1::int, per query', fmt(seq['edgepg-gateway']), fmt(seq.PgBouncer), ratio(seq['edgepg-gateway'], seq.PgBouncer)],
+  ['added latency over direct, per round trip', fmt(added('edgepg-gateway')), fmt(added('PgBouncer')), ratio(added('edgepg-gateway'), added('PgBouncer'))],
+  ['pgbench -S, transactions per second', tps['edgepg-gateway'].toFixed(0), tps.PgBouncer.toFixed(0), (tps['edgepg-gateway'] / tps.PgBouncer).toFixed(2) + 'x'],
+])
+console.log(`(direct to PostgreSQL: ${fmt(seq['PostgreSQL direct'])} per query)`)
+
+// ---- the WebSocket path: edgepg's client through the gateway vs through websockify ----
+const wsClients = {
+  'edgepg-gateway': () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
+    password: tok, requireAuth: 'password', webSocketUrl: gw.wsUrl(), webSocketConstructor: WebSocket }),
+  websockify: () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
+    password: ROLE_PASSWORDS.gw_user, webSocketUrl: `ws://127.0.0.1:${svc.wsPort}/v1?address=127.0.0.1:${svc.pgPort}`,
+    webSocketConstructor: WebSocket }),
+}
+const ws = {}
+for (const [name, make] of Object.entries(wsClients)) {
+  const c = make()
+  await c.connect()
+  ws[name] = { seq: await perQuery(c, quick ? 500 : 2000) }
+  const rows = []
+  for (let r = 0; r < (quick ? 2 : 5); r++) {
+    const t0 = performance.now()
+    await c.query('select id, name, flag from rows3')
+    rows.push(performance.now() - t0)
+  }
+  ws[name].rows = median(rows)
+  await c.end()
+  const connects = []
+  for (let r = 0; r < (quick ? 5 : 30); r++) {
+    const t0 = performance.now()
+    const k = make()
+    await k.connect()
+    await k.query('select 1')
+    await k.end()
+    connects.push(performance.now() - t0)
+  }
+  ws[name].connect = median(connects)
+}
+const g = ws['edgepg-gateway']
+const w = ws.websockify
+printTable('edgepg-gateway, WebSocket path (edgepg client; gateway: token login as gw_user; websockify: SCRAM as gw_user)', ['', 'edgepg-gateway', 'websockify', 'gateway/websockify'], [
+  ['sequential select $1::int, per query', fmt(g.seq), fmt(w.seq), ratio(g.seq, w.seq)],
+  ['100,000 rows x 3 columns', fmt(g.rows), fmt(w.rows), ratio(g.rows, w.rows)],
+  ['connect + first query + end', fmt(g.connect), fmt(w.connect), ratio(g.connect, w.connect)],
+])
+
+await gw.stop()
+bouncer.child.kill('SIGTERM')
+process.exit(0)
