@@ -67,7 +67,8 @@ test('a bare Client terminated while idle rejects its next query with ECONNCLOSE
   await until(() => events.length > 0, TIMEOUT, 'the error event')
   assert.deepEqual(events, ['57P01'])
   const err = await expectEdgepgError(client.query('select 1'), 'ECONNCLOSED', 500, 'query after terminate')
-  assert.match(err.message, /terminating connection/)
+  assert.equal(err.message, 'Client has encountered a connection error and is not queryable') // node-postgres's words
+  assert.match(err.cause.message, /terminating connection/) // and why
   await client.end()
   // Without an 'error' listener the failure is still no uncaught exception (unlike Node's EventEmitter).
   const quiet = new Client(clientConfig(svc, 'scram', { connectionTimeoutMillis: TIMEOUT }))
