@@ -48,7 +48,7 @@ int WasmTokenCache::complete_load(const std::string& key, const std::string& val
 }
 
 void WasmTokenCache::fail_load(const std::string& key, const std::string& message, double now) {
-  cache_.fail_load(key, Status(Errc::invalid_state, message), static_cast<std::int64_t>(now));
+  cache_.fail_load(key, Status(ErrorCode::invalid_state, message), static_cast<std::int64_t>(now));
 }
 
 }  // namespace edgepg::bindings

@@ -15,6 +15,15 @@ bool is_ascii(const std::uint8_t* p, std::size_t n) {
 
 }  // namespace
 
+std::string tape_tags() {
+  std::string out;
+  for (const auto& t : event_tags)
+    out.append("event ").append(t.name).append(" ").append(std::to_string(t.value)) += '\n';
+  for (const auto& t : cell_tags)
+    out.append("cell ").append(t.name).append(" ").append(std::to_string(t.value)) += '\n';
+  return out;
+}
+
 void EventTape::reset() {
   words_.clear();
   numbers_.clear();

@@ -6,8 +6,7 @@
 
 namespace edgepg::bindings {
 
-int WasmJwtVerifier::fail(const jwt::JwtStatus& s) {
-  error_name_ = s.name();
+int WasmJwtVerifier::fail(const Status& s) {
   error_message_ = s.message();
   return static_cast<int>(s.code());
 }
@@ -45,16 +44,14 @@ void WasmJwtVerifier::set_options(const std::string& algorithms, const std::stri
 int WasmJwtVerifier::verify(const std::string& token, double now) {
   jwt::Claims claims;
   const auto t = static_cast<std::int64_t>(std::floor(now));
-  jwt::JwtStatus s;
+  Status s;
   if (have_secret_) {
     const std::span<const std::uint8_t> secret(reinterpret_cast<const std::uint8_t*>(secret_.data()), secret_.size());
     s = jwt::verify_jwt_hmac(token, secret, options_, t, claims);
   } else if (have_keys_) {
     s = jwt::verify_jwt(token, keys_, options_, t, claims);
   } else {
-    error_name_ = "ERR_JWKS_NO_KEY";
-    error_message_ = "no verification key: pass jwks, jwksUrl or secret";
-    return static_cast<int>(jwt::JwtErrc::jwks_no_key);
+    return fail(Status(ErrorCode::jwks_no_key, "no verification key: pass jwks, jwksUrl or secret"));
   }
   if (!s.ok()) return fail(s);
   claims_ = std::move(claims);

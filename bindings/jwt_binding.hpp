@@ -11,7 +11,7 @@ namespace edgepg::bindings {
 
 class WasmJwtVerifier {
  public:
-  // Returns 0 or a JwtErrc value (see last_error_*).
+  // Returns 0 or an edgepg::ErrorCode value (its name: errorNames(); its message: last_error_message()).
   int set_jwks(const std::string& json);
   int set_secret(const std::string& secret);  // raw bytes (a Uint8Array or a string from JS)
   void set_options(const std::string& algorithms, const std::string& issuers, const std::string& audiences,
@@ -20,11 +20,10 @@ class WasmJwtVerifier {
   int verify(const std::string& token, double now);
   std::string claims() const { return claims_.json(); }
   double exp() const;  // NaN when absent
-  std::string last_error_name() const { return error_name_; }
   std::string last_error_message() const { return error_message_; }
 
  private:
-  int fail(const jwt::JwtStatus& s);
+  int fail(const Status& s);
 
   jwt::JwkSet keys_;
   std::string secret_;
@@ -32,7 +31,7 @@ class WasmJwtVerifier {
   bool have_secret_ = false;
   jwt::VerifyOptions options_;
   jwt::Claims claims_;
-  std::string error_name_, error_message_;
+  std::string error_message_;
 };
 
 CallResult role_from_claims(const std::string& claims_json, const std::string& path, const std::string& allowed);

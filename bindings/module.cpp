@@ -9,6 +9,10 @@
 using namespace edgepg::bindings;
 
 EMSCRIPTEN_BINDINGS(edgepg_core) {
+  // Read once when the module loads: the error registry's names by code, and the event tape's tags.
+  emscripten::function("errorNames", &error_names);
+  emscripten::function("tapeTags", &tape_tags);
+
   emscripten::value_object<CallResult>("CallResult")
       .field("code", &CallResult::code)
       .field("name", &CallResult::name)
@@ -51,7 +55,6 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("verify", &WasmJwtVerifier::verify)
       .function("claims", &WasmJwtVerifier::claims)
       .function("exp", &WasmJwtVerifier::exp)
-      .function("lastErrorName", &WasmJwtVerifier::last_error_name)
       .function("lastErrorMessage", &WasmJwtVerifier::last_error_message);
   emscripten::function("roleFromClaims", &role_from_claims);
 

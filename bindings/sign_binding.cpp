@@ -14,8 +14,8 @@ CallResult rds_auth_token(const std::string& hostname, double port, const std::s
                           double epoch_seconds) {
   CallResult r;
   if (!(port >= 1 && port <= 65535) || std::floor(port) != port) {
-    r.code = static_cast<int>(Errc::invalid_argument);
-    r.name = "EINVAL";
+    r.code = static_cast<int>(ErrorCode::invalid_argument);
+    r.name = error_name(ErrorCode::invalid_argument);
     r.message = "port must be an integer from 1 to 65535";
     return r;
   }
@@ -26,7 +26,7 @@ CallResult rds_auth_token(const std::string& hostname, double port, const std::s
   const auto s = sign::rds_auth_token(hostname, static_cast<std::uint16_t>(port), username, region, creds,
                                       static_cast<std::int64_t>(std::floor(epoch_seconds)), r.value);
   r.code = static_cast<int>(s.code());
-  r.name = s.ok() ? "" : "EINVAL";
+  r.name = s.ok() ? "" : s.name();
   r.message = s.message();
   return r;
 }

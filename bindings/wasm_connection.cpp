@@ -71,7 +71,7 @@ int WasmConnection::set_auth_policy(const std::string& require_auth, double scra
   pg::AuthPolicy policy;
   if (auto s = pg::parse_require_auth(require_auth, policy); !s) return finish(std::move(s));
   if (!(scram_max_iterations >= 1 && scram_max_iterations <= 4294967295.0)) {
-    return finish(Status(Errc::invalid_argument, "scramMaxIterations must be a whole number from 1 to 2^32-1"));
+    return finish(Status(ErrorCode::invalid_argument, "scramMaxIterations must be a whole number from 1 to 2^32-1"));
   }
   return finish(conn_.configure_auth(policy, static_cast<std::uint32_t>(scram_max_iterations)));
 }
@@ -94,7 +94,7 @@ int WasmConnection::receive(std::uint32_t length) {
   auto s = conn_.receive(pg::Bytes(request_.data(), length));
   if (s.ok() && tape_.row_error()) {
     conn_.mark_closed();
-    s = Status(Errc::protocol, "server sent a malformed DataRow message");
+    s = Status(ErrorCode::protocol, "server sent a malformed DataRow message");
   }
   return finish(std::move(s));
 }
@@ -110,7 +110,7 @@ int WasmConnection::query_params(std::uint32_t length, bool raw) {
   tape_.reset();
   const std::uint8_t* p = request_.data();
   const std::uint8_t* end = p + length;
-  auto bad = [this] { return finish(Status(Errc::invalid_argument, "malformed parameter buffer")); };
+  auto bad = [this] { return finish(Status(ErrorCode::invalid_argument, "malformed parameter buffer")); };
   if (end - p < 4) return bad();
   const auto sql_len = read_u32le(p);
   p += 4;
@@ -157,7 +157,7 @@ int WasmConnection::use_scram_keys(const std::string& keys) {
   const bool ok = parts.size() == 3 && parts[2].size() == 128 && decode_hex(parts[2].substr(0, 64), k.client_key) &&
                   decode_hex(parts[2].substr(64), k.server_key) && !parts[1].empty() && parts[1].size() <= 9 &&
                   parts[1].find_first_not_of("0123456789") == std::string::npos;
-  if (!ok) return static_cast<int>(Errc::invalid_argument);
+  if (!ok) return static_cast<int>(ErrorCode::invalid_argument);
   for (char c : parts[1]) iterations = iterations * 10 + static_cast<std::uint32_t>(c - '0');
   conn_.use_scram_keys(k, parts[0], iterations);
   return 0;

@@ -1,5 +1,5 @@
 // One PostgreSQL connection as JavaScript drives it: JS owns the WebSocket and the promises, this object owns the
-// protocol state. Every call returns a status code (0 = ok, else an edgepg::Errc value) and fills the shared
+// protocol state. Every call returns a status code (0 = ok, else an edgepg::ErrorCode value) and fills the shared
 // header that JS reads (see header_words below): output bytes to send and the event tape.
 #pragma once
 

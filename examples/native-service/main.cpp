@@ -39,7 +39,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw edgepg::Error("EINVAL", "cannot read " + path);
+  if (!f) throw edgepg::Error(edgepg::ErrorCode::invalid_argument, "cannot read " + path);
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
@@ -52,7 +52,7 @@ edgepg::cache::Loaded verify_and_map(const std::string& token, const std::map<st
   if (args.count("--audience")) options.claims.audience = {args.at("--audience")};
   options.claims.required_claims = {"exp", "sub"};
   edgepg::jwt::Claims claims;
-  edgepg::jwt::JwtStatus verified;
+  edgepg::Status verified;
   if (args.count("--jwks-url")) {
     options.algorithms = {"ES256", "RS256", "EdDSA"};
     edgepg::JwksCache jwks(args.at("--jwks-url"),
@@ -64,13 +64,11 @@ edgepg::cache::Loaded verify_and_map(const std::string& token, const std::map<st
     const auto key = std::span(reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size());
     verified = edgepg::jwt::verify_jwt_hmac(token, key, options, now_ms() / 1000, claims);
   }
-  if (!verified) throw edgepg::Error(verified.name(), verified.message());
+  if (!verified) throw edgepg::Error(verified);
   std::string role;
   const std::string claim = args.count("--role-claim") ? args.at("--role-claim") : "role";
   const auto allowed = split(args.count("--allow") ? args.at("--allow") : "app_reader,app_admin", ',');
-  if (auto s = edgepg::jwt::role_from_claims(claims, claim, allowed, role); !s) {
-    throw edgepg::Error(s.name(), s.message());
-  }
+  if (auto s = edgepg::jwt::role_from_claims(claims, claim, allowed, role); !s) throw edgepg::Error(s);
   edgepg::cache::Loaded loaded;
   loaded.value = role + "\n" + claims.sub().value_or("");
   loaded.expires_at = *claims.exp() * 1000;
@@ -93,21 +91,19 @@ int main(int argc, char** argv) {
 
     // Identity: verified once per token and kept until the token expires.
     edgepg::cache::BlockingTokenCache identities;
-    std::string error_code;
     const auto got = identities.get_or_load(
         token,
         [&] {
           try {
             return verify_and_map(token, args);
-          } catch (const edgepg::Error& e) {
-            error_code = e.code();
+          } catch (const edgepg::Error& e) {  // its code stays with the failure, for this caller and the cooldown's
             edgepg::cache::Loaded failed;
-            failed.status = edgepg::Status(edgepg::Errc::auth, e.message());
+            failed.status = edgepg::Status(e.error_code(), e.message());
             return failed;
           }
         },
         now_ms);
-    if (!got.status) throw edgepg::Error(error_code.empty() ? "EAUTH" : error_code, got.status.message());
+    if (!got.status) throw edgepg::Error(got.status);
     const auto newline = got.value.find('\n');
     const std::string role = got.value.substr(0, newline);
     const std::string subject = got.value.substr(newline + 1);

@@ -83,13 +83,13 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
     return true;
   }
   jwt::Claims claims;
-  jwt::JwtStatus s;
+  Status s;
   if (!i.secret.empty()) {
     s = jwt::verify_jwt_hmac(token, i.secret, i.options, now_seconds(), claims);
   } else if (i.remote) {
     try {
       s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
-      if (s.code() == jwt::JwtErrc::jwks_no_key) {  // the issuer may have rotated its keys: refetch once
+      if (s.code() == ErrorCode::jwks_no_key) {  // the issuer may have rotated its keys: refetch once
         i.remote->invalidate();
         s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
       }

@@ -122,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Status s = c.receive(chunk);
         tape.seal();
         if (!s.ok()) {
-          EDGEPG_FUZZ_CHECK(s.code() != Errc::ok);
+          EDGEPG_FUZZ_CHECK(s.code() != ErrorCode::ok);
           EDGEPG_FUZZ_CHECK(!s.message().empty());
           EDGEPG_FUZZ_CHECK(c.phase() == Phase::failed || c.phase() == Phase::closed);
           // No secret leaks into a message (unless the server itself sent those bytes).

@@ -40,7 +40,7 @@ const std::vector<std::string>& allowed_roles() {
 
 // Every failure has a documented code and a message that leaks none of the planted secrets (plus `extra`, a
 // secret of this input: the HS256 signature the harness computed).
-void check_message(const JwtStatus& s, std::string_view input, const fuzz::Secret* extra = nullptr) {
+void check_message(const Status& s, std::string_view input, const fuzz::Secret* extra = nullptr) {
   if (s.ok()) return;
   EDGEPG_FUZZ_CHECK(!s.message().empty());
   EDGEPG_FUZZ_CHECK(std::string_view(s.name()) != "unknown");
@@ -68,13 +68,13 @@ ClaimsPolicy policy(FuzzedDataProvider& fdp) {
 
 void roles(const Claims& claims, const std::string& path, std::string_view input) {
   std::string role;
-  const JwtStatus s = role_from_claims(claims, path, allowed_roles(), role);
+  const Status s = role_from_claims(claims, path, allowed_roles(), role);
   if (s.ok()) {
     EDGEPG_FUZZ_CHECK(role == "app_user" || role == "viewer");
   }
   check_message(s, input);
   std::string role2;
-  const JwtStatus s2 = role_from_claims_json(claims.json(), path, allowed_roles(), role2);
+  const Status s2 = role_from_claims_json(claims.json(), path, allowed_roles(), role2);
   EDGEPG_FUZZ_CHECK(s.code() == s2.code() && role == role2);
   check_message(s2, input);
 }
@@ -93,18 +93,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0: {  // a key set or a single key
       const fuzz::ExactText doc(plant_jwk(fdp.ConsumeRemainingBytesAsString()));
       JwkSet set;
-      const JwtStatus s = parse_jwks(doc.view(), set);
+      const Status s = parse_jwks(doc.view(), set);
       check_message(s, input);
       if (s.ok()) {
         EDGEPG_FUZZ_CHECK(set.usable_count() >= 1 && set.usable_count() <= set.keys().size());
         EDGEPG_FUZZ_CHECK(set.keys().size() <= jwks_max_keys);
         for (const auto& k : set.keys()) {
           EDGEPG_FUZZ_CHECK(k.usable || !k.unusable_reason.empty());
-          if (!k.usable) check_message(JwtStatus(JwtErrc::jwks_invalid, k.unusable_reason), input);
+          if (!k.usable) check_message(Status(ErrorCode::jwks_invalid, k.unusable_reason), input);
         }
       }
       JwkSet one;
-      const JwtStatus s1 = parse_jwk(doc.view(), one);
+      const Status s1 = parse_jwk(doc.view(), one);
       check_message(s1, input);
       if (s1.ok()) EDGEPG_FUZZ_CHECK(one.keys().size() == 1 && one.usable_count() == 1);
       break;
@@ -148,7 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const fuzz::ExactText token(signing_input + "." + signature);
       Claims claims;
       JwsHeader header;
-      const JwtStatus s = verify_jwt_hmac(token.view(), secret, opt, now, claims, &header);
+      const Status s = verify_jwt_hmac(token.view(), secret, opt, now, claims, &header);
       const fuzz::Secret computed(fuzz::text_of(mac), signature);
       check_message(s, input, &computed);
       if (s.ok()) {
@@ -159,13 +159,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)claims.numeric_date("iat");
         roles(claims, path, input);
       } else {
-        EDGEPG_FUZZ_CHECK(s.code() != JwtErrc::signature);  // it is signed correctly
+        EDGEPG_FUZZ_CHECK(s.code() != ErrorCode::jwt_signature);  // it is signed correctly
       }
       // The same token with its signature's last character changed never verifies.
       std::string tampered(token.view());
       tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
       Claims other;
-      const JwtStatus t = verify_jwt_hmac(tampered, secret, opt, now, other);
+      const Status t = verify_jwt_hmac(tampered, secret, opt, now, other);
       EDGEPG_FUZZ_CHECK(!t.ok());
       check_message(t, input, &computed);
       break;
@@ -176,7 +176,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string path = fdp.ConsumeRandomLengthString(40);
       const fuzz::ExactText json(fuzz::plant(fdp.ConsumeRemainingBytesAsString(), planted::json_value()));
       Claims claims;
-      const JwtStatus parsed = Claims::parse(json.view(), claims);
+      const Status parsed = Claims::parse(json.view(), claims);
       check_message(parsed, input);
       if (parsed.ok()) {
         EDGEPG_FUZZ_CHECK(claims.json() == json.view());

@@ -79,8 +79,8 @@ TEST_CASE("issue #19: a junk token whose \"signature\" is a piece of the message
   // The jwt target's input, as committed in tests/fuzz/corpus/jwt/regression-issue19-template-echo.
   const std::string token = "eyJhbOZCI6ImVkLTEifQ.en is not a JWS compact serialisation ";
   jwt::Claims claims;
-  const jwt::JwtStatus s = jwt::verify_jwt(token, test_keys(), junk_token_options(), 1'800'000'000, claims);
-  REQUIRE(s.code() == jwt::JwtErrc::malformed);
+  const Status s = jwt::verify_jwt(token, test_keys(), junk_token_options(), 1'800'000'000, claims);
+  REQUIRE(s.code() == ErrorCode::jwt_malformed);
   // What the old oracle looked for (the text after the dot, 16 bytes or more) is in the message: not a leak, the
   // template's own wording.
   const std::string after_dot = token.substr(token.find('.') + 1);
@@ -91,7 +91,7 @@ TEST_CASE("issue #19: a junk token whose \"signature\" is a piece of the message
   // The same token with the harness's planted signature appended: refused, nothing leaked.
   for (const fz::Secret* sig : {&planted::signature64(), &planted::signature256()}) {
     const std::string planted_token = token + "." + sig->text();
-    const jwt::JwtStatus p = jwt::verify_jwt(planted_token, test_keys(), junk_token_options(), 0, claims);
+    const Status p = jwt::verify_jwt(planted_token, test_keys(), junk_token_options(), 0, claims);
     CHECK_FALSE(p.ok());
     CHECK_FALSE(jwt_leak(p.message(), token));
   }
@@ -100,7 +100,7 @@ TEST_CASE("issue #19: a junk token whose \"signature\" is a piece of the message
   CHECK(planted::signature64().leaks(echo, token));
   // The other template coincidence fuzzing found (the charset message), through a whole three-part token.
   const std::string token2 = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.A-Z a-z 0-9 - _); check that it was n";
-  const jwt::JwtStatus s2 = jwt::verify_jwt(token2, test_keys(), junk_token_options(), 0, claims);
+  const Status s2 = jwt::verify_jwt(token2, test_keys(), junk_token_options(), 0, claims);
   CHECK(holds(s2.message(), "A-Z a-z 0-9 - _); check that it was n"));
   CHECK_FALSE(jwt_leak(s2.message(), token2));
 }
@@ -112,7 +112,7 @@ TEST_CASE("jwt: the HMAC secret and the computed HS256 signature") {
   jwt::Claims claims;
   // A token signed with another secret, whose signature part spells template words: refused, nothing leaked.
   const std::string token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.the-tokens-signature-does-not-verify";
-  const jwt::JwtStatus s = jwt::verify_jwt_hmac(token, key, opt, 0, claims);
+  const Status s = jwt::verify_jwt_hmac(token, key, opt, 0, claims);
   CHECK_FALSE(s.ok());
   CHECK_FALSE(jwt_leak(s.message(), token));
   // A message holding the secret, or its hex, or 12 bytes of it, is a leak; unless the token itself holds them.
@@ -140,8 +140,8 @@ TEST_CASE("jwt: a planted JSON value (claim, header member) never shows; a claim
     const std::string json = R"({"role":"is not in the allowed roles list"})";
     jwt::Claims c;
     REQUIRE(jwt::Claims::parse(json, c).ok());
-    const jwt::JwtStatus s = jwt::role_from_claims(c, path, allowed, role);
-    CHECK(s.code() == jwt::JwtErrc::role_not_allowed);
+    const Status s = jwt::role_from_claims(c, path, allowed, role);
+    CHECK(s.code() == ErrorCode::jwt_role_not_allowed);
     CHECK(holds(s.message(), "is not in the allowed roles list"));
     CHECK_FALSE(jwt_leak(s.message(), json));
   }
@@ -151,18 +151,18 @@ TEST_CASE("jwt: a planted JSON value (claim, header member) never shows; a claim
     const std::string json = fz::plant(input, planted::json_value());
     jwt::Claims c;
     REQUIRE(jwt::Claims::parse(json, c).ok());
-    const jwt::JwtStatus s = jwt::role_from_claims(c, path, allowed, role);
-    CHECK(s.code() == jwt::JwtErrc::role_not_allowed);
+    const Status s = jwt::role_from_claims(c, path, allowed, role);
+    CHECK(s.code() == ErrorCode::jwt_role_not_allowed);
     CHECK_FALSE(jwt_leak(s.message(), input));
     jwt::ClaimsPolicy p;
     p.audience = {"api"};
-    const jwt::JwtStatus a = jwt::check_claims(c, p, 0);
-    CHECK(a.code() == jwt::JwtErrc::claim);
+    const Status a = jwt::check_claims(c, p, 0);
+    CHECK(a.code() == ErrorCode::jwt_claim);
     CHECK_FALSE(jwt_leak(a.message(), input));
     p.audience.clear();
     p.issuer = {"https://issuer.example"};
-    const jwt::JwtStatus i = jwt::check_claims(c, p, 0);
-    CHECK(i.code() == jwt::JwtErrc::claim);
+    const Status i = jwt::check_claims(c, p, 0);
+    CHECK(i.code() == ErrorCode::jwt_claim);
     CHECK_FALSE(jwt_leak(i.message(), input));
     CHECK(planted::json_value().leaks("the role \"" + v + "\" is not allowed", input));
   }
@@ -177,7 +177,7 @@ TEST_CASE("jwt: a JWK's planted private key never shows; its public members may"
         R"({"kty":"oct","k":")" + k + R"(","crv":"@","d" : ")" + k + R"("})");
   const std::string input = R"({"keys":[{"kty":"oct","k":"@"},{"kty":"EC","crv":"P-256","d":"@","x":"AA","y":"AA"}]})";
   jwt::JwkSet set;
-  const jwt::JwtStatus s = jwt::parse_jwks(plant_jwk(input), set);
+  const Status s = jwt::parse_jwks(plant_jwk(input), set);
   CHECK_FALSE(s.ok());
   CHECK_FALSE(jwt_leak(s.message(), input));
   CHECK(planted::jwk_key().leaks("the key " + k + " is unusable", input));
@@ -199,7 +199,7 @@ TEST_CASE("scram: the password and the cached keys; a server echoing template wo
     (void)c.client_first();
     std::string final;
     const Status s = c.handle_server_first(server_first, final);
-    CHECK(s.code() == Errc::auth);
+    CHECK(s.code() == ErrorCode::auth);
     CHECK_FALSE(leak(s.message(), server_first));
   }
   // After a valid server-first: the client-final holds the proof, not a key; a forged server-final is refused.
@@ -214,7 +214,7 @@ TEST_CASE("scram: the password and the cached keys; a server echoing template wo
   REQUIRE(c.handle_server_first(first, final).ok());
   CHECK_FALSE(leak(final, first));
   const Status f = c.verify_server_final("v=SCRAM authentication failed");
-  CHECK(f.code() == Errc::auth);
+  CHECK(f.code() == ErrorCode::auth);
   CHECK_FALSE(leak(f.message(), first));
   CHECK(planted::client_key().leaks("key " + fz::encode::base64(planted::client_key().raw(), false), first));
   CHECK(planted::password().leaks("password pencil-Zq8#u1", first));

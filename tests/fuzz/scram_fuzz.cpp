@@ -71,13 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string client_first = c.client_first();
   EDGEPG_FUZZ_CHECK(client_first == "n,,n=,r=" + std::string(kNonce));
   // Out of order: final before first.
-  EDGEPG_FUZZ_CHECK(c.verify_server_final(server_final.view()).code() == Errc::invalid_state);
+  EDGEPG_FUZZ_CHECK(c.verify_server_final(server_final.view()).code() == ErrorCode::invalid_state);
 
   std::string client_final;
   const Status s1 = c.handle_server_first(server_first.view(), client_final);
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   if (!s1.ok()) {
-    EDGEPG_FUZZ_CHECK(s1.code() == Errc::auth);
+    EDGEPG_FUZZ_CHECK(s1.code() == ErrorCode::auth);
     check_no_leak(s1.message(), input);
     return 0;
   }
@@ -87,12 +87,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   EDGEPG_FUZZ_CHECK(c.iterations() >= 1 && c.iterations() <= scram_default_max_iterations);
   check_no_leak(client_final, input);
   std::string again;
-  EDGEPG_FUZZ_CHECK(c.handle_server_first(server_first.view(), again).code() == Errc::invalid_state);
+  EDGEPG_FUZZ_CHECK(c.handle_server_first(server_first.view(), again).code() == ErrorCode::invalid_state);
 
   const Status s2 = c.verify_server_final(server_final.view());
   // A server that does not know the keys cannot forge the signature: acceptance would mean a broken check.
   EDGEPG_FUZZ_CHECK(!s2.ok());
-  EDGEPG_FUZZ_CHECK(s2.code() == Errc::auth);
+  EDGEPG_FUZZ_CHECK(s2.code() == ErrorCode::auth);
   check_no_leak(s2.message(), input);
   return 0;
 }

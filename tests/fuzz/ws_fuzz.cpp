@@ -39,20 +39,20 @@ void stateless(Bytes in) {
     const HeaderDecode d = decode_frame_header(in, role, h);
     if (d.step == DecodeStep::header) {
       EDGEPG_FUZZ_CHECK(d.header_size >= 2 && d.header_size <= max_header_size && d.header_size <= in.size());
-      EDGEPG_FUZZ_CHECK(d.error == WsError::none);
+      EDGEPG_FUZZ_CHECK(d.error == ErrorCode::ok);
       EDGEPG_FUZZ_CHECK(!is_control(h.opcode) || (h.fin && h.payload_length <= max_control_payload));
       EDGEPG_FUZZ_CHECK((h.payload_length >> 63) == 0);
       EDGEPG_FUZZ_CHECK(h.masked == (role == Role::client));
     } else if (d.step == DecodeStep::error) {
-      EDGEPG_FUZZ_CHECK(d.error != WsError::none);
+      EDGEPG_FUZZ_CHECK(d.error != ErrorCode::ok);
       (void)ws_error_name(d.error);
       (void)ws_error_message(d.error);
-      (void)ws_error_errc(d.error);
+      (void)error_name(d.error);
     }
   }
   std::uint16_t code = 0;
   std::string_view reason;
-  if (parse_close_payload(in, code, reason) == WsError::none && !in.empty()) {
+  if (parse_close_payload(in, code, reason) == ErrorCode::ok && !in.empty()) {
     EDGEPG_FUZZ_CHECK(is_valid_close_code(code));
     EDGEPG_FUZZ_CHECK(valid_utf8(Bytes(reinterpret_cast<const std::uint8_t*>(reason.data()), reason.size())));
   }

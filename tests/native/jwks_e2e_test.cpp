@@ -1,9 +1,16 @@
 // JWKS over HTTPS (the test CA's certificate on `openssl s_server -WWW`, started by scripts/test-native), then
 // verifying an ES256 token signed by the matching key, and mapping its claims to a role.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "edgepg/client.hpp"
 #include "edgepg/jwt/jwt.hpp"
@@ -24,7 +31,88 @@ std::string code_of(const std::function<void()>& fn) {
   }
   return "none";
 }
+
+// A loopback TCP socket on a free port: listening (connections complete in the backlog and nothing ever answers) or
+// closed again at once (connections are refused).
+struct LoopbackPort {
+  int fd = -1;
+  int port = 0;
+  explicit LoopbackPort(bool listen_on) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+    if (listen_on) {
+      REQUIRE(::listen(fd, 16) == 0);
+    } else {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ~LoopbackPort() {
+    if (fd >= 0) ::close(fd);
+  }
+  LoopbackPort(const LoopbackPort&) = delete;
+  LoopbackPort& operator=(const LoopbackPort&) = delete;
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/jwks.json"; }
+};
+
+// The code and message of what keys() threw.
+struct Thrown {
+  std::string code = "none";
+  ErrorCode error_code = ErrorCode::ok;
+  std::string message;
+};
+Thrown keys_error(JwksCache& cache) {
+  Thrown t;
+  try {
+    (void)cache.keys();
+  } catch (const Error& e) {
+    t = {e.code(), e.error_code(), e.message()};
+  }
+  return t;
+}
 }  // namespace
+
+TEST_CASE("JwksCache: a failed fetch's transport code reaches every caller, in the cooldown too") {
+  // Refused: the caller that fetched, then one inside the error cooldown (1 s) that gets the cached failure.
+  {
+    const LoopbackPort closed(false);
+    JwksOptions options;
+    options.timeout = std::chrono::milliseconds(5'000);
+    JwksCache cache(closed.url(), options);
+    const Thrown first = keys_error(cache);
+    CHECK(first.code == "ECONNREFUSED");
+    CHECK(first.error_code == ErrorCode::connection_refused);
+    const Thrown cooled = keys_error(cache);
+    CHECK(cooled.code == "ECONNREFUSED");
+    CHECK(cooled.error_code == ErrorCode::connection_refused);
+    CHECK(cooled.message == first.message);
+  }
+  // Timed out: callers that waited for the one fetch in flight get its code as well.
+  {
+    const LoopbackPort silent(true);
+    JwksOptions options;
+    options.timeout = std::chrono::milliseconds(300);
+    JwksCache cache(silent.url(), options);
+    constexpr int kThreads = 4;
+    std::vector<Thrown> got(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i)
+      threads.emplace_back([&, i] { got[static_cast<std::size_t>(i)] = keys_error(cache); });
+    for (auto& t : threads) t.join();
+    for (const Thrown& t : got) {
+      CHECK(t.code == "ETIMEDOUT");
+      CHECK(t.error_code == ErrorCode::timed_out);
+    }
+    CHECK(keys_error(cache).code == "ETIMEDOUT");  // and in the cooldown
+  }
+}
 
 TEST_CASE("JWKS over HTTPS: fetched with the certificate checked, cached, then a token verified and mapped") {
   const std::string url = env("EDGEPG_TEST_JWKS_URL");
@@ -57,5 +145,5 @@ TEST_CASE("JWKS over HTTPS: fetched with the certificate checked, cached, then a
   REQUIRE(jwt::role_from_claims(claims, "realm_access.roles", {"app_reader", "app_admin"}, role).ok());
   CHECK(role == "app_reader");
   CHECK(jwt::verify_jwt(token.substr(0, token.size() - 2) + "AA", keys, options, now, claims).code() ==
-        jwt::JwtErrc::signature);
+        ErrorCode::jwt_signature);
 }

@@ -58,7 +58,7 @@ TEST_CASE("require_auth: libpq's syntax") {
   for (const char* bad : {"scram", "password,!md5", "!none,md5", "md5,,", "cleartext"}) {
     AuthPolicy p;
     const auto s = parse_require_auth(bad, p);
-    CHECK_MESSAGE(s.code() == Errc::invalid_argument, bad);
+    CHECK_MESSAGE(s.code() == ErrorCode::invalid_argument, bad);
   }
 }
 
@@ -69,9 +69,9 @@ TEST_CASE("channel_binding: disable and prefer are accepted, require is refused 
   CHECK(parse_channel_binding("prefer", cb));
   CHECK(cb == ChannelBinding::prefer);
   const auto s = parse_channel_binding("require", cb);
-  CHECK(s.code() == Errc::invalid_argument);
+  CHECK(s.code() == ErrorCode::invalid_argument);
   CHECK(s.message().find("SCRAM-SHA-256-PLUS") != std::string::npos);
-  CHECK(parse_channel_binding("maybe", cb).code() == Errc::invalid_argument);
+  CHECK(parse_channel_binding("maybe", cb).code() == ErrorCode::invalid_argument);
 }
 
 TEST_CASE("auth policy: a forbidden request gets no password, no hash, and no password prompt") {
@@ -90,7 +90,7 @@ TEST_CASE("auth policy: a forbidden request gets no password, no hash, and no pa
       Wire w;
       w.auth(kase.code, kase.data);
       const auto s = c.receive(w.bytes());
-      CHECK(s.code() == Errc::auth);
+      CHECK(s.code() == ErrorCode::auth);
       CHECK(s.message().find("require_auth") != std::string::npos);
       CHECK(s.message().find("s3cret") == std::string::npos);
       CHECK(c.output().empty());  // nothing went out
@@ -121,7 +121,7 @@ TEST_CASE("auth policy: an allowed method still works; password allows cleartext
   REQUIRE(scram.start());
   Wire sasl;
   sasl.auth(10, Wire::cstr("SCRAM-SHA-256") + '\0');
-  CHECK(scram.receive(sasl.bytes()).code() == Errc::auth);
+  CHECK(scram.receive(sasl.bytes()).code() == ErrorCode::auth);
 }
 
 TEST_CASE("auth policy: a login without any authentication request (trust) is refused unless none is allowed") {
@@ -137,7 +137,7 @@ TEST_CASE("auth policy: a login without any authentication request (trust) is re
       CHECK(s);
       CHECK(c.phase() == Phase::ready);
     } else {
-      CHECK(s.code() == Errc::auth);
+      CHECK(s.code() == ErrorCode::auth);
       CHECK(s.message().find("trust") != std::string::npos);
       CHECK(sink.authenticated == 0);
       CHECK(c.phase() == Phase::failed);
@@ -149,9 +149,9 @@ TEST_CASE("auth policy: configure_auth only before start") {
   Sink sink;
   Connection c(options(AuthPolicy::any()), sink);
   CHECK(c.configure_auth(AuthPolicy::scram_only(), 4096));
-  CHECK(c.configure_auth(AuthPolicy::scram_only(), 0).code() == Errc::invalid_argument);
+  CHECK(c.configure_auth(AuthPolicy::scram_only(), 0).code() == ErrorCode::invalid_argument);
   REQUIRE(c.start());
-  CHECK(c.configure_auth(AuthPolicy::any(), 4096).code() == Errc::invalid_state);
+  CHECK(c.configure_auth(AuthPolicy::any(), 4096).code() == ErrorCode::invalid_state);
 }
 
 TEST_CASE("SCRAM: an iteration count above the limit is refused before any PBKDF2 runs") {
@@ -167,7 +167,7 @@ TEST_CASE("SCRAM: an iteration count above the limit is refused before any PBKDF
   Wire cont;
   cont.auth(11, "r=fyko+d2lbbFgONRv9qkxdawLSERVER,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=10000000");
   const auto s = c.receive(cont.bytes());
-  CHECK(s.code() == Errc::auth);
+  CHECK(s.code() == ErrorCode::auth);
   CHECK(s.message().find("scram_max_iterations") != std::string::npos);
 }
 
@@ -192,7 +192,7 @@ TEST_CASE("ParameterStatus: distinct names and their bytes are bounded; updates 
   REQUIRE(c.receive(many.bytes()));
   Wire one_more;
   one_more.parameter_status("p-too-many", "v");
-  CHECK(c.receive(one_more.bytes()).code() == Errc::protocol);
+  CHECK(c.receive(one_more.bytes()).code() == ErrorCode::protocol);
 
   Sink sink2;
   Connection big(o, sink2);
@@ -200,5 +200,5 @@ TEST_CASE("ParameterStatus: distinct names and their bytes are bounded; updates 
   REQUIRE(big.receive(login.bytes()));
   Wire huge;
   huge.parameter_status("application_name", std::string(2000, 'x'));
-  CHECK(big.receive(huge.bytes()).code() == Errc::protocol);
+  CHECK(big.receive(huge.bytes()).code() == ErrorCode::protocol);
 }

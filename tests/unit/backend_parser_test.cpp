@@ -87,7 +87,7 @@ TEST_CASE("backend parser: a length prefix above the limit is an error, not an a
   REQUIRE(p.feed(w.bytes()));
   RawMessage m;
   CHECK(p.next(m) == ParseStep::error);
-  CHECK(p.error().code() == Errc::message_too_large);
+  CHECK(p.error().code() == ErrorCode::message_too_large);
   CHECK(p.buffered() == 5);
   CHECK(p.next(m) == ParseStep::error);  // stays failed
   CHECK_FALSE(p.feed(w.bytes()));
@@ -100,7 +100,7 @@ TEST_CASE("backend parser: a length below 4 is a protocol error") {
   REQUIRE(p.feed(w.bytes()));
   RawMessage m;
   CHECK(p.next(m) == ParseStep::error);
-  CHECK(p.error().code() == Errc::protocol);
+  CHECK(p.error().code() == ErrorCode::protocol);
 }
 
 TEST_CASE("backend parser: a partial message waits for more") {

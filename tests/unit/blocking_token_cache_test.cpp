@@ -53,7 +53,7 @@ TEST_CASE("TokenCache: a failing load never evicts a still-valid value") {
   REQUIRE(cache.complete_load("k", "good", 900'000, {}, 0).ok());
   const auto r = cache.lookup("k", 700'000);  // inside the refresh window
   REQUIRE(r.load);
-  cache.fail_load("k", Status(Errc::auth, "sts said no"), 700'000);
+  cache.fail_load("k", Status(ErrorCode::auth, "sts said no"), 700'000);
   const auto after = cache.lookup("k", 700'001);
   CHECK(after.value == "good");
   CHECK_FALSE(after.load);                 // in cooldown: no new load
@@ -66,7 +66,7 @@ TEST_CASE("TokenCache: a failing load never evicts a still-valid value") {
   const auto g = c2.get_or_load(
       "k",
       [] {
-        return Loaded{Status(Errc::auth, "down"), {}, 0, {}};
+        return Loaded{Status(ErrorCode::auth, "down"), {}, 0, {}};
       },
       [&] { return now; });
   CHECK(g.status.ok());
@@ -77,13 +77,13 @@ TEST_CASE("TokenCache: a failing load never evicts a still-valid value") {
 TEST_CASE("TokenCache: no new load within the error cooldown; callers see the failure") {
   BlockingTokenCache cache(opts(0, 300'000, 1'000));
   REQUIRE(cache.lookup("k", 10'000).load);
-  cache.fail_load("k", Status(Errc::auth, "bad credentials"), 10'000);
+  cache.fail_load("k", Status(ErrorCode::auth, "bad credentials"), 10'000);
   for (std::int64_t t = 10'000; t < 11'000; t += 100) {
     const auto r = cache.lookup("k", t);
     CHECK_FALSE(r.value);
     CHECK_FALSE(r.load);
     CHECK_FALSE(r.loading);
-    CHECK(r.error.code() == Errc::auth);
+    CHECK(r.error.code() == ErrorCode::auth);
     CHECK(r.error.message() == "bad credentials");
   }
   CHECK_FALSE(cache.begin_load("k", 10'999));
@@ -95,7 +95,7 @@ TEST_CASE("TokenCache: no new load within the error cooldown; callers see the fa
   };
   const auto g = cache.get_or_load("k", loader, [&] { return now; });
   CHECK(calls == 0);
-  CHECK(g.status.code() == Errc::auth);
+  CHECK(g.status.code() == ErrorCode::auth);
   now = 11'000;  // cooldown over
   const auto g2 = cache.get_or_load("k", loader, [&] { return now; });
   CHECK(calls == 1);
@@ -107,15 +107,15 @@ TEST_CASE("TokenCache: an already-expired load is refused and counts as a failur
   TokenCache cache(opts(10'000));
   REQUIRE(cache.lookup("k", 0).load);
   const Status s = cache.complete_load("k", "v", 10'000, {}, 0);  // usable until 0: useless
-  CHECK(s.code() == Errc::invalid_argument);
+  CHECK(s.code() == ErrorCode::invalid_argument);
   const auto r = cache.lookup("k", 1);
   CHECK_FALSE(r.value);
   CHECK_FALSE(r.load);
-  CHECK(r.error.code() == Errc::invalid_argument);
+  CHECK(r.error.code() == ErrorCode::invalid_argument);
 
   BlockingTokenCache c2;
   const auto g = c2.get_or_load(
       "k", []() -> Loaded { throw std::runtime_error("boom"); }, [] { return 0; });
-  CHECK(g.status.code() == Errc::invalid_state);
+  CHECK(g.status.code() == ErrorCode::invalid_state);
   CHECK_FALSE(c2.lookup("k", 1).load);  // cooling down after the failure
 }

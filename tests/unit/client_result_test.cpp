@@ -120,9 +120,9 @@ TEST_CASE("result: misuse is an Error with a code") {
 TEST_CASE("result: a row wider than its description is a protocol error") {
   detail::ResultBuilder b;
   b.describe(fields({{"a", pg::oid::int4}}));
-  CHECK(b.add_row(row_body({"1", "2"})).code() == Errc::protocol);
+  CHECK(b.add_row(row_body({"1", "2"})).code() == ErrorCode::protocol);
   detail::ResultBuilder none;
-  CHECK(none.add_row(row_body({"1"})).code() == Errc::protocol);
+  CHECK(none.add_row(row_body({"1"})).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("result: several statements keep the last one's result, like PQexec") {

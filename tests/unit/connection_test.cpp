@@ -143,10 +143,10 @@ TEST_CASE("connection: extra startup parameters go into the StartupMessage, and 
   REQUIRE(c.start());
   CHECK(out_text(c).find("options\0-c search_path=app\0statement_timeout\0"
                          "5000\0"s) != std::string::npos);
-  CHECK(c.add_startup_parameter("x", "y").code() == Errc::invalid_state);
+  CHECK(c.add_startup_parameter("x", "y").code() == ErrorCode::invalid_state);
   Connection bad(options(), rec);
   REQUIRE(bad.add_startup_parameter("bad", std::string("a\0b", 3)));
-  CHECK(bad.start().code() == Errc::invalid_argument);
+  CHECK(bad.start().code() == ErrorCode::invalid_argument);
 }
 
 TEST_CASE("connection: cleartext and md5 logins") {
@@ -219,7 +219,7 @@ TEST_CASE("connection: SCRAM-SHA-256 login verifies the server") {
     fin.auth(12, server_final).append(login_tail());
     const auto s = c.receive(fin.bytes());
     if (forge) {
-      CHECK(s.code() == Errc::auth);
+      CHECK(s.code() == ErrorCode::auth);
       CHECK(c.phase() == Phase::failed);
       CHECK(rec.log.empty());
       CHECK(s.message().find("pencil") == std::string::npos);
@@ -238,7 +238,7 @@ TEST_CASE("connection: AuthenticationOk without the SCRAM server signature is re
   REQUIRE(c.start());
   Wire w;
   w.auth(10, Wire::cstr("SCRAM-SHA-256") + '\0').auth(0).ready();
-  CHECK(c.receive(w.bytes()).code() == Errc::auth);
+  CHECK(c.receive(w.bytes()).code() == ErrorCode::auth);
   CHECK(c.phase() == Phase::failed);
 }
 
@@ -250,7 +250,7 @@ TEST_CASE("connection: unsupported SASL mechanisms and auth methods") {
     REQUIRE(c.start());
     Wire w;
     w.auth(10, Wire::cstr("SCRAM-SHA-256-PLUS") + '\0');
-    CHECK(c.receive(w.bytes()).code() == Errc::unsupported);
+    CHECK(c.receive(w.bytes()).code() == ErrorCode::unsupported);
   }
   {
     Recorder rec;
@@ -258,7 +258,7 @@ TEST_CASE("connection: unsupported SASL mechanisms and auth methods") {
     REQUIRE(c.start());
     Wire w;
     w.auth(7);
-    CHECK(c.receive(w.bytes()).code() == Errc::unsupported);
+    CHECK(c.receive(w.bytes()).code() == ErrorCode::unsupported);
   }
 }
 
@@ -272,16 +272,16 @@ TEST_CASE("connection: a login error is fatal and reported as an event") {
   REQUIRE(c.receive(w.bytes()));
   CHECK(rec.log == std::vector<std::string>{"error 28P01 fatal"});
   CHECK(c.phase() == Phase::failed);
-  CHECK(c.query("select 1").code() == Errc::closed);
+  CHECK(c.query("select 1").code() == ErrorCode::closed);
 }
 
 TEST_CASE("connection: queries before login are refused; NUL bytes are refused") {
   Recorder rec;
   Connection c(options(), rec);
-  CHECK(c.query("select 1").code() == Errc::invalid_state);
+  CHECK(c.query("select 1").code() == ErrorCode::invalid_state);
   REQUIRE(c.start());
   REQUIRE(c.receive(login_tail().bytes()));
-  CHECK(c.query("select '\0'"s).code() == Errc::invalid_argument);
+  CHECK(c.query("select '\0'"s).code() == ErrorCode::invalid_argument);
 }
 
 TEST_CASE("connection: pipelined queries, one failing alone") {
@@ -352,9 +352,9 @@ TEST_CASE("connection: a stream that breaks framing fails the connection") {
   REQUIRE(c.receive(login_tail().bytes()));
   Wire w;
   w.raw({'D', 0x80, 0, 0, 0});  // 2 GiB
-  CHECK(c.receive(w.bytes()).code() == Errc::message_too_large);
+  CHECK(c.receive(w.bytes()).code() == ErrorCode::message_too_large);
   CHECK(c.phase() == Phase::failed);
-  CHECK(c.receive(login_tail().bytes()).code() == Errc::closed);
+  CHECK(c.receive(login_tail().bytes()).code() == ErrorCode::closed);
 }
 
 TEST_CASE("connection: COPY and unknown messages are clear errors") {
@@ -364,7 +364,7 @@ TEST_CASE("connection: COPY and unknown messages are clear errors") {
   REQUIRE(c.receive(login_tail().bytes()));
   Wire w;
   w.msg('G', std::string("\0\0\0"s));
-  CHECK(c.receive(w.bytes()).code() == Errc::unsupported);
+  CHECK(c.receive(w.bytes()).code() == ErrorCode::unsupported);
 
   Recorder rec2;
   Connection c2(options(), rec2);
@@ -372,5 +372,5 @@ TEST_CASE("connection: COPY and unknown messages are clear errors") {
   REQUIRE(c2.receive(login_tail().bytes()));
   Wire u;
   u.msg('?', "");
-  CHECK(c2.receive(u.bytes()).code() == Errc::protocol);
+  CHECK(c2.receive(u.bytes()).code() == ErrorCode::protocol);
 }

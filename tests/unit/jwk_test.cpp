@@ -109,14 +109,14 @@ TEST_CASE("JWKS: the test set parses; unusable keys are kept with a reason") {
 
 TEST_CASE("JWKS: document-level errors") {
   JwkSet set;
-  CHECK(parse_jwks("not json", set).code() == JwtErrc::jwks_invalid);
-  CHECK(parse_jwks("[]", set).code() == JwtErrc::jwks_invalid);
-  CHECK(parse_jwks(R"({"keys":{}})", set).code() == JwtErrc::jwks_invalid);
-  CHECK(parse_jwks(R"({"keys":[]})", set).code() == JwtErrc::jwks_invalid);
-  CHECK(parse_jwks(R"({"keys":[{"kty":"oct","k":"AAAA"}]})", set).code() == JwtErrc::jwks_invalid);
-  CHECK(parse_jwks(R"({"keys":[],"keys":[]})", set).code() == JwtErrc::jwks_invalid);
+  CHECK(parse_jwks("not json", set).code() == ErrorCode::jwks_invalid);
+  CHECK(parse_jwks("[]", set).code() == ErrorCode::jwks_invalid);
+  CHECK(parse_jwks(R"({"keys":{}})", set).code() == ErrorCode::jwks_invalid);
+  CHECK(parse_jwks(R"({"keys":[]})", set).code() == ErrorCode::jwks_invalid);
+  CHECK(parse_jwks(R"({"keys":[{"kty":"oct","k":"AAAA"}]})", set).code() == ErrorCode::jwks_invalid);
+  CHECK(parse_jwks(R"({"keys":[],"keys":[]})", set).code() == ErrorCode::jwks_invalid);
   CHECK(parse_jwks(std::string(R"({"keys":[)") + jwt_vectors::kRsaJwk + "]" + std::string(40, '[') + "}", set).code() ==
-        JwtErrc::jwks_invalid);
+        ErrorCode::jwks_invalid);
   CHECK(set.keys().empty());  // untouched by every failure
 
   // Over 64 KiB: refused, even if it would be valid.
@@ -125,7 +125,7 @@ TEST_CASE("JWKS: document-level errors") {
   big += "\"}";
   REQUIRE(big.size() > jwks_max_bytes);
   const auto s = parse_jwks(big, set);
-  CHECK(s.code() == JwtErrc::jwks_invalid);
+  CHECK(s.code() == ErrorCode::jwks_invalid);
   CHECK(s.message().find("64 KiB") != std::string::npos);
   std::string fits = std::string(R"({"keys":[)") + jwt_vectors::kRsaJwk + R"(],"pad":")";
   fits += std::string(jwks_max_bytes - fits.size() - 2, 'x') + "\"}";
@@ -136,7 +136,7 @@ TEST_CASE("JWKS: document-level errors") {
   std::string many = R"({"keys":[)";
   for (std::size_t i = 0; i <= jwks_max_keys; ++i) many += std::string(i ? "," : "") + R"({"kty":"x"})";
   many += "]}";
-  CHECK(parse_jwks(many, set).code() == JwtErrc::jwks_invalid);
+  CHECK(parse_jwks(many, set).code() == ErrorCode::jwks_invalid);
 }
 
 TEST_CASE("JWK: which keys are usable") {
@@ -192,9 +192,9 @@ TEST_CASE("JWK: a single key document") {
   CHECK(set.usable_count() == 1);
   CHECK(set.keys()[0].kid == "rsa-1");
   const auto s = parse_jwk(jwt_vectors::kEcOffCurveJwk, set);
-  CHECK(s.code() == JwtErrc::jwks_invalid);
+  CHECK(s.code() == ErrorCode::jwks_invalid);
   CHECK(s.message().find("curve") != std::string::npos);
-  CHECK(parse_jwk(R"({"kty":"oct","k":"AAAA"})", set).code() == JwtErrc::jwks_invalid);
+  CHECK(parse_jwk(R"({"kty":"oct","k":"AAAA"})", set).code() == ErrorCode::jwks_invalid);
   CHECK(set.keys()[0].kid == "rsa-1");  // untouched
   // A copy shares the same immutable keys.
   const JwkSet copy = set;

@@ -59,7 +59,7 @@ TEST_CASE("ErrorResponse: a missing terminator is malformed") {
   const std::string body = std::string("SERROR") + '\0' + "Cxx";
   ErrorFields e;
   CHECK(decode_error_fields(Bytes(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()), e).code() ==
-        Errc::protocol);
+        ErrorCode::protocol);
 }
 
 TEST_CASE("CommandComplete: command and row count") {
@@ -71,7 +71,12 @@ TEST_CASE("CommandComplete: command and row count") {
                                                                        {"BEGIN", std::nullopt},
                                                                        {"COPY 7", 7},
                                                                        {"MERGE 2", 2},
-                                                                       {"SELECT 9007199254740993", 9007199254740993LL}};
+                                                                       {"SELECT 9007199254740993", 9007199254740993LL},
+                                                                       // A hostile server's negative or signed counts
+                                                                       // are no count (the backend fuzzer's find).
+                                                                       {"INSERT -21", std::nullopt},
+                                                                       {"SELECT +5", std::nullopt},
+                                                                       {"DELETE -0", std::nullopt}};
   for (const auto& [tag, rows] : cases) {
     Wire w;
     w.command_complete(tag);
@@ -109,7 +114,7 @@ TEST_CASE("RowDescription and DataRow") {
   REQUIRE(cell);
   CHECK(cell->empty());
   CHECK(r.at_end());
-  CHECK(r.next(cell).code() == Errc::protocol);  // no fourth cell
+  CHECK(r.next(cell).code() == ErrorCode::protocol);  // no fourth cell
 }
 
 TEST_CASE("DataRow: a cell longer than the row is malformed") {
@@ -117,7 +122,7 @@ TEST_CASE("DataRow: a cell longer than the row is malformed") {
   DataRowReader r;
   REQUIRE(DataRowReader::open(Bytes(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()), r));
   std::optional<Bytes> cell;
-  CHECK(r.next(cell).code() == Errc::protocol);
+  CHECK(r.next(cell).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("Authentication requests") {
@@ -136,7 +141,7 @@ TEST_CASE("Authentication requests") {
 
   Wire bad_md5;
   bad_md5.auth(5, "ab");
-  CHECK(decode_authentication(body_of(bad_md5), a).code() == Errc::protocol);
+  CHECK(decode_authentication(body_of(bad_md5), a).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("small messages") {
@@ -147,7 +152,7 @@ TEST_CASE("small messages") {
   CHECK(s == TransactionStatus::in_transaction);
   Wire bad;
   bad.ready('X');
-  CHECK(decode_ready_for_query(body_of(bad), s).code() == Errc::protocol);
+  CHECK(decode_ready_for_query(body_of(bad), s).code() == ErrorCode::protocol);
 
   Wire k;
   k.backend_key(1234, -5);
@@ -178,5 +183,5 @@ TEST_CASE("small messages") {
 
   CHECK(expect_empty(Bytes(), '1'));
   const std::uint8_t one = 1;
-  CHECK(expect_empty(Bytes(&one, 1), '1').code() == Errc::protocol);
+  CHECK(expect_empty(Bytes(&one, 1), '1').code() == ErrorCode::protocol);
 }

@@ -116,9 +116,9 @@ TEST_CASE("pg server: SSLRequest, GSSENCRequest and CancelRequest by their docum
   CHECK(parse_one(packet(Wire::i32(80877102) + pid + std::string(32, 'k')), pkt) == StartupStep::packet);
   CHECK(pkt.cancel.secret_key.size() == 32);
   CHECK(parse_one(packet(Wire::i32(80877102) + pid + std::string(256, 'k')), pkt) == StartupStep::packet);
-  CHECK(startup_error(packet(Wire::i32(80877102) + pid + "abc")).code() == Errc::protocol);
-  CHECK(startup_error(packet(Wire::i32(80877102) + pid + std::string(257, 'k'))).code() == Errc::protocol);
-  CHECK(startup_error(packet(Wire::i32(80877102) + "ab")).code() == Errc::protocol);
+  CHECK(startup_error(packet(Wire::i32(80877102) + pid + "abc")).code() == ErrorCode::protocol);
+  CHECK(startup_error(packet(Wire::i32(80877102) + pid + std::string(257, 'k'))).code() == ErrorCode::protocol);
+  CHECK(startup_error(packet(Wire::i32(80877102) + "ab")).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("pg server: a StartupMessage's parameters, version and defaults") {
@@ -186,10 +186,10 @@ TEST_CASE("pg server: protocol 3.x minor versions and _pq_ options call for Nego
 TEST_CASE("pg server: unsupported protocol versions and request codes") {
   const std::string params = Wire::cstr("user") + Wire::cstr("u") + std::string(1, '\0');
   Status s = startup_error(packet(Wire::i32(2 << 16) + params));
-  CHECK(s.code() == Errc::unsupported);
+  CHECK(s.code() == ErrorCode::unsupported);
   CHECK(s.message().find("2.0") != std::string::npos);
   s = startup_error(packet(Wire::i32((1234 << 16) | 5681)));
-  CHECK(s.code() == Errc::unsupported);
+  CHECK(s.code() == ErrorCode::unsupported);
   CHECK(s.message().find("1234.5681") != std::string::npos);
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("pg server: malformed StartupMessages, each with its reason") {
   auto error_of = [&](const std::string& params) { return startup_error(packet(v30 + params)); };
 
   Status s = error_of(Wire::cstr("user") + Wire::cstr("u"));  // no final terminator
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   CHECK(s.message().find("terminator") != std::string::npos);
   s = error_of(Wire::cstr("user") + Wire::cstr("u") + std::string(1, '\0') + "x");  // bytes after it
   CHECK(s.message().find("terminator") != std::string::npos);
@@ -213,7 +213,7 @@ TEST_CASE("pg server: malformed StartupMessages, each with its reason") {
   s = error_of(Wire::cstr("user") + Wire::cstr("") + std::string(1, '\0'));
   CHECK(s.message() == "no PostgreSQL user name specified in startup packet");
   s = error_of("");  // not even the terminator
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   // Non-printable bytes of a name are not copied into the message.
   s = error_of(Wire::cstr("a\x01\x7f") + "v");
   CHECK(s.message().find("a??") != std::string::npos);
@@ -222,10 +222,10 @@ TEST_CASE("pg server: malformed StartupMessages, each with its reason") {
 TEST_CASE("pg server: startup lengths are checked before any body is awaited") {
   // PostgreSQL's MAX_STARTUP_PACKET_LENGTH: 10,000 bytes after the length word.
   Status s = startup_error({0, 0, 0x27, 0x15});  // 10005: refused from the length word alone
-  CHECK(s.code() == Errc::message_too_large);
+  CHECK(s.code() == ErrorCode::message_too_large);
   CHECK(s.message().find("10005") != std::string::npos);
-  CHECK(startup_error({0, 0, 0, 7, 0, 0, 0}).code() == Errc::protocol);
-  CHECK(startup_error({0xff, 0xff, 0xff, 0xff}).code() == Errc::message_too_large);
+  CHECK(startup_error({0, 0, 0, 7, 0, 0, 0}).code() == ErrorCode::protocol);
+  CHECK(startup_error({0xff, 0xff, 0xff, 0xff}).code() == ErrorCode::message_too_large);
 
   // Exactly 10,004 bytes is accepted.
   const std::string head = Wire::i32(196608) + Wire::cstr("user") + Wire::cstr("u") + Wire::cstr("options");
@@ -238,12 +238,12 @@ TEST_CASE("pg server: startup lengths are checked before any body is awaited") {
   StartupParser small(64);
   REQUIRE(small.feed(bytes(startup_bytes({{"user", std::string(80, 'u')}}))));
   CHECK(small.next(pkt) == StartupStep::error);
-  CHECK(small.error().code() == Errc::message_too_large);
-  CHECK(small.feed(bytes(Vec{1})).code() == Errc::message_too_large);  // stays failed
+  CHECK(small.error().code() == ErrorCode::message_too_large);
+  CHECK(small.feed(bytes(Vec{1})).code() == ErrorCode::message_too_large);  // stays failed
 
   // Fixed-size requests have their exact length.
-  CHECK(startup_error(packet(Wire::i32(80877103) + "xxxx")).code() == Errc::protocol);
-  CHECK(startup_error(packet(Wire::i32(80877104) + "x")).code() == Errc::protocol);
+  CHECK(startup_error(packet(Wire::i32(80877103) + "xxxx")).code() == ErrorCode::protocol);
+  CHECK(startup_error(packet(Wire::i32(80877104) + "x")).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("pg server: SSLRequest, then the StartupMessage; pipelined bytes are refused (CVE-2021-23214)") {
@@ -267,7 +267,7 @@ TEST_CASE("pg server: SSLRequest, then the StartupMessage; pipelined bytes are r
 
   // Bytes behind the request, before its answer, would bypass TLS: an error, not a packet.
   Status s = startup_error(cat(ssl, start));
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   CHECK(s.message().find("CVE-2021-23214") != std::string::npos);
   CHECK(startup_error(cat(gss, Vec{0})).message().find("GSSENCRequest") != std::string::npos);
 
@@ -302,7 +302,7 @@ TEST_CASE("pg server: direct TLS (a ClientHello first) is recognised without con
   REQUIRE(r.next(pkt) == StartupStep::packet);
   REQUIRE(r.feed(bytes(hello)));
   CHECK(r.next(pkt) == StartupStep::error);
-  CHECK(r.error().code() == Errc::message_too_large);
+  CHECK(r.error().code() == ErrorCode::message_too_large);
 }
 
 TEST_CASE("pg server: the startup phase under a split at every offset, and the bytes that follow it") {
@@ -318,14 +318,24 @@ TEST_CASE("pg server: the startup phase under a split at every offset, and the b
     StartupParser p;
     StartupPacket pkt;
     int packets = 0;
+    Vec rest;  // what the frontend parser gets: the parser's leftovers, then every later read
     for (const Bytes part : {Bytes(in.data(), cut), Bytes(in.data() + cut, in.size() - cut)}) {
+      if (packets == 1) {
+        // Once finished, the startup parser buffers nothing more: later reads go to the frontend parser.
+        CHECK(p.feed(part).code() == ErrorCode::invalid_state);
+        CHECK(p.error().ok());
+        rest.insert(rest.end(), part.begin(), part.end());
+        continue;
+      }
       REQUIRE(p.feed(part));
       while (p.next(pkt) == StartupStep::packet) ++packets;
       CHECK(p.error().ok());
+      if (packets == 1) {
+        CHECK(p.next(pkt) == StartupStep::finished);
+        rest = p.take_remaining();
+      }
     }
     CHECK(packets == 1);
-    // What followed goes to the frontend parser, whole.
-    const Vec rest = p.take_remaining();
     CHECK(rest == Vec(in.begin() + static_cast<std::ptrdiff_t>(startup_size), in.end()));
     CHECK(frontend_messages(rest, {}) ==
           std::vector<std::string>{"p" + Wire::cstr("hunter2"), "Q" + Wire::cstr("select 1")});
@@ -385,9 +395,9 @@ TEST_CASE("pg server: frontend framing limits and malformed framing") {
   REQUIRE(p.feed(bytes(Vec{'p', 0x00, 0x01, 0x00, 0x04})));  // 65540: a 65536-byte body
   RawMessage m;
   CHECK(p.next(m) == ParseStep::error);
-  CHECK(p.error().code() == Errc::message_too_large);
+  CHECK(p.error().code() == ErrorCode::message_too_large);
   CHECK(p.error().message().find("65540") != std::string::npos);
-  CHECK(p.feed(bytes(Vec{0})).code() == Errc::message_too_large);  // stays failed
+  CHECK(p.feed(bytes(Vec{0})).code() == ErrorCode::message_too_large);  // stays failed
   CHECK(p.next(m) == ParseStep::error);
 
   // Exactly the limit is accepted; the limit may change between messages.
@@ -401,12 +411,12 @@ TEST_CASE("pg server: frontend framing limits and malformed framing") {
   CHECK(q.max_message_size() == 16);
   REQUIRE(q.feed(bytes(Vec{'Q', 0, 0, 0, 21})));
   CHECK(q.next(m) == ParseStep::error);
-  CHECK(q.error().code() == Errc::message_too_large);
+  CHECK(q.error().code() == ErrorCode::message_too_large);
 
   FrontendParser r;
   REQUIRE(r.feed(bytes(Vec{'Q', 0, 0, 0, 3})));
   CHECK(r.next(m) == ParseStep::error);
-  CHECK(r.error().code() == Errc::protocol);
+  CHECK(r.error().code() == ErrorCode::protocol);
 
   // An unknown type byte is refused at once (PostgreSQL: "invalid frontend message type").
   FrontendParser t;
@@ -432,10 +442,10 @@ TEST_CASE("pg server: PasswordMessage") {
   REQUIRE(decode_password_message(bytes(empty), pw));
   CHECK(pw.empty());
   Status s = decode_password_message(bytes(std::string_view("s3cret")), pw);
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   CHECK(s.message().find("s3cret") == std::string::npos);
   s = decode_password_message(bytes(Wire::cstr("s3cret") + "tail"), pw);
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   CHECK(s.message().find("s3cret") == std::string::npos);
   CHECK_FALSE(decode_password_message(Bytes{}, pw));
 }
@@ -466,13 +476,13 @@ TEST_CASE("pg server: SASLInitialResponse and SASLResponse (OAUTHBEARER's shape)
   REQUIRE(r.data);
   CHECK(r.data->empty());
 
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(-1) + "z"), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(-2)), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(5) + "abcd"), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(3) + "abcd"), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + "ab"), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(std::string_view("X")), r).code() == Errc::protocol);
-  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("") + Wire::i32(-1)), r).code() == Errc::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(-1) + "z"), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(-2)), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(5) + "abcd"), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + Wire::i32(3) + "abcd"), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("X") + "ab"), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(std::string_view("X")), r).code() == ErrorCode::protocol);
+  CHECK(decode_sasl_initial_response(bytes(Wire::cstr("") + Wire::i32(-1)), r).code() == ErrorCode::protocol);
 
   Bytes data;
   REQUIRE(decode_sasl_response(bytes(std::string_view("c=biws,r=abc,p=xyz")), data));
@@ -484,8 +494,8 @@ TEST_CASE("pg server: Query, Parse and Terminate") {
   const std::string q = Wire::cstr("select 1; select 'é'");
   REQUIRE(decode_query(bytes(q), sql));
   CHECK(sql == "select 1; select 'é'");
-  CHECK(decode_query(bytes(std::string_view("select 1")), sql).code() == Errc::protocol);
-  CHECK(decode_query(bytes(Wire::cstr("select 1") + "x"), sql).code() == Errc::protocol);
+  CHECK(decode_query(bytes(std::string_view("select 1")), sql).code() == ErrorCode::protocol);
+  CHECK(decode_query(bytes(Wire::cstr("select 1") + "x"), sql).code() == ErrorCode::protocol);
 
   FrontendWriter w;
   const std::array<std::uint32_t, 3> types{23, 0, 0xFFFFFFFFu};
@@ -503,16 +513,16 @@ TEST_CASE("pg server: Query, Parse and Terminate") {
   CHECK(pm.param_types.empty());
 
   const std::string head = Wire::cstr("") + Wire::cstr("q");
-  CHECK(decode_parse(bytes(head + Wire::i16(-1)), pm).code() == Errc::protocol);
-  CHECK(decode_parse(bytes(head + Wire::i16(2) + Wire::i32(23)), pm).code() == Errc::protocol);
-  CHECK(decode_parse(bytes(head + Wire::i16(1) + Wire::i32(23) + "x"), pm).code() == Errc::protocol);
+  CHECK(decode_parse(bytes(head + Wire::i16(-1)), pm).code() == ErrorCode::protocol);
+  CHECK(decode_parse(bytes(head + Wire::i16(2) + Wire::i32(23)), pm).code() == ErrorCode::protocol);
+  CHECK(decode_parse(bytes(head + Wire::i16(1) + Wire::i32(23) + "x"), pm).code() == ErrorCode::protocol);
   // A count of 32767 with no OIDs behind it: refused before anything is allocated.
-  CHECK(decode_parse(bytes(head + Wire::i16(32767)), pm).code() == Errc::protocol);
-  CHECK(decode_parse(bytes(head), pm).code() == Errc::protocol);
-  CHECK(decode_parse(bytes(Wire::cstr("")), pm).code() == Errc::protocol);
+  CHECK(decode_parse(bytes(head + Wire::i16(32767)), pm).code() == ErrorCode::protocol);
+  CHECK(decode_parse(bytes(head), pm).code() == ErrorCode::protocol);
+  CHECK(decode_parse(bytes(Wire::cstr("")), pm).code() == ErrorCode::protocol);
 
   CHECK(decode_terminate(Bytes{}));
-  CHECK(decode_terminate(bytes(std::string_view("x"))).code() == Errc::protocol);
+  CHECK(decode_terminate(bytes(std::string_view("x"))).code() == ErrorCode::protocol);
 }
 
 // ---- backend message builders ----
@@ -560,9 +570,9 @@ TEST_CASE("pg server: Authentication SASL messages read back by the client's dec
 
   // Refused arguments leave the buffer as it was.
   w.clear();
-  CHECK(w.authentication_sasl(std::span<const std::string_view>{}).code() == Errc::invalid_argument);
-  CHECK(w.authentication_sasl({"SCRAM-SHA-256", ""}).code() == Errc::invalid_argument);
-  CHECK(w.authentication_sasl({std::string_view("A\0B", 3)}).code() == Errc::invalid_argument);
+  CHECK(w.authentication_sasl(std::span<const std::string_view>{}).code() == ErrorCode::invalid_argument);
+  CHECK(w.authentication_sasl({"SCRAM-SHA-256", ""}).code() == ErrorCode::invalid_argument);
+  CHECK(w.authentication_sasl({std::string_view("A\0B", 3)}).code() == ErrorCode::invalid_argument);
   CHECK(w.empty());
 }
 
@@ -602,15 +612,15 @@ TEST_CASE("pg server: ErrorResponse and NoticeResponse read back by the client's
 
   w.clear();
   for (const std::string_view bad_state : {"2800", "28p01", "280001", "28 01", ""}) {
-    CHECK(w.error_response(ErrorSeverity::fatal, {bad_state, "m"}).code() == Errc::invalid_argument);
+    CHECK(w.error_response(ErrorSeverity::fatal, {bad_state, "m"}).code() == ErrorCode::invalid_argument);
   }
-  CHECK(w.error_response(ErrorSeverity::fatal, {"28000", ""}).code() == Errc::invalid_argument);
+  CHECK(w.error_response(ErrorSeverity::fatal, {"28000", ""}).code() == ErrorCode::invalid_argument);
   CHECK(w.error_response(ErrorSeverity::fatal, {"28000", std::string_view("a\0b", 3)}).code() ==
-        Errc::invalid_argument);
+        ErrorCode::invalid_argument);
   CHECK(w.notice_response(NoticeSeverity::info, {"00000", "m", std::string_view("\0", 1)}).code() ==
-        Errc::invalid_argument);
+        ErrorCode::invalid_argument);
   CHECK(w.notice_response(NoticeSeverity::info, {"00000", "m", "", std::string_view("\0", 1)}).code() ==
-        Errc::invalid_argument);
+        ErrorCode::invalid_argument);
   CHECK(w.empty());
 }
 
@@ -623,8 +633,8 @@ TEST_CASE("pg server: ParameterStatus, BackendKeyData, ReadyForQuery read back b
   CHECK(ps.value == "18.0 (edgepg-gateway)");
   w.clear();
   REQUIRE(w.parameter_status("application_name", ""));
-  CHECK(w.parameter_status("", "x").code() == Errc::invalid_argument);
-  CHECK(w.parameter_status("a", std::string_view("\0", 1)).code() == Errc::invalid_argument);
+  CHECK(w.parameter_status("", "x").code() == ErrorCode::invalid_argument);
+  CHECK(w.parameter_status("a", std::string_view("\0", 1)).code() == ErrorCode::invalid_argument);
 
   w.clear();
   w.backend_key_data(-1, -2);
@@ -639,8 +649,8 @@ TEST_CASE("pg server: ParameterStatus, BackendKeyData, ReadyForQuery read back b
   const RawMessage m = only_message(w);
   CHECK(m.type == 'K');
   CHECK(m.body.size() == 36);
-  CHECK(w.backend_key_data(99, bytes(Vec(3, 1))).code() == Errc::invalid_argument);
-  CHECK(w.backend_key_data(99, bytes(Vec(257, 1))).code() == Errc::invalid_argument);
+  CHECK(w.backend_key_data(99, bytes(Vec(3, 1))).code() == ErrorCode::invalid_argument);
+  CHECK(w.backend_key_data(99, bytes(Vec(257, 1))).code() == ErrorCode::invalid_argument);
 
   for (const auto ts : {TransactionStatus::idle, TransactionStatus::in_transaction, TransactionStatus::failed}) {
     w.clear();
@@ -652,7 +662,7 @@ TEST_CASE("pg server: ParameterStatus, BackendKeyData, ReadyForQuery read back b
 
   w.clear();
   const std::array<std::string, 2> bad_names{"_pq_.a", ""};
-  CHECK(w.negotiate_protocol_version(2, bad_names).code() == Errc::invalid_argument);
+  CHECK(w.negotiate_protocol_version(2, bad_names).code() == ErrorCode::invalid_argument);
   CHECK(w.empty());
   REQUIRE(w.negotiate_protocol_version(2, std::span<const std::string>{}));
   NegotiateProtocolVersion npv;

@@ -96,7 +96,8 @@ TEST_CASE("RDS token: unusable input is refused without leaking the secret") {
   const Credentials creds{"AKID", "TOPSECRET", {}};
   std::string token = "stale";
   auto refused = [&](Status s) {
-    return s.code() == Errc::invalid_argument && s.message().find("TOPSECRET") == std::string::npos && token.empty();
+    return s.code() == ErrorCode::invalid_argument && s.message().find("TOPSECRET") == std::string::npos &&
+           token.empty();
   };
   CHECK(refused(rds_auth_token("", 5432, "u", "us-east-1", creds, 0, token)));
   CHECK(refused(rds_auth_token("h", 0, "u", "us-east-1", creds, 0, token)));

@@ -38,7 +38,7 @@ TEST_CASE("SCRAM-SHA-256: a wrong server signature is refused") {
   std::string final;
   REQUIRE(c.handle_server_first(kServerFirst, final));
   const auto s = c.verify_server_final("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");  // signature for "n=user"
-  CHECK(s.code() == Errc::auth);
+  CHECK(s.code() == ErrorCode::auth);
   CHECK(s.message().find("prove") != std::string::npos);
   CHECK(s.message().find("pencil") == std::string::npos);
 }
@@ -57,13 +57,13 @@ TEST_CASE("SCRAM-SHA-256: hostile server-first messages") {
   for (const char* msg : bad) {
     ScramClient c("pencil", "rOprNGfwEbeRWgbNEkqO");
     std::string final;
-    CHECK_MESSAGE(c.handle_server_first(msg, final).code() == Errc::auth, msg);
+    CHECK_MESSAGE(c.handle_server_first(msg, final).code() == ErrorCode::auth, msg);
   }
 }
 
 TEST_CASE("SCRAM-SHA-256: out-of-order calls") {
   ScramClient c("pencil", "rOprNGfwEbeRWgbNEkqO");
-  CHECK(c.verify_server_final("v=abc").code() == Errc::invalid_state);
+  CHECK(c.verify_server_final("v=abc").code() == ErrorCode::invalid_state);
 }
 
 TEST_CASE("SCRAM-SHA-256: cached keys skip PBKDF2 and give the same proof") {

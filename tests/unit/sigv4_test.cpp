@@ -388,7 +388,7 @@ TEST_CASE("SigV4: unusable input is refused with invalid_argument, without the s
     Presigned ps;
     const Status a = sign_headers(r, p, hs);
     const Status b = presign(r, p, ps);
-    return a.code() == Errc::invalid_argument && b.code() == Errc::invalid_argument &&
+    return a.code() == ErrorCode::invalid_argument && b.code() == ErrorCode::invalid_argument &&
            a.message().find("TOPSECRET") == std::string::npos;
   };
   SigningParams p = base;
@@ -417,11 +417,11 @@ TEST_CASE("SigV4: unusable input is refused with invalid_argument, without the s
   Presigned ps;
   p = base;
   p.expires_in = 0;
-  CHECK(presign(good, p, ps).code() == Errc::invalid_argument);
+  CHECK(presign(good, p, ps).code() == ErrorCode::invalid_argument);
   p.expires_in = max_presign_expires + 1;
-  CHECK(presign(good, p, ps).code() == Errc::invalid_argument);
+  CHECK(presign(good, p, ps).code() == ErrorCode::invalid_argument);
   p.expires_in = max_presign_expires;
   CHECK(presign(good, p, ps).ok());
   CHECK(presign(HttpRequest{"GET", "/", {{"X-Amz-Signature", "x"}}, {{"Host", "h"}}, {}}, base, ps).code() ==
-        Errc::invalid_argument);
+        ErrorCode::invalid_argument);
 }

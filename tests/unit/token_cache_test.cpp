@@ -51,7 +51,7 @@ TEST_CASE("TokenCache: a value is never returned at or after expires_at - skew (
           break;
         }
         case 3:
-          cache.fail_load(key, Status(Errc::auth, "denied"), now);
+          cache.fail_load(key, Status(ErrorCode::auth, "denied"), now);
           break;
         case 4:
           if (pick(3) == 0) {
@@ -159,7 +159,7 @@ TEST_CASE("TokenCache: invalidate_tag drops exactly the tagged keys; invalidate 
   for (int i = 0; i < 10; ++i) {
     const auto r = cache.lookup("k" + std::to_string(i), 1);
     CHECK_MESSAGE(r.value.has_value() == (i % 3 != 0), i);
-    if (r.load) cache.fail_load("k" + std::to_string(i), Status(Errc::auth, "x"), 1);  // end the claimed loads
+    if (r.load) cache.fail_load("k" + std::to_string(i), Status(ErrorCode::auth, "x"), 1);  // end the claimed loads
   }
   cache.invalidate_tag("nope");
   CHECK(cache.lookup("k1", 2).value == "v1");
@@ -187,7 +187,7 @@ TEST_CASE("TokenCache: single flight survives invalidation; a lost load times ou
 TEST_CASE("TokenCache: times near the int64 limits do not wrap") {
   TokenCache cache(opts(10'000));
   REQUIRE(cache.lookup("k", 0).load);
-  CHECK(cache.complete_load("k", "v", INT64_MIN + 5, {}, 0).code() == Errc::invalid_argument);
+  CHECK(cache.complete_load("k", "v", INT64_MIN + 5, {}, 0).code() == ErrorCode::invalid_argument);
   REQUIRE(cache.lookup("k", 2'000).load);
   REQUIRE(cache.complete_load("k", "forever", INT64_MAX, {}, 2'000).ok());
   CHECK(cache.lookup("k", INT64_MAX - 10'001).value == "forever");

@@ -17,5 +17,5 @@ static_assert(std::is_class_v<edgepg::JwksCache> && std::is_class_v<edgepg::cach
 
 TEST_CASE("umbrella: client.hpp alone declares the native face") {
   CHECK(edgepg::parse_connection_string("postgresql://u@h:1/d").port == 1);
-  CHECK(edgepg::Error("EINVAL", "m").code() == "EINVAL");
+  CHECK(edgepg::Error(edgepg::ErrorCode::invalid_argument, "m").code() == "EINVAL");
 }

@@ -124,7 +124,7 @@ std::vector<std::string> drain(ServerCodec& c) {
   while ((step = c.next(ev)) == ServerStep::event) out.push_back(std::string(name(ev.type)) + ":" + str(ev.payload));
   if (step == ServerStep::need_more) out.push_back("=need_more");
   if (step == ServerStep::closed) out.push_back("=closed");
-  if (step == ServerStep::error) out.push_back(std::string("=error:") + ws_error_name(c.ws_error()));
+  if (step == ServerStep::error) out.push_back(std::string("=error:") + ws_error_name(c.error().code()));
   return out;
 }
 
@@ -215,9 +215,10 @@ TEST_CASE("ws server: a subprotocol is echoed only when asked for and allowed, i
   CHECK(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", std::nullopt, out));
   CHECK(out.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") != std::string::npos);
   out.clear();
-  CHECK(build_accept_response("short", std::nullopt, out).code() == Errc::invalid_argument);
-  CHECK(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", "a b", out).code() == Errc::invalid_argument);
-  CHECK(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", "x\r\nSet-Cookie: a", out).code() == Errc::invalid_argument);
+  CHECK(build_accept_response("short", std::nullopt, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", "a b", out).code() == ErrorCode::invalid_argument);
+  CHECK(build_accept_response("dGhlIHNhbXBsZSBub25jZQ==", "x\r\nSet-Cookie: a", out).code() ==
+        ErrorCode::invalid_argument);
   CHECK(out.empty());
 }
 
@@ -268,13 +269,13 @@ TEST_CASE("ws server: query parameters, percent-decoded") {
   // Parameter pollution: a name twice, also when spelt differently, is an error, not a pick.
   const UpgradeRequest dup = parse(gateway_request("", "/v1?address=a&addr%65ss=b")).request;
   Status s = dup.query_param("address", v);
-  CHECK(s.code() == Errc::protocol);
+  CHECK(s.code() == ErrorCode::protocol);
   CHECK(s.message().find("more than once") != std::string::npos);
   CHECK_FALSE(v);
   CHECK(dup.query_param("other", v));
   // A NUL byte is refused.
   const UpgradeRequest nul = parse(gateway_request("", "/v1?address=db%00evil")).request;
-  CHECK(nul.query_param("address", v).code() == Errc::protocol);
+  CHECK(nul.query_param("address", v).code() == ErrorCode::protocol);
   CHECK(nul.query_param("other", v));
   // No query at all.
   const UpgradeRequest plain = parse(gateway_request("", "/")).request;
@@ -283,7 +284,7 @@ TEST_CASE("ws server: query parameters, percent-decoded") {
   // A request built by hand with a malformed escape.
   UpgradeRequest hand;
   hand.target = "/?a=%zz";
-  CHECK(hand.query_param("a", v).code() == Errc::protocol);
+  CHECK(hand.query_param("a", v).code() == ErrorCode::protocol);
 }
 
 TEST_CASE("ws server: the Authorization header and its Bearer token") {
@@ -379,7 +380,7 @@ TEST_CASE("ws server: each §4.2.1 rule fails with its own error and status") {
     CAPTURE(c.request);
     CHECK(error_of(c.request) == c.error);
     CHECK(upgrade_error_status(c.error) == c.status);
-    CHECK(parse(c.request).status.code() == Errc::protocol);
+    CHECK(parse(c.request).status.code() == ErrorCode::protocol);
   }
   CHECK(upgrade_error_status(UpgradeError::none) == 0);
   CHECK(std::string(upgrade_error_name(UpgradeError::bad_key)) == "bad_key");
@@ -416,7 +417,7 @@ TEST_CASE("ws server: the head is bounded, needs CRLF line ends, and never echoe
   const Parsed big = parse(gateway_request("X-Pad: " + std::string(200, 'p') + "\r\n"), 128);
   CHECK(big.step == HandshakeStep::error);
   CHECK(big.error == UpgradeError::request_too_large);
-  CHECK(big.status.code() == Errc::message_too_large);
+  CHECK(big.status.code() == ErrorCode::message_too_large);
   CHECK(upgrade_error_status(big.error) == 431);
   UpgradeRequestParser p(64);
   Bytes rest;
@@ -539,19 +540,19 @@ TEST_CASE("ws server: HTTP error responses") {
 
   // Refused arguments, `out` unchanged.
   out = "keep";
-  CHECK(build_error_response({500, {}, {}, {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({200, {}, {}, {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({401, {}, {}, {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({403, {}, "Bearer", {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({401, {}, "Bearer\r\nSet-Cookie: x=1", {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({401, {}, " Bearer", {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response({400, {}, {}, 5}, out).code() == Errc::invalid_argument);
+  CHECK(build_error_response({500, {}, {}, {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({200, {}, {}, {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({401, {}, {}, {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({403, {}, "Bearer", {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({401, {}, "Bearer\r\nSet-Cookie: x=1", {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({401, {}, " Bearer", {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response({400, {}, {}, 5}, out).code() == ErrorCode::invalid_argument);
   const std::string long_body(max_error_body + 1, 'b');
-  CHECK(build_error_response({400, long_body, {}, {}}, out).code() == Errc::invalid_argument);
+  CHECK(build_error_response({400, long_body, {}, {}}, out).code() == ErrorCode::invalid_argument);
   CHECK(build_error_response({400, std::string(max_error_body, 'b'), {}, {}}, out));
   out = "keep";
-  CHECK(build_error_response({400, "\xff", {}, {}}, out).code() == Errc::invalid_argument);
-  CHECK(build_error_response(UpgradeError::none, out).code() == Errc::invalid_argument);
+  CHECK(build_error_response({400, "\xff", {}, {}}, out).code() == ErrorCode::invalid_argument);
+  CHECK(build_error_response(UpgradeError::none, out).code() == ErrorCode::invalid_argument);
   CHECK(out == "keep");
   CHECK(http_reason_phrase(418) == nullptr);
 }
@@ -567,23 +568,24 @@ TEST_CASE("ws server: RFC 6455 §5.7's masked \"Hello\"") {
   CHECK(drain(text) == std::vector<std::string>{"text:Hello", "=need_more"});
   CHECK(text.empty());
 
-  // By default the tunnel refuses text: 1003 and Errc::unsupported.
+  // By default the tunnel refuses text: 1003 and ErrorCode::ws_text_refused.
   ServerCodec binary_only;
   REQUIRE(binary_only.feed(bytes(hello)));
   CHECK(drain(binary_only) == std::vector<std::string>{"=error:text_refused"});
-  CHECK(binary_only.error().code() == Errc::unsupported);
+  CHECK(binary_only.error().code() == ErrorCode::ws_text_refused);
+  CHECK(std::string(binary_only.error().name()) == "EWEBSOCKET");
   CHECK(binary_only.error().message().find("the client sent a text frame") == 0);
   CHECK(str(binary_only.data()) == "\x88\x0e" + close_body(1003, "text_refused"));
   CHECK(binary_only.state() == ServerState::failed);
-  CHECK(binary_only.feed(bytes(hello)).code() == Errc::unsupported);
+  CHECK(binary_only.feed(bytes(hello)).code() == ErrorCode::ws_text_refused);
 
   // §5.7: "A single-frame unmasked text message" is what a server sends, never what it accepts (§5.1).
   ServerCodec strict(text_allowed());
   REQUIRE(strict.feed(bytes(Vec{0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f})));
   CHECK(drain(strict) == std::vector<std::string>{"=error:unmasked_frame"});
-  CHECK(strict.error().code() == Errc::protocol);
+  CHECK(strict.error().code() == ErrorCode::ws_unmasked_frame);
   CHECK(str(strict.data()) == "\x88\x10" + close_body(1002, "unmasked_frame"));
-  CHECK(ws_error_close_code(strict.ws_error()) == 1002);
+  CHECK(ws_error_close_code(strict.error().code()) == 1002);
 
   // §5.7: "A fragmented unmasked text message" (0x01 0x03 "Hel", 0x80 0x02 "lo"), masked as a client sends it.
   ServerCodec frag(text_allowed());
@@ -618,6 +620,15 @@ TEST_CASE("ws server: §5.7's ping/pong and the 256-byte and 64 KiB binary frame
   REQUIRE(c.feed(bytes(cat({client_frame(0x82, s256), client_frame(0x82, s64k, {1, 2, 3, 4})}))));
   CHECK(drain(c) == std::vector<std::string>{"binary:" + s256, "binary:" + s64k, "=need_more"});
   CHECK(c.empty());
+  // Without auto_pong the ping event is the caller's cue.
+  ServerOptions manual;
+  manual.auto_pong = false;
+  ServerCodec m(manual);
+  REQUIRE(m.feed(bytes(client_frame(0x89, "Hello"))));
+  CHECK(drain(m) == std::vector<std::string>{"ping:Hello", "=need_more"});
+  CHECK(m.empty());
+  REQUIRE(m.send_pong(bytes(std::string_view("Hello"))));
+  CHECK(Vec(m.data().begin(), m.data().end()) == Vec{0x8a, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f});
   // A pong from the client is reported, not answered.
   REQUIRE(c.feed(bytes(client_frame(0x8a, "p"))));
   CHECK(drain(c) == std::vector<std::string>{"pong:p", "=need_more"});
@@ -728,7 +739,7 @@ TEST_CASE("ws server: the message size limit is checked on each frame header, be
   ServerCodec c;
   REQUIRE(c.feed(bytes(huge)));
   CHECK(drain(c) == std::vector<std::string>{"=error:message_too_big"});
-  CHECK(c.error().code() == Errc::message_too_large);
+  CHECK(c.error().code() == ErrorCode::ws_message_too_big);
   CHECK(str(c.data()) == "\x88\x11" + close_body(1009, "message_too_big"));
 
   // Exactly the limit passes; one byte more fails; fragments count together.
@@ -760,7 +771,7 @@ TEST_CASE("ws server: the close handshake, begun by either side") {
   CHECK(a.feed(bytes(client_frame(0x82, "late"))));
   CHECK(a.buffered() == 0);
   CHECK(drain(a) == std::vector<std::string>{"=closed"});
-  CHECK(a.send_binary(bytes(std::string_view("x"))).code() == Errc::closed);
+  CHECK(a.send_binary(bytes(std::string_view("x"))).code() == ErrorCode::closed);
 
   ServerCodec b;
   REQUIRE(b.feed(bytes(client_frame(0x88, close_body(1001, "going away")))));
@@ -775,8 +786,8 @@ TEST_CASE("ws server: the close handshake, begun by either side") {
   CHECK(str(c.data()) == "\x88\x0f" + close_body(1008, "token revoked"));
   CHECK(c.state() == ServerState::closing);
   c.clear();
-  CHECK(c.send_binary(bytes(std::string_view("x"))).code() == Errc::closed);
-  CHECK(c.close().code() == Errc::closed);
+  CHECK(c.send_binary(bytes(std::string_view("x"))).code() == ErrorCode::closed);
+  CHECK(c.close().code() == ErrorCode::closed);
   REQUIRE(c.feed(
       bytes(cat({client_frame(0x89, "p"), client_frame(0x82, "in flight"), client_frame(0x88, close_body(1008))}))));
   CHECK(drain(c) == std::vector<std::string>{"ping:p", "binary:in flight", "close:" + close_body(1008), "=closed"});
@@ -794,12 +805,12 @@ TEST_CASE("ws server: the close handshake, begun by either side") {
 
 TEST_CASE("ws server: sends check their arguments") {
   ServerCodec c;
-  CHECK(c.send_ping(bytes(std::string(126, 'p'))).code() == Errc::invalid_argument);
-  CHECK(c.send_pong(bytes(std::string(126, 'p'))).code() == Errc::invalid_argument);
-  CHECK(c.send_text("\xff").code() == Errc::invalid_argument);
-  CHECK(c.close(1005).code() == Errc::invalid_argument);
-  CHECK(c.close(1000, std::string(124, 'r')).code() == Errc::invalid_argument);
-  CHECK(c.close(1000, "\xc3").code() == Errc::invalid_argument);
+  CHECK(c.send_ping(bytes(std::string(126, 'p'))).code() == ErrorCode::invalid_argument);
+  CHECK(c.send_pong(bytes(std::string(126, 'p'))).code() == ErrorCode::invalid_argument);
+  CHECK(c.send_text("\xff").code() == ErrorCode::invalid_argument);
+  CHECK(c.close(1005).code() == ErrorCode::invalid_argument);
+  CHECK(c.close(1000, std::string(124, 'r')).code() == ErrorCode::invalid_argument);
+  CHECK(c.close(1000, "\xc3").code() == ErrorCode::invalid_argument);
   CHECK(c.empty());
   REQUIRE(c.send_text("héllo"));
   REQUIRE(c.send_ping(bytes(std::string(125, 'p'))));

@@ -3,11 +3,9 @@
 // ERR_JWT_NOT_YET_VALID, ERR_JWT_CLAIM, ERR_JWKS_NO_KEY, ERR_JWKS_FETCH (and ERR_JWKS_INVALID, EINVAL), and ours:
 // ERR_JWT_REVOKED (invalidateSubject).
 import { loadCore } from './core.js'
-import { EdgepgError } from './errors.js'
+import { EdgepgError, errorName } from './errors.js'
 import { RemoteJwks } from './jwks-remote.js'
 import { TokenCache } from './token-cache.js'
-
-const JWKS_NO_KEY = 7 // JwtErrc::jwks_no_key
 
 function seconds(v, name) {
   if (v === undefined || v === null) return undefined
@@ -108,7 +106,7 @@ export class JwtVerifier {
   }
 
   #check(v, code) {
-    if (code !== 0) throw new EdgepgError(v.lastErrorName() || 'EINVAL', v.lastErrorMessage())
+    if (code !== 0) throw new EdgepgError(errorName(code), v.lastErrorMessage())
   }
 
   async #syncRemote(v) {
@@ -212,7 +210,7 @@ export class JwtVerifier {
     if (this.#remote) await this.#syncRemote(v)
     const now = this.#now(currentDate) / 1000
     let code = v.verify(token, now)
-    if (code === JWKS_NO_KEY && this.#remote && (await this.#remote.refetchForUnknownKid())) {
+    if (code !== 0 && errorName(code) === 'ERR_JWKS_NO_KEY' && this.#remote && (await this.#remote.refetchForUnknownKid())) {
       await this.#syncRemote(v)
       code = v.verify(token, now)
     }

@@ -1,22 +1,47 @@
-// Reads the event tape the core writes after each call (bindings/event_tape.hpp: keep both in step).
+// Reads the event tape the core writes after each call (bindings/event_tape.hpp).
+//
+// The event and cell tags' values are the core's: setTapeTags() reads them from the wasm module once, when it loads
+// and before any tape is read. The names below are the ones the readers use (placeholders until then); a module
+// whose names differ fails the load. The hot loops copy the tags they compare into local constants.
 export const EV = {
-  READY: 1,
-  ROW_DESCRIPTION: 2,
-  DATA_ROW: 3,
-  COMMAND_COMPLETE: 4,
-  EMPTY_QUERY: 5,
-  ERROR: 6,
-  NOTICE: 7,
-  PARAMETER_STATUS: 8,
-  BACKEND_KEY_DATA: 9,
-  AUTHENTICATED: 10,
-  PASSWORD_NEEDED: 11,
-  NOTIFICATION: 12,
+  READY: -1,
+  ROW_DESCRIPTION: -1,
+  DATA_ROW: -1,
+  COMMAND_COMPLETE: -1,
+  EMPTY_QUERY: -1,
+  ERROR: -1,
+  NOTICE: -1,
+  PARAMETER_STATUS: -1,
+  BACKEND_KEY_DATA: -1,
+  AUTHENTICATED: -1,
+  PASSWORD_NEEDED: -1,
+  NOTIFICATION: -1,
 }
 
 export const CELL = {
-  NULL: 0, ASCII: 1, UTF8: 2, BOOL: 3, NUMBER: 4, JSON: 5, INT8: 6, BYTEA: 7, DATE_UTC: 8, DATE_LOCAL: 9,
-  INFINITY: 10, INTERVAL: 11, POINT: 12, CIRCLE: 13, ARRAY: 14,
+  NULL: -1, ASCII: -1, UTF8: -1, BOOL: -1, NUMBER: -1, JSON: -1, INT8: -1, BYTEA: -1, DATE_UTC: -1, DATE_LOCAL: -1,
+  INFINITY: -1, INTERVAL: -1, POINT: -1, CIRCLE: -1, ARRAY: -1,
+}
+
+// `text`: the module's tapeTags(), lines "event READY 1" / "cell NULL 0".
+export function setTapeTags(text) {
+  const tables = { event: EV, cell: CELL }
+  const seen = new Set()
+  for (const line of String(text).split('\n')) {
+    if (line === '') continue
+    const [kind, name, value] = line.split(' ')
+    const table = tables[kind]
+    if (!table || !Object.hasOwn(table, name) || !/^\d+$/.test(value)) {
+      throw new Error(`edgepg: the wasm module has a tape tag this package does not read (${line})`)
+    }
+    table[name] = Number(value)
+    seen.add(kind + ' ' + name)
+  }
+  for (const [kind, table] of Object.entries(tables)) {
+    for (const name of Object.keys(table)) {
+      if (!seen.has(kind + ' ' + name)) throw new Error(`edgepg: the wasm module has no tape tag ${kind} ${name}`)
+    }
+  }
 }
 
 const utf8 = new TextDecoder('utf-8')

@@ -1,5 +1,5 @@
 // Turns the cells of a DataRow on the tape into JS values, with node-postgres's default shapes
-// (bindings/event_tape.hpp lists the cells; keep both in step).
+// (bindings/event_tape.hpp lists the cells; their tags come from the core, see tape.js).
 import { CELL, EV, decodeAscii, decodeUtf8 } from './tape.js'
 import { makeInterval } from './interval.js'
 
@@ -81,6 +81,11 @@ export function readRows(rows, names, arrayMode) {
   const heap = tape.heap
   const numbers = tape.numbers
   const numBase = tape.numBase
+  // The tags the loop compares, read once per call (they are the core's, set when it loaded).
+  const ASCII = CELL.ASCII
+  const NUMBER = CELL.NUMBER
+  const NULL = CELL.NULL
+  const DATA_ROW = EV.DATA_ROW
   let i = tape.i
   for (;;) {
     const n = w[i++]
@@ -88,9 +93,9 @@ export function readRows(rows, names, arrayMode) {
     for (let c = 0; c < n; c++) {
       const tag = w[i]
       let v
-      if (tag === CELL.ASCII) v = decodeAscii(heap, w[i + 1], w[i + 2])
-      else if (tag === CELL.NUMBER) v = numbers[numBase + w[i + 1]]
-      else if (tag === CELL.NULL) v = null
+      if (tag === ASCII) v = decodeAscii(heap, w[i + 1], w[i + 2])
+      else if (tag === NUMBER) v = numbers[numBase + w[i + 1]]
+      else if (tag === NULL) v = null
       else {
         tape.i = i
         v = readCell()
@@ -101,7 +106,7 @@ export function readRows(rows, names, arrayMode) {
       else row[names[c]] = v
     }
     rows.push(row)
-    if (i >= end || w[i] !== EV.DATA_ROW) break
+    if (i >= end || w[i] !== DATA_ROW) break
     i++
   }
   tape.i = i

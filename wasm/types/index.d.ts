@@ -7,9 +7,8 @@
 
 /**
  * Every failure edgepg reports. `code` is the server's SQLSTATE (e.g. '42P01') for server errors, or one of
- * edgepg's: ECONNREFUSED, ECONNCLOSED, EPROTO, EAUTH, ETIMEDOUT, EINVAL, ENOWEBSOCKET, ENOTCONNECTED, EABORT,
- * ECACHE, EROLLBACK, EGATETX, EGATECLOSED, EGATERESET, ERR_JWT_* / ERR_JWKS_*. Messages never carry passwords, tokens or connection strings.
- * Server errors also carry node-postgres's field names (severity, detail, hint, position, ...).
+ * edgepg's codes (EdgepgErrorCode; README.md, "Error codes"). Messages never carry passwords, tokens or connection
+ * strings. Server errors also carry node-postgres's field names (severity, detail, hint, position, ...).
  */
 export class EdgepgError extends Error {
   constructor(code: string, message: string, fields?: Partial<ServerErrorFields>)
@@ -32,16 +31,29 @@ export class EdgepgError extends Error {
   routine?: string
 }
 
+/**
+ * edgepg's error codes, the same list as README.md's "Error codes" table (tests/js/error-codes.test.js checks that
+ * this union, that table and the codes the core and the JS layer produce are one list). Codes marked "native" come
+ * only from the C++ face (edgepg::Error::code()); this package never produces them.
+ */
 export type EdgepgErrorCode =
+  /** Nothing accepts connections at the address (the WebSocket could not open). */
   | 'ECONNREFUSED'
+  /** The server or the proxy closed the connection, or the client was ended or broken earlier. */
   | 'ECONNCLOSED'
+  /** The server (or the proxy) broke the PostgreSQL protocol, or asked for something edgepg does not implement. */
   | 'EPROTO'
+  /** Authentication could not proceed (a refused method, no password) or the server did not prove itself (SCRAM). */
   | 'EAUTH'
+  /** connectionTimeoutMillis, query_timeout, a pool wait or a TokenCache loadTimeout passed. */
   | 'ETIMEDOUT'
+  /** The caller passed something unusable (bad connection string, option, parameter or call order). */
   | 'EINVAL'
-  | 'ENOWEBSOCKET'
-  | 'ENOTCONNECTED'
+  /** An AbortSignal fired. */
   | 'EABORT'
+  /** No WebSocket in this runtime: pass webSocketConstructor. */
+  | 'ENOWEBSOCKET'
+  /** TokenCache: the key's last load failed and its error cooldown has not ended. */
   | 'ECACHE'
   /** COMMIT answered ROLLBACK: an error inside the transaction was caught, nothing was saved. */
   | 'EROLLBACK'
@@ -51,8 +63,44 @@ export type EdgepgErrorCode =
   | 'EGATECLOSED'
   /** identityGate: the connection could not be reset after the request and was closed. */
   | 'EGATERESET'
-  | `ERR_JWT${string}`
-  | `ERR_JWKS${string}`
+  /** Not a JWS compact token (size, characters, structure, header or JSON). */
+  | 'ERR_JWT_MALFORMED'
+  /** alg is none, unknown, outside the allowlist, or not the key's algorithm. */
+  | 'ERR_JWT_ALG'
+  /** The signature does not verify. */
+  | 'ERR_JWT_SIGNATURE'
+  /** exp passed, or the token is older than maxTokenAge. */
+  | 'ERR_JWT_EXPIRED'
+  /** nbf or iat is in the future. */
+  | 'ERR_JWT_NOT_YET_VALID'
+  /** iss/aud mismatch, a required claim missing, a claim of the wrong type, no role claim. */
+  | 'ERR_JWT_CLAIM'
+  /** The role the claims name is not in allowedRoles. */
+  | 'ERR_JWT_ROLE_NOT_ALLOWED'
+  /** identityGate: no bearer token and no anonymousRole. */
+  | 'ERR_JWT_MISSING'
+  /** invalidateSubject revoked the token's subject. */
+  | 'ERR_JWT_REVOKED'
+  /** No usable key in the key set for this token (after one refetch of jwksUrl). */
+  | 'ERR_JWKS_NO_KEY'
+  /** The key set (or key) cannot be used at all. */
+  | 'ERR_JWKS_INVALID'
+  /** The JWKS at jwksUrl could not be fetched. */
+  | 'ERR_JWKS_FETCH'
+  /** native: the host name does not resolve. */
+  | 'ENOTFOUND'
+  /** native: a socket error while reading or writing. */
+  | 'ECONNRESET'
+  /** native: TLS could not be negotiated. */
+  | 'ETLS'
+  /** native: the server's certificate was refused (verify-ca, verify-full). */
+  | 'ECERT'
+  /** native: the WebSocket handshake or framing failed. */
+  | 'EWEBSOCKET'
+  /** native: fetching a JWKS failed at the HTTP level. */
+  | 'EHTTP'
+  /** native: a typed accessor met a value of another shape, or a NULL. */
+  | 'ETYPE'
   | (string & {}) // a SQLSTATE such as '23505'
 
 export interface ServerErrorFields {

@@ -5,11 +5,11 @@
 
 #include "edgepg/auth/scram_client.hpp"
 #include "edgepg/cache/token_cache.hpp"
+#include "edgepg/error_code.hpp"
 #include "edgepg/jwt/claims.hpp"
 #include "edgepg/jwt/jwk.hpp"
 #include "edgepg/jwt/jws_alg.hpp"
 #include "edgepg/jwt/jwt.hpp"
-#include "edgepg/jwt/jwt_status.hpp"
 #include "edgepg/pg/auth_policy.hpp"
 #include "edgepg/pg/backend_parser.hpp"
 #include "edgepg/pg/connection.hpp"

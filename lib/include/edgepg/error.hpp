@@ -3,8 +3,9 @@
 // than under client/ so that net/, which client/ is built on, can throw it without depending on client/.
 //
 // code() is either the server's SQLSTATE (five characters, e.g. "23505", "42P01", "57P01"; fields() then holds
-// every field of the ErrorResponse) or one of edgepg's own codes, the same names the JS layer uses:
-//   ECONNREFUSED  nothing accepts connections at the address (or the host name does not resolve: ENOTFOUND)
+// every field of the ErrorResponse, and error_code() is ErrorCode::server) or the name of one of edgepg's codes
+// (error_code(), from the one registry edgepg/error_code.hpp), the same names the JS layer uses. Natively:
+//   ECONNREFUSED  nothing accepts connections at the address
 //   ENOTFOUND     the host name does not resolve
 //   ETIMEDOUT     connect_timeout or query_timeout passed (after a query timeout the connection is closed)
 //   ECONNCLOSED   the server or a proxy closed the connection, or the Connection was closed or broken earlier
@@ -18,7 +19,7 @@
 //   EINVAL        the caller passed something unusable (bad connection string, NUL byte in a query, bad index)
 //   EROLLBACK     Connection::transaction's COMMIT found the transaction failed: the server rolled it back
 //   ETYPE         a typed accessor met a value of another shape (as_int64 on "abc") or a NULL
-//   ERR_JWT_*     identity helpers (see jwt/jwt_status.hpp)
+//   ERR_JWT_*     identity helpers (ERR_JWKS_INVALID from fetch_jwks and JwksCache)
 // what() is "<message> [<code>]": the server's primary message or ours, never a password, a token or a key.
 #pragma once
 
@@ -26,27 +27,37 @@
 #include <string>
 #include <utility>
 
+#include "edgepg/error_code.hpp"
 #include "edgepg/pg/messages.hpp"
+#include "edgepg/status.hpp"
 
 namespace edgepg {
 
 class Error : public std::runtime_error {
  public:
-  Error(std::string code, std::string message)
-      : std::runtime_error(message + " [" + code + "]"), code_(std::move(code)), message_(std::move(message)) {}
+  // One of edgepg's codes (not ErrorCode::server: a server's error is built from its fields).
+  Error(ErrorCode code, std::string message)
+      : std::runtime_error(message + " [" + error_name(code) + "]"),
+        code_(error_name(code)),
+        message_(std::move(message)),
+        error_code_(code) {}
+  // A failed Status, its code and message as they are.
+  explicit Error(const Status& status) : Error(status.code(), status.message()) {}
   explicit Error(const pg::ErrorFields& fields)  // a server ErrorResponse
       : std::runtime_error(fields.message + " [" + fields.code + "]"),
         code_(fields.code),
         message_(fields.message),
         fields_(fields),
-        server_(true) {}
+        error_code_(ErrorCode::server) {}
 
-  // The SQLSTATE or edgepg's code (see above).
+  // The SQLSTATE or the name of edgepg's code (see above): what users compare against.
   [[nodiscard]] const std::string& code() const noexcept { return code_; }
+  // edgepg's code; ErrorCode::server when the server sent this error.
+  [[nodiscard]] ErrorCode error_code() const noexcept { return error_code_; }
   // what() without the code.
   [[nodiscard]] const std::string& message() const noexcept { return message_; }
   // True when the server sent this error (code() is a SQLSTATE and fields() is filled).
-  [[nodiscard]] bool from_server() const noexcept { return server_; }
+  [[nodiscard]] bool from_server() const noexcept { return error_code_ == ErrorCode::server; }
   // Every field of the server's ErrorResponse (empty for edgepg's own errors).
   [[nodiscard]] const pg::ErrorFields& fields() const noexcept { return fields_; }
 
@@ -54,7 +65,7 @@ class Error : public std::runtime_error {
   std::string code_;
   std::string message_;
   pg::ErrorFields fields_;
-  bool server_ = false;
+  ErrorCode error_code_;
 };
 
 }  // namespace edgepg

@@ -24,7 +24,7 @@ bool attribute(std::string_view msg, char name, std::string_view& value) {
   return false;
 }
 
-Status refuse(const std::string& why) { return Status(Errc::auth, "SCRAM authentication failed: " + why); }
+Status refuse(const std::string& why) { return Status(ErrorCode::auth, "SCRAM authentication failed: " + why); }
 
 }  // namespace
 
@@ -58,7 +58,7 @@ void ScramClient::use_cached_keys(const ScramKeys& keys, std::string_view salt_b
 }
 
 Status ScramClient::handle_server_first(std::string_view server_first, std::string& client_final) {
-  if (step_ != Step::first) return Status(Errc::invalid_state, "SCRAM server-first message arrived out of order");
+  if (step_ != Step::first) return Status(ErrorCode::invalid_state, "SCRAM server-first message arrived out of order");
   std::string_view nonce, salt, iter_text, err;
   if (attribute(server_first, 'e', err)) return refuse("server error " + std::string(err.substr(0, 64)));
   if (!attribute(server_first, 'r', nonce) || !attribute(server_first, 's', salt) ||
@@ -109,7 +109,7 @@ Status ScramClient::handle_server_first(std::string_view server_first, std::stri
 }
 
 Status ScramClient::verify_server_final(std::string_view server_final) {
-  if (step_ != Step::final) return Status(Errc::invalid_state, "SCRAM server-final message arrived out of order");
+  if (step_ != Step::final) return Status(ErrorCode::invalid_state, "SCRAM server-final message arrived out of order");
   std::string_view verifier, err;
   if (attribute(server_final, 'e', err)) return refuse("server error " + std::string(err.substr(0, 64)));
   if (!attribute(server_final, 'v', verifier)) return refuse("malformed server-final message");

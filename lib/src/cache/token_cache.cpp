@@ -121,7 +121,7 @@ Status TokenCache::complete_load(std::string_view key, std::string value, std::i
   e.loading = false;
   const std::int64_t usable_until = sat_sub(expires_at, options_.skew_ms);
   if (usable_until <= now) {
-    Status s(Errc::invalid_argument, "token cache: the loaded value expires before it could be used");
+    Status s(ErrorCode::invalid_argument, "token cache: the loaded value expires before it could be used");
     e.error = s;
     e.cooldown_until = sat_add(now, options_.error_cooldown_ms);
     return s;
@@ -148,7 +148,7 @@ void TokenCache::fail_load(std::string_view key, Status error, std::int64_t now)
   const std::lock_guard<std::mutex> lock(mutex_);
   Entry& e = touch(key);
   e.loading = false;
-  e.error = error.ok() ? Status(Errc::invalid_state, "token cache: the load failed") : std::move(error);
+  e.error = error.ok() ? Status(ErrorCode::invalid_state, "token cache: the load failed") : std::move(error);
   e.cooldown_until = sat_add(now, options_.error_cooldown_ms);
 }
 

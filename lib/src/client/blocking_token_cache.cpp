@@ -17,7 +17,7 @@ Loaded run(const std::function<Loaded()>& loader) {
     return loader();
   } catch (...) {
     Loaded failed;
-    failed.status = Status(Errc::invalid_state, "token cache: the loader threw an exception");
+    failed.status = Status(ErrorCode::invalid_state, "token cache: the loader threw an exception");
     return failed;
   }
 #else

@@ -12,23 +12,9 @@
 namespace edgepg {
 namespace {
 
-const char* code_for(Errc c) {
-  switch (c) {
-    case Errc::auth:
-      return "EAUTH";
-    case Errc::invalid_argument:
-    case Errc::invalid_state:
-      return "EINVAL";
-    case Errc::closed:
-      return "ECONNCLOSED";
-    default:
-      return "EPROTO";
-  }
-}
-
 std::string scram_nonce() {
   std::array<std::uint8_t, 18> raw{};
-  if (!crypto::random_bytes(raw)) throw Error("EAUTH", "no random bytes for the SCRAM nonce");
+  if (!crypto::random_bytes(raw)) throw Error(ErrorCode::auth, "no random bytes for the SCRAM nonce");
   return util::base64_encode(raw);
 }
 
@@ -98,16 +84,16 @@ struct Connection::Impl final : pg::EventSink {
         const net::ByteView got = stream->read(deadline);
         if (got.empty()) {
           if (server_error) broken(*server_error);  // e.g. FATAL 57P01 then the socket closed
-          broken(Error("ECONNCLOSED", "the server closed the connection unexpectedly"));
+          broken(Error(ErrorCode::closed, "the server closed the connection unexpectedly"));
         }
-        if (auto s = pg->receive(got); !s) broken(Error(code_for(s.code()), s.message()));
-        if (!row_error.ok()) broken(Error("EPROTO", row_error.message()));
+        if (auto s = pg->receive(got); !s) broken(Error(s));
+        if (!row_error.ok()) broken(Error(ErrorCode::protocol, row_error.message()));
         if (pg->phase() == pg::Phase::failed) {
-          broken(server_error ? *server_error : Error("ECONNCLOSED", "the connection failed"));
+          broken(server_error ? *server_error : Error(ErrorCode::closed, "the connection failed"));
         }
         if (password_needed) {
           password_needed = false;
-          broken(Error("EAUTH", "the server asks for a password, but none was given"));
+          broken(Error(ErrorCode::auth, "the server asks for a password, but none was given"));
         }
         flush(deadline);
       }
@@ -120,13 +106,15 @@ struct Connection::Impl final : pg::EventSink {
   // The require_auth policy, or its default: SCRAM only when a password (or provider) is configured.
   pg::AuthPolicy auth_policy() const {
     pg::ChannelBinding cb;
-    if (auto s = pg::parse_channel_binding(options.channel_binding, cb); !s) throw Error("EINVAL", s.message());
+    if (auto s = pg::parse_channel_binding(options.channel_binding, cb); !s)
+      throw Error(ErrorCode::invalid_argument, s.message());
     if (!options.require_auth) {
       const bool has_password = options.password_provider || !options.password.empty();
       return has_password ? pg::AuthPolicy::scram_only() : pg::AuthPolicy::any();
     }
     pg::AuthPolicy policy;
-    if (auto s = pg::parse_require_auth(*options.require_auth, policy); !s) throw Error("EINVAL", s.message());
+    if (auto s = pg::parse_require_auth(*options.require_auth, policy); !s)
+      throw Error(ErrorCode::invalid_argument, s.message());
     return policy;
   }
 
@@ -153,16 +141,16 @@ struct Connection::Impl final : pg::EventSink {
     crypto::cleanse(options.password.data(), options.password.size());
     options.password.clear();
     if (!password.empty()) {
-      if (auto s = pg->provide_password(std::move(password)); !s) broken(Error(code_for(s.code()), s.message()));
+      if (auto s = pg->provide_password(std::move(password)); !s) broken(Error(s));
     }
-    if (auto s = pg->start(); !s) broken(Error(code_for(s.code()), s.message()));
+    if (auto s = pg->start(); !s) broken(Error(s));
     open = true;
     flush(deadline);
     run_until_ready(deadline);
   }
 
   Result run(std::string_view sql, const std::span<const Param>* params) {
-    if (!open) throw Error("ECONNCLOSED", "the connection is closed");
+    if (!open) throw Error(ErrorCode::closed, "the connection is closed");
     Status s;
     if (params) {
       std::vector<pg::Param> values;
@@ -173,8 +161,8 @@ struct Connection::Impl final : pg::EventSink {
       s = pg->query(sql);
     }
     if (!s) {
-      if (s.code() == Errc::closed) shut();
-      throw Error(code_for(s.code()), s.message());
+      if (s.code() == ErrorCode::closed) shut();
+      throw Error(s);
     }
     ready = false;
     server_error.reset();
@@ -207,7 +195,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 }
 
 Result Connection::query(std::string_view sql) {
-  if (!impl_) throw Error("ECONNCLOSED", "the connection was moved from");
+  if (!impl_) throw Error(ErrorCode::closed, "the connection was moved from");
   return impl_->run(sql, nullptr);
 }
 
@@ -216,7 +204,7 @@ Result Connection::query(std::string_view sql, std::initializer_list<Param> para
 }
 
 Result Connection::query(std::string_view sql, std::span<const Param> params) {
-  if (!impl_) throw Error("ECONNCLOSED", "the connection was moved from");
+  if (!impl_) throw Error(ErrorCode::closed, "the connection was moved from");
   return impl_->run(sql, &params);
 }
 
@@ -257,7 +245,7 @@ void Connection::set_query_timeout(std::chrono::milliseconds timeout) noexcept {
 
 void Connection::begin_transaction() {
   if (transaction_status() != pg::TransactionStatus::idle) {
-    throw Error("EINVAL", "a transaction is already open on this connection");
+    throw Error(ErrorCode::invalid_argument, "a transaction is already open on this connection");
   }
   (void)query("begin");
 }
@@ -265,7 +253,7 @@ void Connection::begin_transaction() {
 void Connection::commit_transaction() {
   const Result r = query("commit");
   if (r.command_tag() == "ROLLBACK") {
-    throw Error("EROLLBACK", "the transaction had failed, and COMMIT rolled it back");
+    throw Error(ErrorCode::rolled_back, "the transaction had failed, and COMMIT rolled it back");
   }
 }
 

@@ -13,7 +13,7 @@ std::int64_t steady_ms() {
 
 jwt::JwkSet parse_or_throw(const std::string& json) {
   jwt::JwkSet set;
-  if (auto s = jwt::parse_jwks(json, set); !s) throw Error(s.name(), s.message());
+  if (auto s = jwt::parse_jwks(json, set); !s) throw Error(s);
   return set;
 }
 
@@ -30,7 +30,8 @@ JwksCache::JwksCache(std::string url, JwksOptions options)
     : url_(std::move(url)), options_(std::move(options)), cache_(cache::TokenCacheOptions{.skew_ms = 0}) {}
 
 jwt::JwkSet JwksCache::keys() {
-  std::string code = "EHTTP";
+  // A failed fetch keeps its code in the Status the cache holds: the loader's caller, the callers waiting for it and
+  // those arriving during the error cooldown all see the transport's code (ECONNREFUSED, ETIMEDOUT, ECERT, ...).
   const cache::GetResult got = cache_.get_or_load(
       url_,
       [&] {
@@ -43,13 +44,12 @@ jwt::JwkSet JwksCache::keys() {
           (void)parse_or_throw(loaded.value);  // an unusable document is a failed load, not a cached one
           loaded.expires_at = steady_ms() + options_.ttl.count();
         } catch (const Error& e) {
-          code = e.code();
-          loaded.status = Status(Errc::invalid_state, e.message());
+          loaded.status = Status(e.error_code(), e.message());
         }
         return loaded;
       },
       steady_ms);
-  if (!got.status) throw Error(code, got.status.message());
+  if (!got.status) throw Error(got.status);
   std::lock_guard lock(mutex_);
   if (got.value != parsed_json_) {
     parsed_ = parse_or_throw(got.value);

@@ -11,7 +11,7 @@
 namespace edgepg {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw Error("EINVAL", message); }
+[[noreturn]] void invalid(const std::string& message) { throw Error(ErrorCode::invalid_argument, message); }
 
 // Percent-decoding of one URL component. `what` names it in errors (never its value: it may be a password).
 std::string percent_decode(std::string_view s, const char* what) {

@@ -46,7 +46,7 @@ Pool::Lease::~Lease() {
 }
 
 Pool::Pool(ConnectOptions options, PoolOptions pool_options) : state_(std::make_shared<Lease::State>()) {
-  if (pool_options.max_connections == 0) throw Error("EINVAL", "max_connections must be at least 1");
+  if (pool_options.max_connections == 0) throw Error(ErrorCode::invalid_argument, "max_connections must be at least 1");
   state_->options = std::move(options);
   state_->pool = pool_options;
 }
@@ -80,7 +80,7 @@ Pool::Lease Pool::acquire() {
     if (s.open < s.pool.max_connections) break;
     if (s.returned.wait_until(lock, deadline) == std::cv_status::timeout && s.idle.empty() &&
         s.open >= s.pool.max_connections) {
-      throw Error("ETIMEDOUT", "no pooled connection came free within acquire_timeout");
+      throw Error(ErrorCode::timed_out, "no pooled connection came free within acquire_timeout");
     }
   }
   ++s.open;  // reserve the slot, then connect without holding the lock

@@ -9,10 +9,10 @@ namespace edgepg {
 namespace {
 
 [[noreturn]] void type_error(const char* want, std::string_view text, bool null) {
-  if (null) throw Error("ETYPE", std::string("the value is NULL, not ") + want);
+  if (null) throw Error(ErrorCode::type_mismatch, std::string("the value is NULL, not ") + want);
   constexpr std::size_t shown = 40;
-  throw Error("ETYPE", std::string("the value \"") + std::string(text.substr(0, shown)) +
-                           (text.size() > shown ? "..." : "") + "\" is not " + want);
+  throw Error(ErrorCode::type_mismatch, std::string("the value \"") + std::string(text.substr(0, shown)) +
+                                            (text.size() > shown ? "..." : "") + "\" is not " + want);
 }
 
 }  // namespace
@@ -58,15 +58,15 @@ std::size_t Row::size() const noexcept { return result_->columns(); }
 
 Field Row::operator[](std::size_t column) const {
   if (column >= result_->columns()) {
-    throw Error("EINVAL", "column " + std::to_string(column) + " is out of range (the result has " +
-                              std::to_string(result_->columns()) + ")");
+    throw Error(ErrorCode::invalid_argument, "column " + std::to_string(column) + " is out of range (the result has " +
+                                                 std::to_string(result_->columns()) + ")");
   }
   return result_->field(index_, column);
 }
 
 Field Row::operator[](std::string_view column_name) const {
   const auto index = result_->column_index(column_name);
-  if (!index) throw Error("EINVAL", "the result has no column \"" + std::string(column_name) + "\"");
+  if (!index) throw Error(ErrorCode::invalid_argument, "the result has no column \"" + std::string(column_name) + "\"");
   return result_->field(index_, *index);
 }
 
@@ -79,7 +79,7 @@ std::optional<std::size_t> Result::column_index(std::string_view name) const noe
 
 Row Result::operator[](std::size_t row) const {
   if (row >= rows_) {
-    throw Error("EINVAL",
+    throw Error(ErrorCode::invalid_argument,
                 "row " + std::to_string(row) + " is out of range (the result has " + std::to_string(rows_) + ")");
   }
   return Row(this, row);
@@ -110,7 +110,7 @@ Status ResultBuilder::add_row(pg::Bytes body) {
   if (auto s = pg::DataRowReader::open(body, reader); !s) return s;
   const std::size_t width = r_.columns_.size();
   if (!described_ || reader.columns() != width) {
-    return Status(Errc::protocol, "server sent a row whose width differs from its row description");
+    return Status(ErrorCode::protocol, "server sent a row whose width differs from its row description");
   }
   std::optional<pg::Bytes> cell;
   for (std::size_t i = 0; i < width; ++i) {

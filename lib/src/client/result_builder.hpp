@@ -11,7 +11,7 @@ namespace edgepg::detail {
 class ResultBuilder {
  public:
   void describe(const std::vector<pg::FieldDescription>& fields);
-  // Errc::protocol when the row is malformed or its width differs from the description.
+  // ErrorCode::protocol when the row is malformed or its width differs from the description.
   Status add_row(pg::Bytes body);
   void complete(const pg::CommandComplete& complete);
   void empty_query();

@@ -47,7 +47,7 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
   ERR_clear_error();
   auto impl = std::make_unique<Impl>();
   impl->ctx = SSL_CTX_new(TLS_client_method());
-  if (!impl->ctx) return Status(Errc::protocol, "TLS: cannot create a context: " + openssl_error_text());
+  if (!impl->ctx) return Status(ErrorCode::tls, "TLS: cannot create a context: " + openssl_error_text());
   // libpq's default ssl_min_protocol_version.
   SSL_CTX_set_min_proto_version(impl->ctx, TLS1_2_VERSION);
   if (config.verify != TlsVerify::none) {
@@ -56,7 +56,7 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
                           : SSL_CTX_load_verify_locations(impl->ctx, config.root_cert_file.c_str(), nullptr);
     if (ok != 1) {
       ERR_clear_error();
-      return Status(Errc::invalid_argument,
+      return Status(ErrorCode::invalid_argument,
                     system ? "TLS: cannot load the system's trusted root certificates"
                            : "TLS: cannot read root certificate file \"" + config.root_cert_file + "\"");
     }
@@ -70,7 +70,7 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
   if (!impl->ssl || !impl->in || !impl->out) {
     if (impl->in) BIO_free(impl->in);
     if (impl->out) BIO_free(impl->out);
-    return Status(Errc::protocol, "TLS: cannot create a session: " + openssl_error_text());
+    return Status(ErrorCode::tls, "TLS: cannot create a session: " + openssl_error_text());
   }
   BIO_set_mem_eof_return(impl->in, -1);  // an empty input means "want more", not end of stream
   SSL_set_bio(impl->ssl, impl->in, impl->out);
@@ -79,12 +79,13 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
   const bool ip = is_ip_literal(config.server_name);
   if (!config.server_name.empty() && !ip) SSL_set_tlsext_host_name(impl->ssl, config.server_name.c_str());
   if (config.verify == TlsVerify::chain_and_host) {
-    if (config.server_name.empty()) return Status(Errc::invalid_argument, "TLS: verify-full needs a host name");
+    if (config.server_name.empty()) return Status(ErrorCode::invalid_argument, "TLS: verify-full needs a host name");
     X509_VERIFY_PARAM* param = SSL_get0_param(impl->ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, config.server_name.c_str())
                       : X509_VERIFY_PARAM_set1_host(param, config.server_name.c_str(), 0);
-    if (ok != 1) return Status(Errc::invalid_argument, "TLS: cannot use \"" + config.server_name + "\" as host name");
+    if (ok != 1)
+      return Status(ErrorCode::invalid_argument, "TLS: cannot use \"" + config.server_name + "\" as host name");
   }
   out.reset(new TlsSession(std::move(impl)));
   return {};
@@ -97,10 +98,10 @@ TlsStep TlsSession::fail_from_ssl(int ret, const char* what) {
   const long verify = SSL_get_verify_result(impl_->ssl);
   if (verify != X509_V_OK) {
     ERR_clear_error();
-    error_ = Status(Errc::auth,
+    error_ = Status(ErrorCode::certificate,
                     std::string("TLS: the server's certificate was refused: ") + X509_verify_cert_error_string(verify));
   } else {
-    error_ = Status(Errc::protocol, std::string("TLS ") + what + " failed: " + openssl_error_text());
+    error_ = Status(ErrorCode::tls, std::string("TLS ") + what + " failed: " + openssl_error_text());
   }
   return TlsStep::error;
 }
@@ -112,7 +113,7 @@ TlsStep TlsSession::handshake() {
   if (ret == 1) return TlsStep::done;
   const TlsStep step = fail_from_ssl(ret, "handshake");
   if (step == TlsStep::closed) {
-    error_ = Status(Errc::protocol, "TLS handshake failed: the server closed the session");
+    error_ = Status(ErrorCode::tls, "TLS handshake failed: the server closed the session");
     return TlsStep::error;
   }
   return step;
@@ -135,7 +136,7 @@ TlsStep TlsSession::write(std::span<const std::uint8_t> data) {
     const int ret = SSL_write_ex(impl_->ssl, data.data(), data.size(), &written);
     if (ret != 1) {
       const TlsStep step = fail_from_ssl(ret, "write");
-      if (step != TlsStep::error) error_ = Status(Errc::protocol, "TLS write failed: the session is not writable");
+      if (step != TlsStep::error) error_ = Status(ErrorCode::tls, "TLS write failed: the session is not writable");
       return TlsStep::error;
     }
     data = data.subspan(written);

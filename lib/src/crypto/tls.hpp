@@ -40,16 +40,16 @@ enum class TlsStep {
 
 class TlsSession {
  public:
-  // Errors: Errc::invalid_argument when the root certificate file cannot be loaded; Errc::protocol when OpenSSL
+  // Errors: ErrorCode::invalid_argument when the root certificate file cannot be loaded; ErrorCode::tls when OpenSSL
   // cannot set up the context.
   static Status create(const TlsConfig& config, std::unique_ptr<TlsSession>& out);
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
 
-  // Drives the handshake. On error: Errc::auth when the server's certificate failed verification (the message
-  // names the reason, e.g. "self-signed certificate in certificate chain" or a host name mismatch), else
-  // Errc::protocol.
+  // Drives the handshake. On error: ErrorCode::certificate when the server's certificate failed verification (the
+  // message names the reason, e.g. "self-signed certificate in certificate chain" or a host name mismatch), else
+  // ErrorCode::tls.
   TlsStep handshake();
   // Reads decrypted bytes into `out` (n set on done).
   TlsStep read(std::span<std::uint8_t> out, std::size_t& n);

@@ -21,10 +21,10 @@ const Claims::Impl& empty_impl() {
   return kEmpty;
 }
 
-JwtStatus claim_error(std::string message) { return {JwtErrc::claim, std::move(message)}; }
+Status claim_error(std::string message) { return {ErrorCode::jwt_claim, std::move(message)}; }
 
 // A NumericDate claim (RFC 7519 §2): absent is fine, a non-number is ERR_JWT_CLAIM.
-JwtStatus numeric_claim(const Json& obj, const char* name, std::optional<double>& out) {
+Status numeric_claim(const Json& obj, const char* name, std::optional<double>& out) {
   const Json* j = member(obj, name);
   if (j == nullptr) return {};
   out = as_number(j);
@@ -82,21 +82,22 @@ const Json* resolve(const Json& obj, const std::vector<std::string>& keys) {
   return at;
 }
 
-JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
-                          const std::vector<std::string>& allowed_roles, std::string& role) {
+Status role_from_value(const Json& claims, std::string_view claim_path, const std::vector<std::string>& allowed_roles,
+                       std::string& role) {
   if (claim_path.empty() || claim_path.size() > kMaxPathBytes) {
-    return {JwtErrc::invalid_argument, "the role claim path must be 1 to 1024 bytes, e.g. \"realm_access.roles\""};
+    return {ErrorCode::invalid_argument, "the role claim path must be 1 to 1024 bytes, e.g. \"realm_access.roles\""};
   }
   if (allowed_roles.empty()) {
-    return {JwtErrc::invalid_argument, "no allowed roles are configured; list the PostgreSQL roles tokens may map to"};
+    return {ErrorCode::invalid_argument,
+            "no allowed roles are configured; list the PostgreSQL roles tokens may map to"};
   }
   const std::string path_text(claim_path);
   std::vector<std::string> keys;
   if (!split_path(claim_path, keys)) {
-    return {JwtErrc::invalid_argument, "the role claim path \"" + path_text +
-                                           "\" has an empty key or a bad escape: "
-                                           "keys are separated by '.', and a literal dot inside a key is written \\. "
-                                           "(e.g. \"https://example\\.com/roles\")"};
+    return {ErrorCode::invalid_argument, "the role claim path \"" + path_text +
+                                             "\" has an empty key or a bad escape: "
+                                             "keys are separated by '.', and a literal dot inside a key is written \\. "
+                                             "(e.g. \"https://example\\.com/roles\")"};
   }
   const Json* value = resolve(claims, keys);
   if (value == nullptr) {
@@ -106,8 +107,9 @@ JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
   const auto allowed = [&](const std::string& r) { return !r.empty() && contains(allowed_roles, r); };
   if (const std::string* s = as_string(value)) {
     if (!allowed(*s)) {
-      return {JwtErrc::role_not_allowed, "the role the token names at \"" + path_text +
-                                             "\" is not in the allowed roles list; add it there if it is intended"};
+      return {ErrorCode::jwt_role_not_allowed,
+              "the role the token names at \"" + path_text +
+                  "\" is not in the allowed roles list; add it there if it is intended"};
     }
     role = *s;
     return {};
@@ -120,8 +122,8 @@ JwtStatus role_from_value(const Json& claims, std::string_view claim_path,
         return {};
       }
     }
-    return {JwtErrc::role_not_allowed, "none of the roles the token lists at \"" + path_text +
-                                           "\" is in the allowed roles list; add the intended role there"};
+    return {ErrorCode::jwt_role_not_allowed, "none of the roles the token lists at \"" + path_text +
+                                                 "\" is in the allowed roles list; add the intended role there"};
   }
   return claim_error("the claim at the role path \"" + path_text +
                      "\" is neither a string nor an array of strings; check the path");
@@ -161,14 +163,14 @@ std::optional<std::int64_t> Claims::numeric_date(std::string_view name) const {
   return std::nullopt;
 }
 
-JwtStatus Claims::parse(std::string_view json, Claims& out, std::size_t max_bytes) {
+Status Claims::parse(std::string_view json, Claims& out, std::size_t max_bytes) {
   if (json.size() > max_bytes) {
-    return {JwtErrc::malformed, "the claims are larger than the " + std::to_string(max_bytes) + "-byte limit"};
+    return {ErrorCode::jwt_malformed, "the claims are larger than the " + std::to_string(max_bytes) + "-byte limit"};
   }
   try {
     auto value = detail::parse_json(json);
     if (!value || !value->is_object()) {
-      return {JwtErrc::malformed,
+      return {ErrorCode::jwt_malformed,
               "the token's payload is not a JSON object (or nests too deeply or repeats a claim name); "
               "the issuer must send JWT claims"};
     }
@@ -178,16 +180,16 @@ JwtStatus Claims::parse(std::string_view json, Claims& out, std::size_t max_byte
     ClaimsAccess::set(out, std::move(impl));
     return {};
   } catch (...) {
-    return {JwtErrc::malformed, "out of memory while reading the claims"};
+    return {ErrorCode::jwt_malformed, "out of memory while reading the claims"};
   }
 }
 
-JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::int64_t now) {
+Status check_claims(const Claims& claims, const ClaimsPolicy& policy, std::int64_t now) {
   if (policy.clock_tolerance < 0) {
-    return {JwtErrc::invalid_argument, "clock_tolerance must be zero or more seconds"};
+    return {ErrorCode::invalid_argument, "clock_tolerance must be zero or more seconds"};
   }
   if (policy.max_token_age && *policy.max_token_age < 0) {
-    return {JwtErrc::invalid_argument, "max_token_age must be zero or more seconds"};
+    return {ErrorCode::invalid_argument, "max_token_age must be zero or more seconds"};
   }
   const Json& obj = ClaimsAccess::impl(claims).value;
   const double t = static_cast<double>(now);
@@ -200,21 +202,21 @@ JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::in
 
   // RFC 7519 §4.1.4: the current time must be before exp (plus the leeway).
   if (exp && !(t < *exp + tol)) {
-    return {JwtErrc::expired, "the token has expired (exp); get a new token from the issuer"};
+    return {ErrorCode::jwt_expired, "the token has expired (exp); get a new token from the issuer"};
   }
   // RFC 7519 §4.1.5: the current time must be at or after nbf (minus the leeway).
   if (nbf && !(t >= *nbf - tol)) {
-    return {JwtErrc::not_yet_valid,
+    return {ErrorCode::jwt_not_yet_valid,
             "the token is not valid yet (nbf is in the future); check the clocks of the issuer and this host"};
   }
   if (iat && *iat > t + tol) {
-    return {JwtErrc::not_yet_valid,
+    return {ErrorCode::jwt_not_yet_valid,
             "the token was issued in the future (iat); check the clocks of the issuer and this host"};
   }
   if (policy.max_token_age) {
     if (!iat) return claim_error("max_token_age is set but the token has no \"iat\" claim");
     if (t - *iat > static_cast<double>(*policy.max_token_age) + tol) {
-      return {JwtErrc::expired, "the token is older than max_token_age (iat); get a new token from the issuer"};
+      return {ErrorCode::jwt_expired, "the token is older than max_token_age (iat); get a new token from the issuer"};
     }
   }
   if (!policy.issuer.empty()) {
@@ -251,8 +253,8 @@ JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::in
   return {};
 }
 
-JwtStatus role_from_claims(const Claims& claims, std::string_view claim_path,
-                           const std::vector<std::string>& allowed_roles, std::string& role) {
+Status role_from_claims(const Claims& claims, std::string_view claim_path,
+                        const std::vector<std::string>& allowed_roles, std::string& role) {
   try {
     return role_from_value(ClaimsAccess::impl(claims).value, claim_path, allowed_roles, role);
   } catch (...) {
@@ -260,8 +262,8 @@ JwtStatus role_from_claims(const Claims& claims, std::string_view claim_path,
   }
 }
 
-JwtStatus role_from_claims_json(std::string_view claims_json, std::string_view claim_path,
-                                const std::vector<std::string>& allowed_roles, std::string& role) {
+Status role_from_claims_json(std::string_view claims_json, std::string_view claim_path,
+                             const std::vector<std::string>& allowed_roles, std::string& role) {
   Claims claims;
   if (auto s = Claims::parse(claims_json, claims, claims_json.size()); !s) return s;
   return role_from_claims(claims, claim_path, allowed_roles, role);

@@ -142,9 +142,9 @@ bool parse_key(const Json& jwk, ParsedKey& k) {
   return true;
 }
 
-JwtStatus invalid(std::string message) { return {JwtErrc::jwks_invalid, std::move(message)}; }
+Status invalid(std::string message) { return {ErrorCode::jwks_invalid, std::move(message)}; }
 
-JwtStatus parse_document(std::string_view json, std::optional<Json>& doc) {
+Status parse_document(std::string_view json, std::optional<Json>& doc) {
   if (json.size() > jwks_max_bytes) {
     return invalid("the key set document is larger than 64 KiB; check that the JWKS URL points at a key set");
   }
@@ -168,7 +168,7 @@ JwkSet::JwkSet() : impl_(std::shared_ptr<const Impl>(&empty_impl(), [](const Imp
 const std::vector<JwkInfo>& JwkSet::keys() const noexcept { return impl_->info; }
 std::size_t JwkSet::usable_count() const noexcept { return impl_->usable; }
 
-JwtStatus parse_jwks(std::string_view json, JwkSet& out) {
+Status parse_jwks(std::string_view json, JwkSet& out) {
   try {
     std::optional<Json> doc;
     if (auto s = parse_document(json, doc); !s) return s;
@@ -198,7 +198,7 @@ JwtStatus parse_jwks(std::string_view json, JwkSet& out) {
   }
 }
 
-JwtStatus parse_jwk(std::string_view json, JwkSet& out) {
+Status parse_jwk(std::string_view json, JwkSet& out) {
   try {
     std::optional<Json> doc;
     if (auto s = parse_document(json, doc); !s) return s;

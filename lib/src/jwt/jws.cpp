@@ -14,8 +14,8 @@ using detail::as_string;
 using detail::Json;
 using detail::member;
 
-JwtStatus malformed(std::string message) { return {JwtErrc::malformed, std::move(message)}; }
-JwtStatus alg_error(std::string message) { return {JwtErrc::alg, std::move(message)}; }
+Status malformed(std::string message) { return {ErrorCode::jwt_malformed, std::move(message)}; }
+Status alg_error(std::string message) { return {ErrorCode::jwt_alg, std::move(message)}; }
 
 const char* const kSignatureMismatch =
     "the token's signature does not verify: it was altered or signed by another key; get a new token from the issuer";
@@ -29,7 +29,7 @@ struct Parts {
 };
 
 // Steps 1-2 of jwt.hpp: size, structure and alphabet, without decoding.
-JwtStatus split(std::string_view token, std::size_t max_bytes, Parts& parts) {
+Status split(std::string_view token, std::size_t max_bytes, Parts& parts) {
   if (token.size() > max_bytes) {
     return malformed("the token is larger than the " + std::to_string(max_bytes) +
                      "-byte limit; raise max_token_bytes only if the issuer really sends such tokens");
@@ -61,7 +61,7 @@ JwtStatus split(std::string_view token, std::size_t max_bytes, Parts& parts) {
   return {};
 }
 
-JwtStatus decode_part(std::string_view text, const char* what, std::string& out) {
+Status decode_part(std::string_view text, const char* what, std::string& out) {
   auto bytes = util::base64url_decode(text);
   if (!bytes) return malformed(std::string("the token's ") + what + " is not valid base64url");
   out.assign(bytes->begin(), bytes->end());
@@ -69,7 +69,7 @@ JwtStatus decode_part(std::string_view text, const char* what, std::string& out)
 }
 
 // Steps 3-4: the protected header, its alg, and the allowlist.
-JwtStatus read_header(const Parts& parts, const std::vector<JwsAlg>& allowed, JwsHeader& header) {
+Status read_header(const Parts& parts, const std::vector<JwsAlg>& allowed, JwsHeader& header) {
   std::string text;
   if (auto s = decode_part(parts.header, "header", text); !s) return s;
   const auto doc = detail::parse_json(text);
@@ -111,11 +111,11 @@ JwtStatus read_header(const Parts& parts, const std::vector<JwsAlg>& allowed, Jw
   return {};
 }
 
-JwtStatus parse_allowlist(const std::vector<std::string>& names, std::vector<JwsAlg>& out) {
+Status parse_allowlist(const std::vector<std::string>& names, std::vector<JwsAlg>& out) {
   for (const auto& name : names) {
     const auto a = parse_jws_alg(name);
     if (!a) {
-      return {JwtErrc::invalid_argument,
+      return {ErrorCode::invalid_argument,
               "algorithms holds a name that is not a supported JWS algorithm (\"none\" is never allowed); use e.g. "
               "\"RS256\", \"ES256\" or \"EdDSA\""};
     }
@@ -164,7 +164,7 @@ std::string describe(const JwkInfo& k) {
 }
 
 // Step 5 with a key set: the index of the key to verify with.
-JwtStatus select_key(const JwkSet::Impl& set, const JwsHeader& header, std::size_t& index) {
+Status select_key(const JwkSet::Impl& set, const JwsHeader& header, std::size_t& index) {
   const char* alg = jws_alg_name(header.alg);
   if (header.has_kid) {
     bool any = false;
@@ -184,7 +184,7 @@ JwtStatus select_key(const JwkSet::Impl& set, const JwsHeader& header, std::size
       }
     }
     if (!any) {
-      return {JwtErrc::jwks_no_key,
+      return {ErrorCode::jwks_no_key,
               "no key in the key set has the token's kid; the issuer may have rotated its keys: fetch the JWKS again"};
     }
     if (mismatched != nullptr) {
@@ -196,7 +196,7 @@ JwtStatus select_key(const JwkSet::Impl& set, const JwsHeader& header, std::size
                        (mismatched->alg.empty() ? "" : " for " + mismatched->alg) + ", which cannot verify " + alg +
                        " tokens");
     }
-    return {JwtErrc::jwks_no_key, "the key with the token's kid is not usable: " + unusable->unusable_reason};
+    return {ErrorCode::jwks_no_key, "the key with the token's kid is not usable: " + unusable->unusable_reason};
   }
   std::size_t found = 0;
   for (std::size_t i = 0; i < set.info.size(); ++i) {
@@ -210,16 +210,16 @@ JwtStatus select_key(const JwkSet::Impl& set, const JwsHeader& header, std::size
       return alg_error(std::string("the token claims ") + alg +
                        " but the key set holds only public keys; a public key is never used as an HMAC secret");
     }
-    return {JwtErrc::jwks_no_key, std::string("no usable key in the key set can verify ") + alg +
-                                      " tokens; check the JWKS URL and the algorithms allowlist"};
+    return {ErrorCode::jwks_no_key, std::string("no usable key in the key set can verify ") + alg +
+                                        " tokens; check the JWKS URL and the algorithms allowlist"};
   }
-  return {JwtErrc::jwks_no_key, std::string("the token has no kid and ") + std::to_string(found) +
-                                    " keys in the key set could verify it; the issuer must set kid"};
+  return {ErrorCode::jwks_no_key, std::string("the token has no kid and ") + std::to_string(found) +
+                                      " keys in the key set could verify it; the issuer must set kid"};
 }
 
 template <class VerifyFn>
-JwtStatus verify_common(std::string_view token, const VerifyOptions& options, const std::vector<JwsAlg>& allowed,
-                        std::string& payload, JwsHeader* header_out, VerifyFn&& verify) {
+Status verify_common(std::string_view token, const VerifyOptions& options, const std::vector<JwsAlg>& allowed,
+                     std::string& payload, JwsHeader* header_out, VerifyFn&& verify) {
   Parts parts;
   if (auto s = split(token, options.max_token_bytes, parts); !s) return s;
   JwsHeader header;
@@ -235,31 +235,31 @@ JwtStatus verify_common(std::string_view token, const VerifyOptions& options, co
   return {};
 }
 
-JwtStatus verify_with_set(std::string_view token, const JwkSet& keys, const VerifyOptions& options,
-                          std::string& payload, JwsHeader* header) {
+Status verify_with_set(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::string& payload,
+                       JwsHeader* header) {
   if (options.algorithms.empty()) {
     return {
-        JwtErrc::invalid_argument,
+        ErrorCode::invalid_argument,
         "an algorithms allowlist is required with a key set; set it to what the issuer signs with, e.g. [\"RS256\"]"};
   }
   std::vector<JwsAlg> allowed;
   if (auto s = parse_allowlist(options.algorithms, allowed); !s) return s;
   const JwkSet::Impl& set = *detail::JwkSetAccess::impl(keys);
   return verify_common(token, options, allowed, payload, header,
-                       [&](const JwsHeader& h, crypto::ByteView input, crypto::ByteView sig) -> JwtStatus {
+                       [&](const JwsHeader& h, crypto::ByteView input, crypto::ByteView sig) -> Status {
                          std::size_t index = 0;
                          if (auto s = select_key(set, h, index); !s) return s;
                          if (!crypto::verify_signature(set.keys[index], scheme_of(h.alg), hash_of(h.alg), input, sig)) {
-                           return {JwtErrc::signature, kSignatureMismatch};
+                           return {ErrorCode::jwt_signature, kSignatureMismatch};
                          }
                          return {};
                        });
 }
 
-JwtStatus verify_with_secret(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
-                             std::string& payload, JwsHeader* header) {
+Status verify_with_secret(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                          std::string& payload, JwsHeader* header) {
   if (secret.empty()) {
-    return {JwtErrc::invalid_argument, "the HMAC secret is empty; pass the issuer's signing secret"};
+    return {ErrorCode::invalid_argument, "the HMAC secret is empty; pass the issuer's signing secret"};
   }
   std::vector<JwsAlg> allowed;
   if (options.algorithms.empty()) {
@@ -268,7 +268,7 @@ JwtStatus verify_with_secret(std::string_view token, std::span<const std::uint8_
     return s;
   }
   return verify_common(token, options, allowed, payload, header,
-                       [&](const JwsHeader& h, crypto::ByteView input, crypto::ByteView sig) -> JwtStatus {
+                       [&](const JwsHeader& h, crypto::ByteView input, crypto::ByteView sig) -> Status {
                          if (jws_alg_family(h.alg) != AlgFamily::hmac) {
                            return alg_error(std::string("the token is signed with ") + jws_alg_name(h.alg) +
                                             ", but an HMAC secret verifies only HS256, HS384 and HS512 tokens; "
@@ -282,14 +282,14 @@ JwtStatus verify_with_secret(std::string_view token, std::span<const std::uint8_
                                             jws_alg_name(h.alg) + " (RFC 7518 §3.2); use a longer secret");
                          }
                          if (!crypto::verify_hmac(hash, secret, input, sig)) {
-                           return {JwtErrc::signature, kSignatureMismatch};
+                           return {ErrorCode::jwt_signature, kSignatureMismatch};
                          }
                          return {};
                        });
 }
 
-JwtStatus finish_jwt(JwtStatus verified, std::string&& payload, const VerifyOptions& options, std::int64_t now,
-                     Claims& claims) {
+Status finish_jwt(Status verified, std::string&& payload, const VerifyOptions& options, std::int64_t now,
+                  Claims& claims) {
   if (!verified) return verified;
   Claims parsed;
   if (auto s = Claims::parse(payload, parsed, options.max_token_bytes); !s) return s;
@@ -300,8 +300,8 @@ JwtStatus finish_jwt(JwtStatus verified, std::string&& payload, const VerifyOpti
 
 }  // namespace
 
-JwtStatus verify_jws(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::string& payload,
-                     JwsHeader* header) {
+Status verify_jws(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::string& payload,
+                  JwsHeader* header) {
   try {
     return verify_with_set(token, keys, options, payload, header);
   } catch (...) {
@@ -309,8 +309,8 @@ JwtStatus verify_jws(std::string_view token, const JwkSet& keys, const VerifyOpt
   }
 }
 
-JwtStatus verify_jws_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
-                          std::string& payload, JwsHeader* header) {
+Status verify_jws_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                       std::string& payload, JwsHeader* header) {
   try {
     return verify_with_secret(token, secret, options, payload, header);
   } catch (...) {
@@ -318,8 +318,8 @@ JwtStatus verify_jws_hmac(std::string_view token, std::span<const std::uint8_t> 
   }
 }
 
-JwtStatus verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::int64_t now,
-                     Claims& claims, JwsHeader* header) {
+Status verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::int64_t now,
+                  Claims& claims, JwsHeader* header) {
   try {
     std::string payload;
     auto s = verify_with_set(token, keys, options, payload, header);
@@ -329,8 +329,8 @@ JwtStatus verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOpt
   }
 }
 
-JwtStatus verify_jwt_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
-                          std::int64_t now, Claims& claims, JwsHeader* header) {
+Status verify_jwt_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                       std::int64_t now, Claims& claims, JwsHeader* header) {
   try {
     std::string payload;
     auto s = verify_with_secret(token, secret, options, payload, header);

@@ -36,17 +36,18 @@ std::unique_ptr<Stream> negotiate_tls(std::unique_ptr<Stream> stream, const Endp
   w.ssl_request();
   stream->write(w.data(), deadline);
   const ByteView answer = stream->read(deadline);
-  if (answer.empty()) throw Error("ECONNCLOSED", "the server closed the connection after the SSL request");
+  if (answer.empty()) throw Error(ErrorCode::closed, "the server closed the connection after the SSL request");
   if (answer[0] == 'N' && answer.size() == 1) {
     if (endpoint.tls.required) {
-      throw Error("ETLS", "the server does not support SSL, but sslmode=" + endpoint.tls.mode_name + " requires it");
+      throw Error(ErrorCode::tls,
+                  "the server does not support SSL, but sslmode=" + endpoint.tls.mode_name + " requires it");
     }
     return stream;
   }
-  if (answer[0] != 'S') throw Error("EPROTO", "the server sent an unexpected answer to the SSL request");
+  if (answer[0] != 'S') throw Error(ErrorCode::protocol, "the server sent an unexpected answer to the SSL request");
   // CVE-2021-23222: bytes after 'S' would be read as if they came through TLS; a man in the middle could
   // inject them.
-  if (answer.size() != 1) throw Error("EPROTO", "the server sent unencrypted data after its SSL response");
+  if (answer.size() != 1) throw Error(ErrorCode::protocol, "the server sent unencrypted data after its SSL response");
   crypto::TlsConfig tls{endpoint.tls.verify, endpoint.root_cert_file, endpoint.host};
   auto secured = TlsStream::handshake(std::move(stream), tls, deadline);
   info.postgres_tls = true;

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::size_t max_head = 16 * 1024;
 
-[[noreturn]] void http_error(const std::string& message) { throw Error("EHTTP", message); }
+[[noreturn]] void http_error(const std::string& message) { throw Error(ErrorCode::http, message); }
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -58,10 +58,10 @@ HttpUrl parse_http_url(std::string_view url) {
     u.secure = false;
     u.port = 80;
   } else if (parts.scheme != "https") {
-    throw Error("EINVAL", "the URL must start with https://");
+    throw Error(ErrorCode::invalid_argument, "the URL must start with https://");
   }
   u.target = util::request_target(parts);
-  if (parts.userinfo) throw Error("EINVAL", "the URL must not carry user information");
+  if (parts.userinfo) throw Error(ErrorCode::invalid_argument, "the URL must not carry user information");
   // IPv6 literals ([...]) are refused: the Host header below is written without brackets.
   const bool named = parts.error == util::UrlError::none && !parts.bracketed;
   if (named && parts.port) {
@@ -69,14 +69,15 @@ HttpUrl parse_http_url(std::string_view url) {
     unsigned p = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
     if (ec != std::errc() || end != port.data() + port.size() || p == 0 || p > 65535) {
-      throw Error("EINVAL", "the URL has an invalid port");
+      throw Error(ErrorCode::invalid_argument, "the URL has an invalid port");
     }
     u.port = static_cast<std::uint16_t>(p);
   }
-  if (!named || parts.host.empty()) throw Error("EINVAL", "the URL needs a host name or IPv4 address");
+  if (!named || parts.host.empty())
+    throw Error(ErrorCode::invalid_argument, "the URL needs a host name or IPv4 address");
   u.host = std::string(parts.host);
   if (!u.secure && u.host != "127.0.0.1" && u.host != "localhost") {
-    throw Error("EINVAL", "http:// is only for loopback tests: keys must come over https://");
+    throw Error(ErrorCode::invalid_argument, "http:// is only for loopback tests: keys must come over https://");
   }
   return u;
 }

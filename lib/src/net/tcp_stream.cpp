@@ -28,7 +28,8 @@ int poll_timeout_ms(Deadline deadline) {
 
 int open_socket(int family) {
   const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) throw Error("ECONNREFUSED", std::string("cannot create a socket: ") + std::strerror(errno));
+  if (fd < 0)
+    throw Error(ErrorCode::connection_refused, std::string("cannot create a socket: ") + std::strerror(errno));
   return fd;
 }
 
@@ -51,8 +52,8 @@ int connect_one(int fd, const sockaddr* addr, socklen_t len, Deadline deadline) 
 }
 
 [[noreturn]] void throw_connect_error(int err, const std::string& where) {
-  if (err == ETIMEDOUT) throw Error("ETIMEDOUT", "connecting to " + where + " timed out");
-  throw Error("ECONNREFUSED", "cannot connect to " + where + ": " + std::strerror(err));
+  if (err == ETIMEDOUT) throw Error(ErrorCode::timed_out, "connecting to " + where + " timed out");
+  throw Error(ErrorCode::connection_refused, "cannot connect to " + where + ": " + std::strerror(err));
 }
 
 }  // namespace
@@ -66,7 +67,8 @@ std::unique_ptr<TcpStream> TcpStream::connect(const std::string& host, std::uint
     const std::string path = host + "/.s.PGSQL." + std::to_string(port);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) throw Error("EINVAL", "Unix socket path too long: " + path);
+    if (path.size() >= sizeof addr.sun_path)
+      throw Error(ErrorCode::invalid_argument, "Unix socket path too long: " + path);
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
     const int fd = open_socket(AF_UNIX);
     if (const int err = connect_one(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr, deadline); err != 0) {
@@ -83,7 +85,7 @@ std::unique_ptr<TcpStream> TcpStream::connect(const std::string& host, std::uint
   addrinfo* list = nullptr;
   const std::string service = std::to_string(port);
   if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list); rc != 0) {
-    throw Error("ENOTFOUND", "cannot resolve host \"" + host + "\": " + ::gai_strerror(rc));
+    throw Error(ErrorCode::host_not_found, "cannot resolve host \"" + host + "\": " + ::gai_strerror(rc));
   }
   int last_err = ECONNREFUSED;
   const std::string where = host + ":" + service;
@@ -114,13 +116,14 @@ void TcpStream::wait(short events, Deadline deadline, const char* what) {
   for (;;) {
     const int r = ::poll(&p, 1, poll_timeout_ms(deadline));
     if (r > 0) return;
-    if (r == 0) throw Error("ETIMEDOUT", std::string(what) + " timed out");
-    if (errno != EINTR) throw Error("ECONNRESET", std::string(what) + " failed: " + std::strerror(errno));
+    if (r == 0) throw Error(ErrorCode::timed_out, std::string(what) + " timed out");
+    if (errno != EINTR)
+      throw Error(ErrorCode::connection_reset, std::string(what) + " failed: " + std::strerror(errno));
   }
 }
 
 ByteView TcpStream::read(Deadline deadline) {
-  if (fd_ < 0) throw Error("ECONNCLOSED", "the connection is closed");
+  if (fd_ < 0) throw Error(ErrorCode::closed, "the connection is closed");
   for (;;) {
     const ssize_t n = ::recv(fd_, buf_.data(), buf_.size(), 0);
     if (n > 0) return {buf_.data(), static_cast<std::size_t>(n)};
@@ -130,12 +133,12 @@ ByteView TcpStream::read(Deadline deadline) {
       wait(POLLIN, deadline, "reading from the server");
       continue;
     }
-    throw Error("ECONNRESET", std::string("reading from the server failed: ") + std::strerror(errno));
+    throw Error(ErrorCode::connection_reset, std::string("reading from the server failed: ") + std::strerror(errno));
   }
 }
 
 void TcpStream::write(ByteView data, Deadline deadline) {
-  if (fd_ < 0) throw Error("ECONNCLOSED", "the connection is closed");
+  if (fd_ < 0) throw Error(ErrorCode::closed, "the connection is closed");
   while (!data.empty()) {
     const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n >= 0) {
@@ -147,8 +150,8 @@ void TcpStream::write(ByteView data, Deadline deadline) {
       wait(POLLOUT, deadline, "writing to the server");
       continue;
     }
-    if (errno == EPIPE) throw Error("ECONNCLOSED", "the server closed the connection");
-    throw Error("ECONNRESET", std::string("writing to the server failed: ") + std::strerror(errno));
+    if (errno == EPIPE) throw Error(ErrorCode::closed, "the server closed the connection");
+    throw Error(ErrorCode::connection_reset, std::string("writing to the server failed: ") + std::strerror(errno));
   }
 }
 

@@ -12,17 +12,7 @@ TlsStream::TlsStream(std::unique_ptr<Stream> inner, std::unique_ptr<crypto::TlsS
 
 TlsStream::~TlsStream() { close(); }
 
-void TlsStream::throw_error() const {
-  const Status& s = session_->error();
-  switch (s.code()) {
-    case Errc::auth:
-      throw Error("ECERT", s.message());
-    case Errc::invalid_argument:
-      throw Error("EINVAL", s.message());
-    default:
-      throw Error("ETLS", s.message());
-  }
-}
+void TlsStream::throw_error() const { throw Error(session_->error()); }  // ETLS, ECERT or EINVAL
 
 void TlsStream::flush(Deadline deadline) {
   out_.clear();
@@ -32,9 +22,7 @@ void TlsStream::flush(Deadline deadline) {
 std::unique_ptr<TlsStream> TlsStream::handshake(std::unique_ptr<Stream> inner, const crypto::TlsConfig& config,
                                                 Deadline deadline) {
   std::unique_ptr<crypto::TlsSession> session;
-  if (auto s = crypto::TlsSession::create(config, session); !s) {
-    throw Error(s.code() == Errc::invalid_argument ? "EINVAL" : "ETLS", s.message());
-  }
+  if (auto s = crypto::TlsSession::create(config, session); !s) throw Error(s);
   std::unique_ptr<TlsStream> stream(new TlsStream(std::move(inner), std::move(session)));
   for (;;) {
     const crypto::TlsStep step = stream->session_->handshake();
@@ -42,13 +30,13 @@ std::unique_ptr<TlsStream> TlsStream::handshake(std::unique_ptr<Stream> inner, c
     if (step == crypto::TlsStep::done) return stream;
     if (step == crypto::TlsStep::error) stream->throw_error();
     const ByteView got = stream->inner_->read(deadline);
-    if (got.empty()) throw Error("ETLS", "TLS handshake failed: the server closed the connection");
+    if (got.empty()) throw Error(ErrorCode::tls, "TLS handshake failed: the server closed the connection");
     stream->session_->feed(got);
   }
 }
 
 ByteView TlsStream::read(Deadline deadline) {
-  if (!inner_) throw Error("ECONNCLOSED", "the connection is closed");
+  if (!inner_) throw Error(ErrorCode::closed, "the connection is closed");
   for (;;) {
     std::size_t n = 0;
     const crypto::TlsStep step = session_->read(buf_, n);
@@ -63,7 +51,7 @@ ByteView TlsStream::read(Deadline deadline) {
 }
 
 void TlsStream::write(ByteView data, Deadline deadline) {
-  if (!inner_) throw Error("ECONNCLOSED", "the connection is closed");
+  if (!inner_) throw Error(ErrorCode::closed, "the connection is closed");
   if (session_->write(data) != crypto::TlsStep::done) throw_error();
   flush(deadline);
 }

@@ -19,12 +19,14 @@ void WebSocketStream::flush(Deadline deadline) {
 
 void WebSocketStream::fail(Deadline deadline) {
   const std::string message = "WebSocket: " + codec_.error().message();
+  // The rule that failed (a ws_* code, EWEBSOCKET); any other codec failure is EWEBSOCKET too.
+  const ErrorCode code = is_ws_error(codec_.error().code()) ? codec_.error().code() : ErrorCode::websocket;
   try {
     flush(deadline);  // the Close telling the proxy why, when the socket was open
   } catch (...) {
   }
   inner_->close();
-  throw Error("EWEBSOCKET", message);
+  throw Error(code, message);
 }
 
 std::unique_ptr<WebSocketStream> WebSocketStream::open(std::unique_ptr<Stream> inner, const std::string& host_header,
@@ -35,22 +37,23 @@ std::unique_ptr<WebSocketStream> WebSocketStream::open(std::unique_ptr<Stream> i
   ws::HandshakeRequest request;
   request.host = host_header;
   request.target = target;
-  if (auto s = stream->codec_.start(request); !s) throw Error("EINVAL", "WebSocket: " + s.message());
+  if (auto s = stream->codec_.start(request); !s) throw Error(ErrorCode::invalid_argument, "WebSocket: " + s.message());
   stream->flush(deadline);
   ws::Event ev;
   for (;;) {
     const ws::ReadStep step = stream->codec_.next(ev);
     if (step == ws::ReadStep::event && ev.type == ws::EventType::open) return stream;
     if (step == ws::ReadStep::error) stream->fail(deadline);
-    if (step != ws::ReadStep::need_more) throw Error("EWEBSOCKET", "WebSocket: the proxy closed during the handshake");
+    if (step != ws::ReadStep::need_more)
+      throw Error(ErrorCode::websocket, "WebSocket: the proxy closed during the handshake");
     const ByteView got = stream->inner_->read(deadline);
-    if (got.empty()) throw Error("ECONNCLOSED", "WebSocket: the proxy closed the connection during the handshake");
+    if (got.empty()) throw Error(ErrorCode::closed, "WebSocket: the proxy closed the connection during the handshake");
     if (auto s = stream->codec_.feed(got); !s) stream->fail(deadline);
   }
 }
 
 ByteView WebSocketStream::read(Deadline deadline) {
-  if (!inner_) throw Error("ECONNCLOSED", "the connection is closed");
+  if (!inner_) throw Error(ErrorCode::closed, "the connection is closed");
   ws::Event ev;
   for (;;) {
     switch (codec_.next(ev)) {
@@ -80,12 +83,12 @@ ByteView WebSocketStream::read(Deadline deadline) {
 }
 
 void WebSocketStream::write(ByteView data, Deadline deadline) {
-  if (!inner_) throw Error("ECONNCLOSED", "the connection is closed");
+  if (!inner_) throw Error(ErrorCode::closed, "the connection is closed");
   if (auto s = codec_.send_binary(data); !s) {
     if (codec_.state() == ws::State::closed || codec_.state() == ws::State::closing) {
-      throw Error("ECONNCLOSED", "the WebSocket proxy closed the connection");
+      throw Error(ErrorCode::closed, "the WebSocket proxy closed the connection");
     }
-    throw Error("EWEBSOCKET", "WebSocket: " + s.message());
+    throw Error(ErrorCode::websocket, "WebSocket: " + s.message());
   }
   flush(deadline);
 }

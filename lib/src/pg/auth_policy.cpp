@@ -42,7 +42,7 @@ Status parse_require_auth(std::string_view text, AuthPolicy& out) {
     if (neg) item.remove_prefix(1);
     if (negated == -1) negated = neg ? 1 : 0;
     if (neg != (negated == 1)) {
-      return Status(Errc::invalid_argument,
+      return Status(ErrorCode::invalid_argument,
                     "require_auth mixes negated and plain methods: write them all with '!' or all without");
     }
     if (item == "password") {
@@ -54,8 +54,9 @@ Status parse_require_auth(std::string_view text, AuthPolicy& out) {
     } else if (item == "none") {
       listed.none = true;
     } else if (item != "gss" && item != "sspi") {
-      return Status(Errc::invalid_argument, "require_auth has an unknown method \"" + std::string(item) +
-                                                "\": use password, md5, scram-sha-256 or none (or '!' before each)");
+      return Status(ErrorCode::invalid_argument,
+                    "require_auth has an unknown method \"" + std::string(item) +
+                        "\": use password, md5, scram-sha-256 or none (or '!' before each)");
     }
     if (comma == std::string_view::npos) break;
     text = text.substr(comma + 1);
@@ -75,12 +76,12 @@ Status parse_channel_binding(std::string_view text, ChannelBinding& out) {
   } else if (text == "prefer" || text.empty()) {
     out = ChannelBinding::prefer;
   } else if (text == "require") {
-    return Status(Errc::invalid_argument,
+    return Status(ErrorCode::invalid_argument,
                   "channel_binding=require: edgepg does not implement SCRAM-SHA-256-PLUS (and over a WebSocket the "
                   "TLS belongs to the proxy, not to PostgreSQL, so there is nothing to bind to); use "
                   "channel_binding=prefer with require_auth=scram-sha-256 and a verified TLS transport instead");
   } else {
-    return Status(Errc::invalid_argument,
+    return Status(ErrorCode::invalid_argument,
                   "invalid channel_binding \"" + std::string(text) + "\": expected disable, prefer or require");
   }
   return {};

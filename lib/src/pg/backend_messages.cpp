@@ -1,5 +1,5 @@
 // Decoders for backend message bodies (protocol-message-formats.html). Each checks the documented shape and
-// reports Errc::protocol instead of reading past the end.
+// reports ErrorCode::protocol instead of reading past the end.
 #include <charconv>
 #include <string>
 
@@ -10,7 +10,7 @@ namespace edgepg::pg {
 namespace {
 
 Status malformed(const char* what) {
-  return Status(Errc::protocol, std::string("server sent a malformed ") + what + " message");
+  return Status(ErrorCode::protocol, std::string("server sent a malformed ") + what + " message");
 }
 
 }  // namespace
@@ -136,7 +136,9 @@ Status decode_command_complete(Bytes body, CommandComplete& out) {
     const auto digits = tag.substr(last_space + 1);
     std::int64_t rows = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), rows);
-    if (ec == std::errc() && ptr == digits.data() + digits.size() && !digits.empty()) out.rows = rows;
+    // Digits only: from_chars would take "-21" (a hostile server's negative count; found by the backend fuzzer).
+    const bool digits_only = !digits.empty() && digits.front() >= '0' && digits.front() <= '9';
+    if (digits_only && ec == std::errc() && ptr == digits.data() + digits.size()) out.rows = rows;
   }
   return {};
 }
@@ -199,7 +201,7 @@ Status decode_negotiate_protocol_version(Bytes body, NegotiateProtocolVersion& o
 }
 
 Status expect_empty(Bytes body, char type) {
-  if (!body.empty()) return Status(Errc::protocol, std::string("server sent a non-empty '") + type + "' message");
+  if (!body.empty()) return Status(ErrorCode::protocol, std::string("server sent a non-empty '") + type + "' message");
   return {};
 }
 

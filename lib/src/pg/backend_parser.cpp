@@ -24,14 +24,14 @@ ParseStep BackendParser::next(RawMessage& out) {
   const std::uint8_t* p = buf_.data() + pos_;
   const std::uint32_t len = wire::read_u32(p + 1);  // counts itself, not the type byte
   if (len < 4) {
-    error_ = Status(Errc::protocol, "server sent a message length below 4 (" + std::to_string(len) +
-                                        "): the stream is not PostgreSQL protocol v3");
+    error_ = Status(ErrorCode::protocol, "server sent a message length below 4 (" + std::to_string(len) +
+                                             "): the stream is not PostgreSQL protocol v3");
     return ParseStep::error;
   }
   if (len - 4 > max_message_size_) {
-    error_ = Status(Errc::message_too_large, "server message of " + std::to_string(len) +
-                                                 " bytes exceeds the limit of " + std::to_string(max_message_size_) +
-                                                 " bytes (raise maxMessageSize if this is expected)");
+    error_ = Status(ErrorCode::message_too_large,
+                    "server message of " + std::to_string(len) + " bytes exceeds the limit of " +
+                        std::to_string(max_message_size_) + " bytes (raise maxMessageSize if this is expected)");
     return ParseStep::error;
   }
   if (avail < std::size_t{len} + 1) return ParseStep::need_more;

@@ -15,7 +15,7 @@ constexpr std::size_t max_body = 0x7FFFFFFF - 4;
 bool has_nul(std::string_view s) noexcept { return s.find('\0') != std::string_view::npos; }
 
 Status bad(const char* call, const std::string& why) {
-  return Status(Errc::invalid_argument, std::string(call) + ": " + why);
+  return Status(ErrorCode::invalid_argument, std::string(call) + ": " + why);
 }
 
 bool valid_sqlstate(std::string_view s) noexcept {

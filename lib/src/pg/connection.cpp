@@ -42,7 +42,7 @@ Status Connection::fail(Status s) {
 
 Status Connection::add_startup_parameter(std::string name, std::string value) {
   if (phase_ != Phase::startup || !writer_.empty()) {
-    return Status(Errc::invalid_state, "startup parameters must be set before the connection starts");
+    return Status(ErrorCode::invalid_state, "startup parameters must be set before the connection starts");
   }
   options_.parameters.emplace_back(std::move(name), std::move(value));
   return {};
@@ -50,29 +50,31 @@ Status Connection::add_startup_parameter(std::string name, std::string value) {
 
 Status Connection::configure_auth(AuthPolicy policy, std::uint32_t scram_max_iterations) {
   if (phase_ != Phase::startup || !writer_.empty()) {
-    return Status(Errc::invalid_state, "the authentication policy must be set before the connection starts");
+    return Status(ErrorCode::invalid_state, "the authentication policy must be set before the connection starts");
   }
-  if (scram_max_iterations == 0) return Status(Errc::invalid_argument, "scram_max_iterations must be at least 1");
+  if (scram_max_iterations == 0) return Status(ErrorCode::invalid_argument, "scram_max_iterations must be at least 1");
   options_.auth_policy = policy;
   options_.scram_max_iterations = scram_max_iterations;
   return {};
 }
 
 Status Connection::start() {
-  if (phase_ != Phase::startup || !writer_.empty()) return Status(Errc::invalid_state, "connection already started");
-  if (options_.user.empty()) return Status(Errc::invalid_argument, "no user name: set user in the connection options");
+  if (phase_ != Phase::startup || !writer_.empty())
+    return Status(ErrorCode::invalid_state, "connection already started");
+  if (options_.user.empty())
+    return Status(ErrorCode::invalid_argument, "no user name: set user in the connection options");
   std::vector<std::pair<std::string, std::string>> params;
   params.emplace_back("user", options_.user);
   if (!options_.database.empty()) params.emplace_back("database", options_.database);
   if (!options_.application_name.empty()) params.emplace_back("application_name", options_.application_name);
   params.emplace_back("client_encoding", "UTF8");
   for (const auto& p : options_.parameters) {
-    if (p.first.empty()) return Status(Errc::invalid_argument, "empty startup parameter name");
+    if (p.first.empty()) return Status(ErrorCode::invalid_argument, "empty startup parameter name");
     params.push_back(p);
   }
   for (const auto& [k, v] : params) {
     if (has_nul(k) || has_nul(v)) {
-      return Status(Errc::invalid_argument,
+      return Status(ErrorCode::invalid_argument,
                     "startup parameter '" + (has_nul(k) ? std::string("?") : k) + "' contains a NUL byte");
     }
   }
@@ -84,7 +86,7 @@ Status Connection::start() {
 Status Connection::provide_password(std::string password) {
   if (has_nul(password)) {
     crypto::cleanse(password.data(), password.size());
-    return Status(Errc::invalid_argument, "the password contains a NUL byte");
+    return Status(ErrorCode::invalid_argument, "the password contains a NUL byte");
   }
   forget_password();
   password_ = std::move(password);
@@ -109,7 +111,7 @@ void Connection::clear_output() noexcept {
 }
 
 Status Connection::receive(Bytes chunk) {
-  if (phase_ == Phase::failed || phase_ == Phase::closed) return Status(Errc::closed, "the connection is closed");
+  if (phase_ == Phase::failed || phase_ == Phase::closed) return Status(ErrorCode::closed, "the connection is closed");
   if (auto s = parser_.feed(chunk); !s) return fail(std::move(s));
   RawMessage m;
   for (;;) {
@@ -129,7 +131,7 @@ Status Connection::handle(const RawMessage& m) {
       return {};
     case backend::authentication:
       if (phase_ != Phase::authenticating) {
-        return Status(Errc::protocol, "server sent an authentication request outside the login exchange");
+        return Status(ErrorCode::protocol, "server sent an authentication request outside the login exchange");
       }
       return handle_authentication(m.body);
     case backend::parameter_status: {
@@ -149,7 +151,7 @@ Status Connection::handle(const RawMessage& m) {
     case backend::ready_for_query: {
       if (auto s = decode_ready_for_query(m.body, tx_); !s) return s;
       if (phase_ == Phase::startup || phase_ == Phase::authenticating || phase_ == Phase::awaiting_password) {
-        return Status(Errc::protocol, "server sent ReadyForQuery before authentication completed");
+        return Status(ErrorCode::protocol, "server sent ReadyForQuery before authentication completed");
       }
       phase_ = Phase::ready;
       sink_.on_ready(tx_);
@@ -225,10 +227,10 @@ Status Connection::handle(const RawMessage& m) {
     case backend::copy_in_response:
     case backend::copy_out_response:
     case backend::copy_both_response:
-      return Status(Errc::unsupported, "COPY is not supported by this client yet: use INSERT/SELECT instead");
+      return Status(ErrorCode::unsupported, "COPY is not supported by this client yet: use INSERT/SELECT instead");
     default: {
       const auto type = static_cast<std::uint8_t>(m.type);
-      return Status(Errc::protocol, "server sent an unknown message type 0x" + util::hex_lower({&type, 1}));
+      return Status(ErrorCode::protocol, "server sent an unknown message type 0x" + util::hex_lower({&type, 1}));
     }
   }
 }
@@ -240,10 +242,11 @@ Status Connection::handle_authentication(Bytes body) {
     case AuthRequest::ok:
       // Once SCRAM has started, only a verified server-final may lead here.
       if (scram_ && !sasl_done_) {
-        return Status(Errc::auth, "server skipped the SCRAM server signature: it did not prove it knows the password");
+        return Status(ErrorCode::auth,
+                      "server skipped the SCRAM server signature: it did not prove it knows the password");
       }
       if (!auth_requested_ && !options_.auth_policy.none) {
-        return Status(Errc::auth,
+        return Status(ErrorCode::auth,
                       "the server accepted the login without asking for the password (trust), which "
                       "require_auth does not allow (" +
                           options_.auth_policy.describe() +
@@ -257,7 +260,7 @@ Status Connection::handle_authentication(Bytes body) {
     case AuthRequest::cleartext_password:
     case AuthRequest::md5_password:
     case AuthRequest::sasl:
-      if (scram_) return Status(Errc::protocol, "server restarted authentication in the middle of SCRAM");
+      if (scram_) return Status(ErrorCode::protocol, "server restarted authentication in the middle of SCRAM");
       // Checked before the password is asked for or sent: a refused method never sees it.
       if (auto s = check_policy(a.request); !s) return s;
       auth_requested_ = true;
@@ -270,7 +273,7 @@ Status Connection::handle_authentication(Bytes body) {
       }
       return answer_password_request();
     case AuthRequest::sasl_continue: {
-      if (!scram_) return Status(Errc::protocol, "server sent SASLContinue without a SASL exchange");
+      if (!scram_) return Status(ErrorCode::protocol, "server sent SASLContinue without a SASL exchange");
       std::string client_final;
       if (auto s = scram_->handle_server_first(as_text(a.data), client_final); !s) return s;
       writer_.sasl_response(client_final);
@@ -280,7 +283,7 @@ Status Connection::handle_authentication(Bytes body) {
       return {};
     }
     case AuthRequest::sasl_final:
-      if (!scram_) return Status(Errc::protocol, "server sent SASLFinal without a SASL exchange");
+      if (!scram_) return Status(ErrorCode::protocol, "server sent SASLFinal without a SASL exchange");
       if (auto s = scram_->verify_server_final(as_text(a.data)); !s) {
         derived_keys_.reset();
         return s;
@@ -288,7 +291,7 @@ Status Connection::handle_authentication(Bytes body) {
       sasl_done_ = true;
       return {};
     default:
-      return Status(Errc::unsupported,
+      return Status(ErrorCode::unsupported,
                     "server asks for an authentication method this client does not support "
                     "(Kerberos/GSSAPI/SSPI): configure password, md5 or scram-sha-256 in pg_hba.conf");
   }
@@ -301,18 +304,19 @@ Status Connection::check_policy(AuthRequest request) const {
   if (request == AuthRequest::md5_password && !p.md5) method = "an MD5 password hash (md5)";
   if (request == AuthRequest::sasl && !p.scram) method = "SASL (scram-sha-256)";
   if (method == nullptr) return {};
-  return Status(Errc::auth, std::string("the server asks for ") + method + ", which require_auth does not allow (" +
-                                p.describe() +
-                                "); nothing was sent. If this server is the one you meant, allow the "
-                                "method in require_auth (e.g. require_auth=password for RDS IAM tokens)");
+  return Status(ErrorCode::auth, std::string("the server asks for ") + method +
+                                     ", which require_auth does not allow (" + p.describe() +
+                                     "); nothing was sent. If this server is the one you meant, allow the "
+                                     "method in require_auth (e.g. require_auth=password for RDS IAM tokens)");
 }
 
 Status Connection::remember_parameter(const ParameterStatus& p) {
   auto it = server_params_.find(p.name);
   if (it == server_params_.end()) {
     if (server_params_.size() >= options_.max_parameter_statuses) {
-      return Status(Errc::protocol, "the server sent more than " + std::to_string(options_.max_parameter_statuses) +
-                                        " distinct ParameterStatus names (max_parameter_statuses)");
+      return Status(ErrorCode::protocol, "the server sent more than " +
+                                             std::to_string(options_.max_parameter_statuses) +
+                                             " distinct ParameterStatus names (max_parameter_statuses)");
     }
     parameter_bytes_ += p.name.size() + p.value.size();
     it = server_params_.emplace(p.name, std::string{}).first;
@@ -320,8 +324,9 @@ Status Connection::remember_parameter(const ParameterStatus& p) {
     parameter_bytes_ = parameter_bytes_ - it->second.size() + p.value.size();
   }
   if (parameter_bytes_ > options_.max_parameter_bytes) {
-    return Status(Errc::protocol, "the server's ParameterStatus names and values exceed " +
-                                      std::to_string(options_.max_parameter_bytes) + " bytes (max_parameter_bytes)");
+    return Status(ErrorCode::protocol, "the server's ParameterStatus names and values exceed " +
+                                           std::to_string(options_.max_parameter_bytes) +
+                                           " bytes (max_parameter_bytes)");
   }
   it->second = p.value;
   return {};
@@ -344,10 +349,11 @@ Status Connection::answer_password_request() {
     case AuthRequest::sasl: {
       const auto& mechs = pending_auth_.mechanisms;
       if (std::find(mechs.begin(), mechs.end(), "SCRAM-SHA-256") == mechs.end()) {
-        return Status(Errc::unsupported, "server offers no SASL mechanism this client supports (needs SCRAM-SHA-256)");
+        return Status(ErrorCode::unsupported,
+                      "server offers no SASL mechanism this client supports (needs SCRAM-SHA-256)");
       }
       if (options_.scram_nonce.size() < 18) {
-        return Status(Errc::invalid_argument, "SCRAM needs a random client nonce of at least 18 characters");
+        return Status(ErrorCode::invalid_argument, "SCRAM needs a random client nonce of at least 18 characters");
       }
       scram_ =
           std::make_unique<auth::ScramClient>(pw, options_.scram_nonce, std::string{}, options_.scram_max_iterations);
@@ -357,7 +363,7 @@ Status Connection::answer_password_request() {
       break;
     }
     default:
-      return Status(Errc::invalid_state, "no password request is pending");
+      return Status(ErrorCode::invalid_state, "no password request is pending");
   }
   forget_password();
   return {};
@@ -365,13 +371,13 @@ Status Connection::answer_password_request() {
 
 Status Connection::check_ready_for_query() const {
   if (phase_ == Phase::ready) return {};
-  if (phase_ == Phase::closed || phase_ == Phase::failed) return Status(Errc::closed, "the connection is closed");
-  return Status(Errc::invalid_state, "the connection is not ready: wait for login to finish");
+  if (phase_ == Phase::closed || phase_ == Phase::failed) return Status(ErrorCode::closed, "the connection is closed");
+  return Status(ErrorCode::invalid_state, "the connection is not ready: wait for login to finish");
 }
 
 Status Connection::query(std::string_view sql) {
   if (auto s = check_ready_for_query(); !s) return s;
-  if (has_nul(sql)) return Status(Errc::invalid_argument, "the query text contains a NUL byte");
+  if (has_nul(sql)) return Status(ErrorCode::invalid_argument, "the query text contains a NUL byte");
   writer_.query(sql);
   return {};
 }
@@ -379,10 +385,10 @@ Status Connection::query(std::string_view sql) {
 Status Connection::query_params(std::string_view sql, std::span<const Param> params,
                                 std::span<const std::uint32_t> param_types) {
   if (auto s = check_ready_for_query(); !s) return s;
-  if (has_nul(sql)) return Status(Errc::invalid_argument, "the query text contains a NUL byte");
-  if (params.size() > 65535) return Status(Errc::invalid_argument, "more than 65535 parameters");
+  if (has_nul(sql)) return Status(ErrorCode::invalid_argument, "the query text contains a NUL byte");
+  if (params.size() > 65535) return Status(ErrorCode::invalid_argument, "more than 65535 parameters");
   if (!param_types.empty() && param_types.size() != params.size()) {
-    return Status(Errc::invalid_argument, "parameter types and values differ in count");
+    return Status(ErrorCode::invalid_argument, "parameter types and values differ in count");
   }
   writer_.parse("", sql, param_types);
   writer_.bind("", "", params);

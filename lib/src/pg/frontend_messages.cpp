@@ -10,7 +10,7 @@ namespace edgepg::pg {
 namespace {
 
 Status malformed(const char* what, const char* why) {
-  return Status(Errc::protocol, std::string("client sent a malformed ") + what + " message: " + why);
+  return Status(ErrorCode::protocol, std::string("client sent a malformed ") + what + " message: " + why);
 }
 
 }  // namespace

@@ -62,20 +62,20 @@ ParseStep FrontendParser::next(RawMessage& out) {
   const std::uint8_t* p = buf_.data() + pos_;
   // The type byte alone already tells a stream that is not protocol v3 (PostgreSQL checks it before the length).
   if (!is_frontend_message_type(static_cast<char>(p[0]))) {
-    error_ = Status(Errc::protocol, "invalid frontend message type " + type_text(p[0]));
+    error_ = Status(ErrorCode::protocol, "invalid frontend message type " + type_text(p[0]));
     return ParseStep::error;
   }
   if (avail < 5) return ParseStep::need_more;
   const std::uint32_t len = wire::read_u32(p + 1);  // counts itself, not the type byte
   if (len < 4) {
-    error_ = Status(Errc::protocol, "client sent a message length below 4 (" + std::to_string(len) +
-                                        "): the stream is not PostgreSQL protocol v3");
+    error_ = Status(ErrorCode::protocol, "client sent a message length below 4 (" + std::to_string(len) +
+                                             "): the stream is not PostgreSQL protocol v3");
     return ParseStep::error;
   }
   if (len - 4 > max_message_size_) {
-    error_ = Status(Errc::message_too_large, "client message " + type_text(p[0]) + " of " + std::to_string(len) +
-                                                 " bytes exceeds the limit of " + std::to_string(max_message_size_) +
-                                                 " bytes");
+    error_ = Status(ErrorCode::message_too_large, "client message " + type_text(p[0]) + " of " + std::to_string(len) +
+                                                      " bytes exceeds the limit of " +
+                                                      std::to_string(max_message_size_) + " bytes");
     return ParseStep::error;
   }
   if (avail < std::size_t{len} + 1) return ParseStep::need_more;

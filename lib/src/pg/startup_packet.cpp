@@ -49,6 +49,10 @@ bool needs_protocol_negotiation(const StartupMessage& message, std::uint16_t new
 
 Status StartupParser::feed(std::span<const std::uint8_t> chunk) {
   if (!error_.ok()) return error_;
+  // Nothing is buffered once the startup phase is over: the bytes would sit here unread, without a bound.
+  if (finished_) {
+    return {ErrorCode::invalid_state, "the startup phase is over: feed later bytes to a FrontendParser"};
+  }
   if (pos_ > 0) {
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
     pos_ = 0;
@@ -64,7 +68,7 @@ std::vector<std::uint8_t> StartupParser::take_remaining() {
   return out;
 }
 
-StartupStep StartupParser::fail(Errc code, std::string message) {
+StartupStep StartupParser::fail(ErrorCode code, std::string message) {
   error_ = Status(code, std::move(message));
   return StartupStep::error;
 }
@@ -90,13 +94,13 @@ StartupStep StartupParser::next(StartupPacket& out) {
   // The length counts itself; the body holds at least the 4-byte code.
   const std::uint32_t len = wire::read_u32(p);
   if (len < 8) {
-    return fail(Errc::protocol, "invalid length of startup packet (" + std::to_string(len) +
-                                    " bytes; at least 8): the client does not speak PostgreSQL protocol v3");
+    return fail(ErrorCode::protocol, "invalid length of startup packet (" + std::to_string(len) +
+                                         " bytes; at least 8): the client does not speak PostgreSQL protocol v3");
   }
   if (len - 4 > max_length_) {
-    return fail(Errc::message_too_large, "startup packet of " + std::to_string(len) + " bytes exceeds the limit of " +
-                                             std::to_string(max_length_ + 4) +
-                                             " bytes (PostgreSQL's MAX_STARTUP_PACKET_LENGTH)");
+    return fail(ErrorCode::message_too_large, "startup packet of " + std::to_string(len) +
+                                                  " bytes exceeds the limit of " + std::to_string(max_length_ + 4) +
+                                                  " bytes (PostgreSQL's MAX_STARTUP_PACKET_LENGTH)");
   }
   if (avail < len) return StartupStep::need_more;
   const std::span<const std::uint8_t> body(p + 4, len - 4);
@@ -116,18 +120,18 @@ StartupStep StartupParser::decode(std::span<const std::uint8_t> body, StartupPac
     const bool ssl = code == static_cast<std::uint32_t>(startup_code::ssl_request);
     const char* name = ssl ? "SSLRequest" : "GSSENCRequest";
     if (!r.at_end()) {
-      return fail(Errc::protocol, std::string("invalid length of ") + name + " (" + std::to_string(body.size() + 4) +
-                                      " bytes; it is exactly 8)");
+      return fail(ErrorCode::protocol, std::string("invalid length of ") + name + " (" +
+                                           std::to_string(body.size() + 4) + " bytes; it is exactly 8)");
     }
     // PostgreSQL answers each at most once per connection (ProcessStartupPacket's ssl_done / gss_done).
     bool& seen = ssl ? ssl_seen_ : gssenc_seen_;
-    if (seen) return fail(Errc::protocol, std::string("the client sent a second ") + name + " on one connection");
+    if (seen) return fail(ErrorCode::protocol, std::string("the client sent a second ") + name + " on one connection");
     seen = true;
     // CVE-2021-23214: bytes that arrived with the request, before the answer, were not protected
     // by the encryption about to be negotiated; a man in the middle may have injected them.
     if (pos_ != buf_.size()) {
-      return fail(Errc::protocol, "the client sent " + std::to_string(buf_.size() - pos_) + " bytes after its " + name +
-                                      " without waiting for the answer (CVE-2021-23214)");
+      return fail(ErrorCode::protocol, "the client sent " + std::to_string(buf_.size() - pos_) + " bytes after its " +
+                                           name + " without waiting for the answer (CVE-2021-23214)");
     }
     out.kind = ssl ? StartupKind::ssl_request : StartupKind::gssenc_request;
     return StartupStep::packet;
@@ -136,10 +140,10 @@ StartupStep StartupParser::decode(std::span<const std::uint8_t> body, StartupPac
   if (code == static_cast<std::uint32_t>(startup_code::cancel_request)) {
     // CancelRequest: pid, then the secret key to the end of the packet (4 bytes in 3.0, up to 256 in 3.2).
     std::int32_t pid = 0;
-    if (!r.i32(pid)) return fail(Errc::protocol, "invalid length of CancelRequest (no process ID)");
+    if (!r.i32(pid)) return fail(ErrorCode::protocol, "invalid length of CancelRequest (no process ID)");
     const auto key = r.rest();
     if (key.size() < min_cancel_key_length || key.size() > max_cancel_key_length) {
-      return fail(Errc::protocol,
+      return fail(ErrorCode::protocol,
                   "invalid length of cancel key in CancelRequest (" + std::to_string(key.size()) + " bytes; 4 to 256)");
     }
     out.kind = StartupKind::cancel_request;
@@ -151,7 +155,7 @@ StartupStep StartupParser::decode(std::span<const std::uint8_t> body, StartupPac
 
   const std::uint32_t major = code >> 16;
   if (major != 3) {
-    return fail(Errc::unsupported,
+    return fail(ErrorCode::unsupported,
                 "unsupported frontend protocol " + version_text(code) + ": this server speaks protocol 3.x only");
   }
 
@@ -161,20 +165,21 @@ StartupStep StartupParser::decode(std::span<const std::uint8_t> body, StartupPac
   for (;;) {
     std::string_view name;
     if (!r.cstr(name)) {
-      return fail(Errc::protocol, "invalid startup packet layout: expected terminator as last byte");
+      return fail(ErrorCode::protocol, "invalid startup packet layout: expected terminator as last byte");
     }
     if (name.empty()) break;
     std::string_view value;
     if (!r.cstr(value)) {
-      return fail(Errc::protocol, "invalid startup packet layout: parameter \"" + printable(name) + "\" has no value");
+      return fail(ErrorCode::protocol,
+                  "invalid startup packet layout: parameter \"" + printable(name) + "\" has no value");
     }
     auto& list =
         name.substr(0, protocol_option_prefix.size()) == protocol_option_prefix ? m.protocol_options : m.parameters;
     list.emplace_back(name, value);
   }
   if (!r.at_end()) {
-    return fail(Errc::protocol, "invalid startup packet layout: expected terminator as last byte (" +
-                                    std::to_string(r.remaining()) + " bytes follow it)");
+    return fail(ErrorCode::protocol, "invalid startup packet layout: expected terminator as last byte (" +
+                                         std::to_string(r.remaining()) + " bytes follow it)");
   }
 
   // A repeated name would leave which value counts to whoever reads it: refused (PostgreSQL keeps the last).
@@ -184,10 +189,11 @@ StartupStep StartupParser::decode(std::span<const std::uint8_t> body, StartupPac
   for (const auto& [n, v] : m.protocol_options) names.emplace_back(n);
   std::sort(names.begin(), names.end());
   if (auto dup = std::adjacent_find(names.begin(), names.end()); dup != names.end()) {
-    return fail(Errc::protocol, "invalid startup packet: parameter \"" + printable(*dup) + "\" appears more than once");
+    return fail(ErrorCode::protocol,
+                "invalid startup packet: parameter \"" + printable(*dup) + "\" appears more than once");
   }
   // PostgreSQL: "no PostgreSQL user name specified in startup packet".
-  if (m.user().empty()) return fail(Errc::protocol, "no PostgreSQL user name specified in startup packet");
+  if (m.user().empty()) return fail(ErrorCode::protocol, "no PostgreSQL user name specified in startup packet");
 
   out.kind = StartupKind::startup;
   finished_ = true;

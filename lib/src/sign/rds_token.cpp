@@ -55,13 +55,13 @@ Status rds_auth_token(std::string_view hostname, std::uint16_t port, std::string
                       const Credentials& credentials, std::int64_t epoch_seconds, std::string& token) {
   token.clear();
   if (hostname.empty() || !valid_hostname(hostname)) {
-    return {Errc::invalid_argument, "rds token: hostname is empty or has characters a host name cannot have"};
+    return {ErrorCode::invalid_argument, "rds token: hostname is empty or has characters a host name cannot have"};
   }
-  if (port == 0) return {Errc::invalid_argument, "rds token: port must be 1..65535"};
-  if (username.empty()) return {Errc::invalid_argument, "rds token: username is empty"};
-  if (!valid_utf8(username)) return {Errc::invalid_argument, "rds token: username is not valid UTF-8"};
+  if (port == 0) return {ErrorCode::invalid_argument, "rds token: port must be 1..65535"};
+  if (username.empty()) return {ErrorCode::invalid_argument, "rds token: username is empty"};
+  if (!valid_utf8(username)) return {ErrorCode::invalid_argument, "rds token: username is not valid UTF-8"};
   if (!valid_utf8(credentials.session_token)) {
-    return {Errc::invalid_argument, "rds token: session token is not valid UTF-8"};
+    return {ErrorCode::invalid_argument, "rds token: session token is not valid UTF-8"};
   }
 
   const std::string host = std::string(hostname) + ":" + std::to_string(port);

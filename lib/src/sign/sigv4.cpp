@@ -68,30 +68,30 @@ bool is_unsignable(std::string_view lower_name) noexcept {
 }
 
 Status check_common(const HttpRequest& request, const SigningParams& params) {
-  if (params.credentials.access_key_id.empty()) return {Errc::invalid_argument, "sigv4: access key id is empty"};
+  if (params.credentials.access_key_id.empty()) return {ErrorCode::invalid_argument, "sigv4: access key id is empty"};
   if (params.credentials.secret_access_key.empty())
-    return {Errc::invalid_argument, "sigv4: secret access key is empty"};
-  if (params.region.empty()) return {Errc::invalid_argument, "sigv4: region is empty"};
-  if (params.service.empty()) return {Errc::invalid_argument, "sigv4: service is empty"};
+    return {ErrorCode::invalid_argument, "sigv4: secret access key is empty"};
+  if (params.region.empty()) return {ErrorCode::invalid_argument, "sigv4: region is empty"};
+  if (params.service.empty()) return {ErrorCode::invalid_argument, "sigv4: service is empty"};
   if (params.time < 0 || params.time > kMaxEpoch) {
-    return {Errc::invalid_argument, "sigv4: signing time is outside 1970..9999"};
+    return {ErrorCode::invalid_argument, "sigv4: signing time is outside 1970..9999"};
   }
-  if (request.method.empty()) return {Errc::invalid_argument, "sigv4: request method is empty"};
+  if (request.method.empty()) return {ErrorCode::invalid_argument, "sigv4: request method is empty"};
   if (request.path.empty() || request.path.front() != '/') {
-    return {Errc::invalid_argument, "sigv4: request path must start with '/'"};
+    return {ErrorCode::invalid_argument, "sigv4: request path must start with '/'"};
   }
   bool host = false;
   for (const auto& h : request.headers) {
     if (h.name.empty() ||
         !std::all_of(h.name.begin(), h.name.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); })) {
-      return {Errc::invalid_argument, "sigv4: a header name is empty or not an HTTP token"};
+      return {ErrorCode::invalid_argument, "sigv4: a header name is empty or not an HTTP token"};
     }
     if (h.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      return {Errc::invalid_argument, "sigv4: header '" + h.name + "' has CR, LF or NUL in its value"};
+      return {ErrorCode::invalid_argument, "sigv4: header '" + h.name + "' has CR, LF or NUL in its value"};
     }
     if (ascii_lower(h.name) == "host") host = true;
   }
-  if (!host) return {Errc::invalid_argument, "sigv4: the request has no Host header"};
+  if (!host) return {ErrorCode::invalid_argument, "sigv4: the request has no Host header"};
   return Status::success();
 }
 
@@ -334,14 +334,14 @@ Status presign(const HttpRequest& request, const SigningParams& params, Presigne
   out = Presigned{};
   if (auto s = check_common(request, params); !s) return s;
   if (params.expires_in < 1 || params.expires_in > max_presign_expires) {
-    return {Errc::invalid_argument, "sigv4: expires_in must be 1..604800 seconds"};
+    return {ErrorCode::invalid_argument, "sigv4: expires_in must be 1..604800 seconds"};
   }
   for (const auto& q : request.query) {
     const std::string lower = ascii_lower(q.key);
     if (lower == "x-amz-algorithm" || lower == "x-amz-credential" || lower == "x-amz-date" ||
         lower == "x-amz-signedheaders" || lower == "x-amz-expires" || lower == "x-amz-security-token" ||
         lower == "x-amz-signature") {
-      return {Errc::invalid_argument, "sigv4: the query already has " + q.key};
+      return {ErrorCode::invalid_argument, "sigv4: the query already has " + q.key};
     }
   }
 

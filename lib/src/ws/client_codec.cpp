@@ -16,14 +16,14 @@ Bytes bytes_of(std::string_view s) noexcept { return {reinterpret_cast<const std
 
 Status not_open(State s) {
   if (s == State::idle || s == State::handshake) {
-    return {Errc::invalid_state, "the WebSocket handshake has not completed (RFC 6455 §4.1: no frames before it)"};
+    return {ErrorCode::invalid_state, "the WebSocket handshake has not completed (RFC 6455 §4.1: no frames before it)"};
   }
-  return {Errc::closed, "the WebSocket is closing, closed or failed: no more frames may be sent"};
+  return {ErrorCode::closed, "the WebSocket is closing, closed or failed: no more frames may be sent"};
 }
 
 Status no_random(const char* what) {
-  return {Errc::invalid_state, std::string("no random bytes for the ") + what +
-                                   ": pass one, or set ClientOptions::random (RFC 6455 §5.3 needs fresh masks)"};
+  return {ErrorCode::invalid_state, std::string("no random bytes for the ") + what +
+                                        ": pass one, or set ClientOptions::random (RFC 6455 §5.3 needs fresh masks)"};
 }
 
 }  // namespace
@@ -35,7 +35,7 @@ bool ClientCodec::draw_mask(MaskKey& key) {
 }
 
 Status ClientCodec::start(const HandshakeRequest& request, std::optional<Nonce> nonce) {
-  if (state_ != State::idle) return {Errc::invalid_state, "the WebSocket handshake was started already"};
+  if (state_ != State::idle) return {ErrorCode::invalid_state, "the WebSocket handshake was started already"};
   if (!nonce) {
     Nonce n{};
     if (!options_.random || !options_.random(std::span<std::uint8_t>(n.data(), n.size()))) {
@@ -57,7 +57,7 @@ Status ClientCodec::feed(Bytes chunk) {
     case State::failed:
       return error_;
     case State::idle:
-      return {Errc::invalid_state, "feed() before start(): no WebSocket handshake was sent"};
+      return {ErrorCode::invalid_state, "feed() before start(): no WebSocket handshake was sent"};
     case State::closed:
       return {};  // §5.5.1: nothing follows the server's Close; drop it
     case State::handshake: {
@@ -66,7 +66,6 @@ Status ClientCodec::feed(Bytes chunk) {
       if (step == HandshakeStep::need_more) return {};
       if (step == HandshakeStep::error) {
         error_ = handshake_->error();
-        ws_error_ = handshake_->ws_error();
         state_ = State::failed;
         return error_;
       }
@@ -91,7 +90,7 @@ Status ClientCodec::feed(Bytes chunk) {
   return {};
 }
 
-ReadStep ClientCodec::fail(WsError e, const std::string& detail) {
+ReadStep ClientCodec::fail(ErrorCode e, const std::string& detail) {
   std::string msg = ws_error_message(e);
   if (!detail.empty()) msg.append(": ").append(detail);
   // §7.1.7: fail the WebSocket connection, telling the server why in a Close if we have not sent one yet.
@@ -104,8 +103,7 @@ ReadStep ClientCodec::fail(WsError e, const std::string& detail) {
       close_sent_ = true;
     }
   }
-  error_ = Status(ws_error_errc(e), std::move(msg));
-  ws_error_ = e;
+  error_ = Status(e, std::move(msg));
   state_ = State::failed;
   return ReadStep::error;
 }
@@ -136,19 +134,19 @@ ReadStep ClientCodec::next(Event& out) {
     if (!is_control(h.opcode)) {
       if (h.opcode == Opcode::continuation) {
         // §5.4: a continuation belongs to a message begun by a text or binary frame without FIN.
-        if (!in_message_) return fail(WsError::continuation_without_start);
+        if (!in_message_) return fail(ErrorCode::ws_continuation_without_start);
       } else {
         // §5.4: the fragments of one message are not interleaved with another message.
-        if (in_message_) return fail(WsError::data_frame_inside_message);
+        if (in_message_) return fail(ErrorCode::ws_data_frame_inside_message);
         // The Postgres tunnel is binary; a text frame means the peer is not what we expect.
-        if (h.opcode == Opcode::text && options_.refuse_text) return fail(WsError::text_refused);
+        if (h.opcode == Opcode::text && options_.refuse_text) return fail(ErrorCode::ws_text_refused);
       }
       // Checked before the payload is awaited, so a huge length never causes an allocation.
       const std::size_t have = in_message_ ? message_.size() : 0;
       if (h.payload_length > options_.max_message_size - have) {
-        return fail(WsError::message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
-                                                  std::to_string(have) + " bytes, limit " +
-                                                  std::to_string(options_.max_message_size));
+        return fail(ErrorCode::ws_message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
+                                                       std::to_string(have) + " bytes, limit " +
+                                                       std::to_string(options_.max_message_size));
       }
     }
     if (avail.size() - d.header_size < h.payload_length) return ReadStep::need_more;
@@ -174,8 +172,8 @@ ReadStep ClientCodec::next(Event& out) {
       case Opcode::close: {
         std::uint16_t code = 0;
         std::string_view reason;
-        if (const WsError e = parse_close_payload(payload, code, reason); e != WsError::none) {
-          return fail(e, e == WsError::bad_close_code ? "code " + std::to_string(code) : std::string{});
+        if (const ErrorCode e = parse_close_payload(payload, code, reason); e != ErrorCode::ok) {
+          return fail(e, e == ErrorCode::ws_bad_close_code ? "code " + std::to_string(code) : std::string{});
         }
         close_code_ = code;
         close_reason_ = std::string(reason);
@@ -200,7 +198,7 @@ ReadStep ClientCodec::next(Event& out) {
 
     if (h.fin && !in_message_) {
       // The common case: one frame, one message, handed out from the receive buffer without a copy.
-      if (h.opcode == Opcode::text && !valid_utf8(payload)) return fail(WsError::bad_text_payload);
+      if (h.opcode == Opcode::text && !valid_utf8(payload)) return fail(ErrorCode::ws_bad_text_payload);
       out = {h.opcode == Opcode::text ? EventType::text : EventType::binary, payload};
       return ReadStep::event;
     }
@@ -213,7 +211,7 @@ ReadStep ClientCodec::next(Event& out) {
     message_.insert(message_.end(), payload.begin(), payload.end());
     if (!h.fin) continue;
     in_message_ = false;
-    if (message_opcode_ == Opcode::text && !valid_utf8(message_)) return fail(WsError::bad_text_payload);
+    if (message_opcode_ == Opcode::text && !valid_utf8(message_)) return fail(ErrorCode::ws_bad_text_payload);
     out = {message_opcode_ == Opcode::text ? EventType::text : EventType::binary, message_};
     return ReadStep::event;
   }
@@ -222,7 +220,7 @@ ReadStep ClientCodec::next(Event& out) {
 Status ClientCodec::send(Opcode op, Bytes payload, std::optional<MaskKey> mask) {
   if (state_ != State::open) return not_open(state_);
   if (is_control(op) && payload.size() > max_control_payload) {
-    return {Errc::invalid_argument, "a ping or pong payload is limited to 125 bytes (RFC 6455 §5.5)"};
+    return {ErrorCode::invalid_argument, "a ping or pong payload is limited to 125 bytes (RFC 6455 §5.5)"};
   }
   if (!mask) {
     MaskKey key{};
@@ -241,7 +239,7 @@ Status ClientCodec::send_binary(Bytes payload, std::optional<MaskKey> mask) {
 Status ClientCodec::send_text(std::string_view text, std::optional<MaskKey> mask) {
   // §8.1: text frames carry UTF-8.
   if (!valid_utf8(bytes_of(text)))
-    return {Errc::invalid_argument, "send_text(): the text is not UTF-8 (RFC 6455 §8.1)"};
+    return {ErrorCode::invalid_argument, "send_text(): the text is not UTF-8 (RFC 6455 §8.1)"};
   return send(Opcode::text, bytes_of(text), mask);
 }
 
@@ -253,14 +251,14 @@ Status ClientCodec::close(std::uint16_t code, std::string_view reason, std::opti
   if (state_ != State::open) return not_open(state_);
   // §7.4: only codes that may appear on the wire; §5.5: the body fits in 125 bytes; §5.5.1: the reason is UTF-8.
   if (!is_valid_close_code(code)) {
-    return {Errc::invalid_argument, "close(): code " + std::to_string(code) +
-                                        " may not be sent (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)"};
+    return {ErrorCode::invalid_argument, "close(): code " + std::to_string(code) +
+                                             " may not be sent (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)"};
   }
   if (reason.size() > max_close_reason) {
-    return {Errc::invalid_argument, "close(): the reason is limited to 123 bytes (RFC 6455 §5.5)"};
+    return {ErrorCode::invalid_argument, "close(): the reason is limited to 123 bytes (RFC 6455 §5.5)"};
   }
   if (!valid_utf8(bytes_of(reason)))
-    return {Errc::invalid_argument, "close(): the reason is not UTF-8 (RFC 6455 §5.5.1)"};
+    return {ErrorCode::invalid_argument, "close(): the reason is not UTF-8 (RFC 6455 §5.5.1)"};
   std::string body{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
   body.append(reason);
   if (auto s = send(Opcode::close, bytes_of(body), mask); !s) return s;

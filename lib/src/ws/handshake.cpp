@@ -49,7 +49,7 @@ std::string_view trim_ows(std::string_view s) noexcept {
 }
 
 Status bad_request(std::string what) {
-  return {Errc::invalid_argument, "WebSocket handshake request: " + std::move(what)};
+  return {ErrorCode::invalid_argument, "WebSocket handshake request: " + std::move(what)};
 }
 
 }  // namespace
@@ -118,11 +118,10 @@ HandshakeResponseParser::HandshakeResponseParser(std::string key, std::vector<st
                                                  std::size_t max_size)
     : key_(std::move(key)), offered_(std::move(offered_protocols)), max_size_(max_size) {}
 
-HandshakeStep HandshakeResponseParser::fail(WsError e, std::string detail) {
+HandshakeStep HandshakeResponseParser::fail(ErrorCode e, std::string detail) {
   std::string msg = ws_error_message(e);
   if (!detail.empty()) msg.append(": ").append(detail);
-  error_ = Status(ws_error_errc(e), std::move(msg));
-  ws_error_ = e;
+  error_ = Status(e, std::move(msg));
   step_ = HandshakeStep::error;
   return step_;
 }
@@ -142,7 +141,7 @@ HandshakeStep HandshakeResponseParser::feed(Bytes chunk, Bytes& rest) {
       crlf_state_ = 0;
   }
   if (head_.size() + i > max_size_) {
-    return fail(WsError::handshake_too_large, "more than " + std::to_string(max_size_) + " bytes");
+    return fail(ErrorCode::ws_handshake_too_large, "more than " + std::to_string(max_size_) + " bytes");
   }
   head_.append(reinterpret_cast<const char*>(chunk.data()), i);
   if (crlf_state_ != 4) return step_;
@@ -168,26 +167,26 @@ HandshakeStep HandshakeResponseParser::check() {
   if (status_line.size() < version.size() + 3 || status_line.substr(0, version.size()) != version ||
       !std::all_of(status_line.begin() + 9, status_line.begin() + 12, [](char c) { return c >= '0' && c <= '9'; }) ||
       (status_line.size() > 12 && status_line[12] != ' ') || !is_field_value(status_line)) {
-    return fail(WsError::bad_status_line, "got \"" + std::string(status_line.substr(0, 64)) + "\"");
+    return fail(ErrorCode::ws_bad_status_line, "got \"" + std::string(status_line.substr(0, 64)) + "\"");
   }
   status_code_ = (status_line[9] - '0') * 100 + (status_line[10] - '0') * 10 + (status_line[11] - '0');
   if (status_code_ != 101) {
-    return fail(WsError::bad_status, "got \"" + std::string(status_line.substr(9, 64)) + "\"");
+    return fail(ErrorCode::ws_bad_status, "got \"" + std::string(status_line.substr(9, 64)) + "\"");
   }
 
   while (!text.empty()) {
     const std::string_view line = next_line();
     // RFC 7230 §3.2.4: obs-fold is deprecated; a client may reject it.
     if (line.empty() || line.front() == ' ' || line.front() == '\t') {
-      return fail(WsError::bad_header_line, "a continuation line (obs-fold)");
+      return fail(ErrorCode::ws_bad_header_line, "a continuation line (obs-fold)");
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return fail(WsError::bad_header_line, "\"" + std::string(line.substr(0, 64)) + "\"");
+      return fail(ErrorCode::ws_bad_header_line, "\"" + std::string(line.substr(0, 64)) + "\"");
     }
     const std::string_view value = trim_ows(line.substr(colon + 1));
     if (!is_field_value(value))
-      return fail(WsError::bad_header_line, "a control byte in " + std::string(line.substr(0, colon)));
+      return fail(ErrorCode::ws_bad_header_line, "a control byte in " + std::string(line.substr(0, colon)));
     headers_.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
 
@@ -204,8 +203,8 @@ HandshakeStep HandshakeResponseParser::check() {
   std::optional<std::string_view> v;
 
   // §4.1 rule 2: Upgrade is "websocket", case-insensitively.
-  if (!single("Upgrade", v)) return fail(WsError::duplicate_header, "Upgrade");
-  if (!v || !iequals(*v, "websocket")) return fail(WsError::missing_upgrade, {});
+  if (!single("Upgrade", v)) return fail(ErrorCode::ws_duplicate_header, "Upgrade");
+  if (!v || !iequals(*v, "websocket")) return fail(ErrorCode::ws_missing_upgrade, {});
 
   // §4.1 rule 3: Connection holds the "Upgrade" token (it may list others; it may be split over several headers).
   bool connection_upgrade = false;
@@ -218,27 +217,28 @@ HandshakeStep HandshakeResponseParser::check() {
       list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     }
   }
-  if (!connection_upgrade) return fail(WsError::missing_connection, {});
+  if (!connection_upgrade) return fail(ErrorCode::ws_missing_connection, {});
 
   // §4.1 rule 4: Sec-WebSocket-Accept proves the server read our key.
-  if (!single("Sec-WebSocket-Accept", v)) return fail(WsError::duplicate_header, "Sec-WebSocket-Accept");
-  if (!v) return fail(WsError::bad_accept, "the header is missing");
+  if (!single("Sec-WebSocket-Accept", v)) return fail(ErrorCode::ws_duplicate_header, "Sec-WebSocket-Accept");
+  if (!v) return fail(ErrorCode::ws_bad_accept, "the header is missing");
   if (const auto expected = websocket_accept(key_); *v != expected) {
-    return fail(WsError::bad_accept, "got \"" + std::string(v->substr(0, 64)) + "\", expected \"" + expected + "\"");
+    return fail(ErrorCode::ws_bad_accept,
+                "got \"" + std::string(v->substr(0, 64)) + "\", expected \"" + expected + "\"");
   }
 
   // §4.1 rule 5: we offer no extensions, so the server must choose none.
   for (const auto& [n, value] : headers_) {
     if (iequals(n, "Sec-WebSocket-Extensions") && !value.empty()) {
-      return fail(WsError::unrequested_extension, "\"" + value.substr(0, 64) + "\"");
+      return fail(ErrorCode::ws_unrequested_extension, "\"" + value.substr(0, 64) + "\"");
     }
   }
 
   // §4.1 rule 6: a chosen subprotocol must be one we offered. Choosing none is allowed.
-  if (!single("Sec-WebSocket-Protocol", v)) return fail(WsError::duplicate_header, "Sec-WebSocket-Protocol");
+  if (!single("Sec-WebSocket-Protocol", v)) return fail(ErrorCode::ws_duplicate_header, "Sec-WebSocket-Protocol");
   if (v) {
     if (std::find(offered_.begin(), offered_.end(), *v) == offered_.end()) {
-      return fail(WsError::unrequested_protocol, "\"" + std::string(v->substr(0, 64)) + "\"");
+      return fail(ErrorCode::ws_unrequested_protocol, "\"" + std::string(v->substr(0, 64)) + "\"");
     }
     protocol_ = std::string(*v);
   }

@@ -16,42 +16,44 @@ void release_if_large(std::vector<std::uint8_t>& v) {
 Bytes bytes_of(std::string_view s) noexcept { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 
 // frame.hpp's ws_error_message() words the rules for a client reading a server; these are a server's words.
-const char* client_rule_message(WsError e) noexcept {
+const char* client_rule_message(ErrorCode e) noexcept {
   switch (e) {
-    case WsError::reserved_bits:
+    case ErrorCode::ws_reserved_bits:
       return "the client set RSV bits although no extension was negotiated (RFC 6455 §5.2)";
-    case WsError::reserved_opcode:
+    case ErrorCode::ws_reserved_opcode:
       return "the client sent a frame with a reserved opcode (RFC 6455 §5.2)";
-    case WsError::fragmented_control:
+    case ErrorCode::ws_fragmented_control:
       return "the client sent a fragmented control frame (RFC 6455 §5.5)";
-    case WsError::control_too_long:
+    case ErrorCode::ws_control_too_long:
       return "the client sent a control frame with a payload above 125 bytes (RFC 6455 §5.5)";
-    case WsError::unmasked_frame:
+    case ErrorCode::ws_unmasked_frame:
       return "the client sent an unmasked frame; clients must mask (RFC 6455 §5.1)";
-    case WsError::length_msb_set:
+    case ErrorCode::ws_length_msb_set:
       return "the client sent a 64-bit payload length with its most significant bit set (RFC 6455 §5.2)";
-    case WsError::continuation_without_start:
+    case ErrorCode::ws_continuation_without_start:
       return "the client sent a continuation frame with no fragmented message open (RFC 6455 §5.4)";
-    case WsError::data_frame_inside_message:
+    case ErrorCode::ws_data_frame_inside_message:
       return "the client started a new message before finishing a fragmented one (RFC 6455 §5.4)";
-    case WsError::message_too_big:
+    case ErrorCode::ws_message_too_big:
       return "the client's WebSocket message exceeds the maximum message size";
-    case WsError::bad_close_payload:
+    case ErrorCode::ws_bad_close_payload:
       return "the client sent a Close frame with a one-byte payload (RFC 6455 §5.5.1)";
-    case WsError::bad_close_code:
+    case ErrorCode::ws_bad_close_code:
       return "the client sent a Close status code that must not appear on the wire (RFC 6455 §7.4)";
-    case WsError::bad_close_reason:
+    case ErrorCode::ws_bad_close_reason:
       return "the client sent a Close reason that is not UTF-8 (RFC 6455 §5.5.1)";
-    case WsError::bad_text_payload:
+    case ErrorCode::ws_bad_text_payload:
       return "the client sent a text message that is not UTF-8 (RFC 6455 §8.1)";
-    case WsError::text_refused:
+    case ErrorCode::ws_text_refused:
       return "the client sent a text frame; the Postgres tunnel carries binary frames only (refuse_text)";
     default:
       return ws_error_message(e);
   }
 }
 
-Status not_open() { return {Errc::closed, "the WebSocket is closing, closed or failed: no more frames may be sent"}; }
+Status not_open() {
+  return {ErrorCode::closed, "the WebSocket is closing, closed or failed: no more frames may be sent"};
+}
 
 }  // namespace
 
@@ -75,7 +77,7 @@ Status ServerCodec::feed(Bytes chunk) {
   return {};
 }
 
-ServerStep ServerCodec::fail(WsError e, const std::string& detail) {
+ServerStep ServerCodec::fail(ErrorCode e, const std::string& detail) {
   std::string msg = client_rule_message(e);
   if (!detail.empty()) msg.append(": ").append(detail);
   // §7.1.7: fail the WebSocket connection, telling the client why in a Close if we have not sent one yet.
@@ -87,8 +89,7 @@ ServerStep ServerCodec::fail(WsError e, const std::string& detail) {
       close_sent_ = true;
     }
   }
-  error_ = Status(ws_error_errc(e), std::move(msg));
-  ws_error_ = e;
+  error_ = Status(e, std::move(msg));
   state_ = ServerState::failed;
   in_message_ = false;
   message_.clear();
@@ -110,18 +111,18 @@ ServerStep ServerCodec::next(ServerEvent& out) {
     if (!is_control(h.opcode)) {
       if (h.opcode == Opcode::continuation) {
         // §5.4: a continuation belongs to a message begun by a text or binary frame without FIN.
-        if (!in_message_) return fail(WsError::continuation_without_start);
+        if (!in_message_) return fail(ErrorCode::ws_continuation_without_start);
       } else {
         // §5.4: the fragments of one message are not interleaved with another message.
-        if (in_message_) return fail(WsError::data_frame_inside_message);
-        if (h.opcode == Opcode::text && options_.refuse_text) return fail(WsError::text_refused);
+        if (in_message_) return fail(ErrorCode::ws_data_frame_inside_message);
+        if (h.opcode == Opcode::text && options_.refuse_text) return fail(ErrorCode::ws_text_refused);
       }
       // Checked before the payload is awaited, so a huge length never causes an allocation.
       const std::size_t have = in_message_ ? message_.size() : 0;
       if (h.payload_length > options_.max_message_size - have) {
-        return fail(WsError::message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
-                                                  std::to_string(have) + " bytes, limit " +
-                                                  std::to_string(options_.max_message_size));
+        return fail(ErrorCode::ws_message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
+                                                       std::to_string(have) + " bytes, limit " +
+                                                       std::to_string(options_.max_message_size));
       }
     }
     if (avail.size() - d.header_size < h.payload_length) return ServerStep::need_more;
@@ -134,7 +135,7 @@ ServerStep ServerCodec::next(ServerEvent& out) {
     switch (h.opcode) {
       case Opcode::ping: {
         // §5.5.2/§5.5.3: answer with a pong carrying the same payload, unless we sent a Close (§5.5.1).
-        if (!close_sent_) encode_frame(out_, Opcode::pong, true, payload, std::nullopt);
+        if (!close_sent_ && options_.auto_pong) encode_frame(out_, Opcode::pong, true, payload, std::nullopt);
         out = {ServerEventType::ping, payload};
         return ServerStep::event;
       }
@@ -145,8 +146,8 @@ ServerStep ServerCodec::next(ServerEvent& out) {
       case Opcode::close: {
         std::uint16_t code = 0;
         std::string_view reason;
-        if (const WsError e = parse_close_payload(payload, code, reason); e != WsError::none) {
-          return fail(e, e == WsError::bad_close_code ? "code " + std::to_string(code) : std::string{});
+        if (const ErrorCode e = parse_close_payload(payload, code, reason); e != ErrorCode::ok) {
+          return fail(e, e == ErrorCode::ws_bad_close_code ? "code " + std::to_string(code) : std::string{});
         }
         close_code_ = code;
         close_reason_ = std::string(reason);
@@ -169,7 +170,7 @@ ServerStep ServerCodec::next(ServerEvent& out) {
 
     if (h.fin && !in_message_) {
       // The common case: one frame, one message, handed out from the receive buffer without a copy.
-      if (h.opcode == Opcode::text && !valid_utf8(payload)) return fail(WsError::bad_text_payload);
+      if (h.opcode == Opcode::text && !valid_utf8(payload)) return fail(ErrorCode::ws_bad_text_payload);
       out = {h.opcode == Opcode::text ? ServerEventType::text : ServerEventType::binary, payload};
       return ServerStep::event;
     }
@@ -182,7 +183,7 @@ ServerStep ServerCodec::next(ServerEvent& out) {
     message_.insert(message_.end(), payload.begin(), payload.end());
     if (!h.fin) continue;
     in_message_ = false;
-    if (message_opcode_ == Opcode::text && !valid_utf8(message_)) return fail(WsError::bad_text_payload);
+    if (message_opcode_ == Opcode::text && !valid_utf8(message_)) return fail(ErrorCode::ws_bad_text_payload);
     out = {message_opcode_ == Opcode::text ? ServerEventType::text : ServerEventType::binary, message_};
     return ServerStep::event;
   }
@@ -191,7 +192,7 @@ ServerStep ServerCodec::next(ServerEvent& out) {
 Status ServerCodec::send(Opcode op, Bytes payload) {
   if (state_ != ServerState::open) return not_open();
   if (is_control(op) && payload.size() > max_control_payload) {
-    return {Errc::invalid_argument, "a ping or pong payload is limited to 125 bytes (RFC 6455 §5.5)"};
+    return {ErrorCode::invalid_argument, "a ping or pong payload is limited to 125 bytes (RFC 6455 §5.5)"};
   }
   // §5.1: a server MUST NOT mask any frames that it sends to the client.
   encode_frame(out_, op, true, payload, std::nullopt);
@@ -203,7 +204,7 @@ Status ServerCodec::send_binary(Bytes payload) { return send(Opcode::binary, pay
 Status ServerCodec::send_text(std::string_view text) {
   // §8.1: text frames carry UTF-8.
   if (!valid_utf8(bytes_of(text))) {
-    return {Errc::invalid_argument, "send_text(): the text is not UTF-8 (RFC 6455 §8.1)"};
+    return {ErrorCode::invalid_argument, "send_text(): the text is not UTF-8 (RFC 6455 §8.1)"};
   }
   return send(Opcode::text, bytes_of(text));
 }
@@ -216,14 +217,14 @@ Status ServerCodec::close(std::uint16_t code, std::string_view reason) {
   if (state_ != ServerState::open) return not_open();
   // §7.4: only codes that may appear on the wire; §5.5: the body fits in 125 bytes; §5.5.1: the reason is UTF-8.
   if (!is_valid_close_code(code)) {
-    return {Errc::invalid_argument, "close(): code " + std::to_string(code) +
-                                        " may not be sent (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)"};
+    return {ErrorCode::invalid_argument, "close(): code " + std::to_string(code) +
+                                             " may not be sent (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)"};
   }
   if (reason.size() > max_close_reason) {
-    return {Errc::invalid_argument, "close(): the reason is limited to 123 bytes (RFC 6455 §5.5)"};
+    return {ErrorCode::invalid_argument, "close(): the reason is limited to 123 bytes (RFC 6455 §5.5)"};
   }
   if (!valid_utf8(bytes_of(reason))) {
-    return {Errc::invalid_argument, "close(): the reason is not UTF-8 (RFC 6455 §5.5.1)"};
+    return {ErrorCode::invalid_argument, "close(): the reason is not UTF-8 (RFC 6455 §5.5.1)"};
   }
   std::string body{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
   body.append(reason);

@@ -197,16 +197,16 @@ Status UpgradeRequest::query_param(std::string_view name, std::optional<std::str
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     if (!form_decode(pair.substr(0, eq), decoded_name)) {
-      return {Errc::protocol, "the request's query holds a malformed percent-escape (RFC 3986 §2.1)"};
+      return {ErrorCode::protocol, "the request's query holds a malformed percent-escape (RFC 3986 §2.1)"};
     }
     if (decoded_name != name) continue;
     const std::string who = "query parameter \"" + std::string(name.substr(0, 64)) + "\"";
-    if (found) return {Errc::protocol, "the " + who + " appears more than once"};
+    if (found) return {ErrorCode::protocol, "the " + who + " appears more than once"};
     std::string v;
     if (!form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), v)) {
-      return {Errc::protocol, "the " + who + " holds a malformed percent-escape (RFC 3986 §2.1)"};
+      return {ErrorCode::protocol, "the " + who + " holds a malformed percent-escape (RFC 3986 §2.1)"};
     }
-    if (v.find('\0') != std::string::npos) return {Errc::protocol, "the " + who + " decodes to a NUL byte"};
+    if (v.find('\0') != std::string::npos) return {ErrorCode::protocol, "the " + who + " decodes to a NUL byte"};
     found = std::move(v);
   }
   value = std::move(found);
@@ -216,7 +216,8 @@ Status UpgradeRequest::query_param(std::string_view name, std::optional<std::str
 HandshakeStep UpgradeRequestParser::fail(UpgradeError e, std::string_view detail) {
   std::string msg = upgrade_error_message(e);
   if (!detail.empty()) msg.append(": ").append(detail);
-  error_ = Status(e == UpgradeError::request_too_large ? Errc::message_too_large : Errc::protocol, std::move(msg));
+  error_ =
+      Status(e == UpgradeError::request_too_large ? ErrorCode::message_too_large : ErrorCode::protocol, std::move(msg));
   upgrade_error_ = e;
   step_ = HandshakeStep::error;
   return step_;

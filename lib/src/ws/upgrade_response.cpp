@@ -10,7 +10,7 @@
 namespace edgepg::ws {
 namespace {
 
-Status bad(const char* call, const char* why) { return {Errc::invalid_argument, std::string(call) + ": " + why}; }
+Status bad(const char* call, const char* why) { return {ErrorCode::invalid_argument, std::string(call) + ": " + why}; }
 
 bool valid_key(std::string_view key) {
   const auto raw = util::base64_decode(key);

@@ -5,10 +5,10 @@
 //   ScramClient scram(password, nonce);            // nonce: printable ASCII without ',' (random, from the caller)
 //   send(scram.client_first());
 //   std::string final; if (auto s = scram.handle_server_first(msg, final); !s) ...; send(final);
-//   if (auto s = scram.verify_server_final(msg); !s) ...   // Errc::auth when the signature does not match
+//   if (auto s = scram.verify_server_final(msg); !s) ...   // ErrorCode::auth when the signature does not match
 //
-// Errors: Errc::auth for a malformed or hostile server message (wrong nonce, bad salt, absurd iteration count,
-// server-sent "e=" error, signature mismatch), Errc::invalid_state when called out of order. No message contains
+// Errors: ErrorCode::auth for a malformed or hostile server message (wrong nonce, bad salt, absurd iteration count,
+// server-sent "e=" error, signature mismatch), ErrorCode::invalid_state when called out of order. No message contains
 // the password or any derived key.
 #pragma once
 

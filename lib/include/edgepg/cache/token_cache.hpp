@@ -22,8 +22,8 @@
 // Defaults: skew 10 s (a token handed out is still valid when the server checks it a round trip later, and small
 // clock differences are absorbed), refresh_window 5 min, error_cooldown 1 s, load_timeout 30 s, max_entries 1024.
 //
-// Errors: complete_load returns Errc::invalid_argument when the value is already unusable (expires_at - skew <= now);
-// that counts as a failed load. A failed load's Status is what callers see during the cooldown.
+// Errors: complete_load returns ErrorCode::invalid_argument when the value is already unusable (expires_at - skew <=
+// now); that counts as a failed load. A failed load's Status is what callers see during the cooldown.
 #pragma once
 
 #include <cstddef>

@@ -51,7 +51,7 @@ class BlockingTokenCache {
   // lookup, and if this caller is the loader, run `loader` (outside every lock); concurrent callers of the same key
   // wait for that one load. `clock` gives `now` (it may be called with the wait lock held: it must not call this
   // cache). Returns the value, or the load's failure (or the cooldown's); a failed refresh still returns the value
-  // that is usable. A loader that throws counts as a failed load (Errc::invalid_state); nothing escapes.
+  // that is usable. A loader that throws counts as a failed load (ErrorCode::invalid_state); nothing escapes.
   GetResult get_or_load(std::string_view key, const std::function<Loaded()>& loader,
                         const std::function<std::int64_t()>& clock);
 

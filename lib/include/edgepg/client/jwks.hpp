@@ -4,11 +4,13 @@
 //   edgepg::JwksCache jwks("https://issuer.example/.well-known/jwks.json");
 //   edgepg::jwt::JwkSet keys = jwks.keys();                    // fetched once per ttl, single flight across threads
 //   auto s = edgepg::jwt::verify_jwt(token, keys, options, now, claims);
-//   if (s.code() == edgepg::jwt::JwtErrc::jwks_no_key) { jwks.invalidate(); /* the issuer rotated: retry once */ }
+//   if (s.code() == edgepg::ErrorCode::jwks_no_key) { jwks.invalidate(); /* the issuer rotated: retry once */ }
 //
 // Errors (edgepg::Error): EINVAL (a URL that is not https://; http:// only to localhost, for tests), EHTTP (a
 // status other than 200, a malformed response, a document over 64 KiB), ERR_JWKS_INVALID (not a usable key set),
-// and the transports' codes (ENOTFOUND, ECONNREFUSED, ETIMEDOUT, ECERT, ETLS). Thread-safe.
+// and the transports' codes (ENOTFOUND, ECONNREFUSED, ETIMEDOUT, ECERT, ETLS). A failed fetch's code is the same
+// for every caller: the one that fetched, those that waited for it, and those arriving during the cooldown.
+// Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "edgepg/jwt/jwt_status.hpp"
+#include "edgepg/status.hpp"
 
 namespace edgepg::jwt {
 
@@ -59,7 +59,7 @@ class Claims {
 
   // Parses a claims JSON object (at most max_bytes, 32 levels deep, no repeated member names). This checks the
   // form only: it is for claims of a token already verified, or for tests. ERR_JWT_MALFORMED when not such an object.
-  static JwtStatus parse(std::string_view json, Claims& out, std::size_t max_bytes = 16 * 1024);
+  static Status parse(std::string_view json, Claims& out, std::size_t max_bytes = 16 * 1024);
 
   struct Impl;  // defined in lib/src/jwt (holds the parsed JSON); opaque to users
 
@@ -68,7 +68,7 @@ class Claims {
   std::shared_ptr<const Impl> impl_;
 };
 
-JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::int64_t now);
+Status check_claims(const Claims& claims, const ClaimsPolicy& policy, std::int64_t now);
 
 // The PostgreSQL role a token's claims name, checked against an allowlist. Never builds SQL: the caller passes the
 // role to SET ROLE as a quoted identifier or as a parameter, and only ever a role from allowed_roles.
@@ -82,10 +82,10 @@ JwtStatus check_claims(const Claims& claims, const ClaimsPolicy& policy, std::in
 // An empty claim_path (or over 1024 bytes, or with an empty key or a bad escape) or an empty allowed_roles is EINVAL.
 // Matching is exact and case-sensitive; an empty string is never a role. Messages name the path, never the token's
 // values.
-JwtStatus role_from_claims(const Claims& claims, std::string_view claim_path,
-                           const std::vector<std::string>& allowed_roles, std::string& role);
+Status role_from_claims(const Claims& claims, std::string_view claim_path,
+                        const std::vector<std::string>& allowed_roles, std::string& role);
 // The same, from the JSON text of verified claims (Claims::json()).
-JwtStatus role_from_claims_json(std::string_view claims_json, std::string_view claim_path,
-                                const std::vector<std::string>& allowed_roles, std::string& role);
+Status role_from_claims_json(std::string_view claims_json, std::string_view claim_path,
+                             const std::vector<std::string>& allowed_roles, std::string& role);
 
 }  // namespace edgepg::jwt

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "edgepg/jwt/jws_alg.hpp"
-#include "edgepg/jwt/jwt_status.hpp"
+#include "edgepg/status.hpp"
 
 namespace edgepg::jwt {
 
@@ -71,8 +71,8 @@ class JwkSet {
 };
 
 // A JWK Set document {"keys": [...]}. On error `out` is left unchanged.
-JwtStatus parse_jwks(std::string_view json, JwkSet& out);
+Status parse_jwks(std::string_view json, JwkSet& out);
 // A single JWK document, as a set of one key. On error `out` is left unchanged.
-JwtStatus parse_jwk(std::string_view json, JwkSet& out);
+Status parse_jwk(std::string_view json, JwkSet& out);
 
 }  // namespace edgepg::jwt

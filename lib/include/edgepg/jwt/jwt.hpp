@@ -40,7 +40,7 @@
 #include "edgepg/jwt/claims.hpp"
 #include "edgepg/jwt/jwk.hpp"
 #include "edgepg/jwt/jws_alg.hpp"
-#include "edgepg/jwt/jwt_status.hpp"
+#include "edgepg/status.hpp"
 
 namespace edgepg::jwt {
 
@@ -60,15 +60,15 @@ struct JwsHeader {
 };
 
 // Steps 1-6: the signature only. On success `payload` holds the decoded payload bytes (any content, RFC 7515).
-JwtStatus verify_jws(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::string& payload,
-                     JwsHeader* header = nullptr);
-JwtStatus verify_jws_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
-                          std::string& payload, JwsHeader* header = nullptr);
+Status verify_jws(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::string& payload,
+                  JwsHeader* header = nullptr);
+Status verify_jws_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                       std::string& payload, JwsHeader* header = nullptr);
 
 // Steps 1-7: a verified JWT with checked claims. On error `claims` is left unchanged.
-JwtStatus verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::int64_t now,
-                     Claims& claims, JwsHeader* header = nullptr);
-JwtStatus verify_jwt_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
-                          std::int64_t now, Claims& claims, JwsHeader* header = nullptr);
+Status verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options, std::int64_t now,
+                  Claims& claims, JwsHeader* header = nullptr);
+Status verify_jwt_hmac(std::string_view token, std::span<const std::uint8_t> secret, const VerifyOptions& options,
+                       std::int64_t now, Claims& claims, JwsHeader* header = nullptr);
 
 }  // namespace edgepg::jwt

@@ -30,11 +30,11 @@ struct AuthPolicy {
   [[nodiscard]] std::string describe() const;
 };
 
-// Parses a require_auth value. Errc::invalid_argument names the bad method (values carry no secrets).
+// Parses a require_auth value. ErrorCode::invalid_argument names the bad method (values carry no secrets).
 Status parse_require_auth(std::string_view text, AuthPolicy& out);
 
 // channel_binding: disable | prefer | require. This client implements no SCRAM-SHA-256-PLUS, so `require` is
-// refused at parse time with Errc::invalid_argument and a message saying what to do, never silently weakened.
+// refused at parse time with ErrorCode::invalid_argument and a message saying what to do, never silently weakened.
 enum class ChannelBinding { disable, prefer, require };
 Status parse_channel_binding(std::string_view text, ChannelBinding& out);
 

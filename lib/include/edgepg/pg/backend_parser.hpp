@@ -5,8 +5,8 @@
 //   RawMessage m;
 //   while (p.next(m) == ParseStep::message) { ... }  // m.body stays valid until the next feed()
 //
-// A length prefix below 4 or above max_message_size is Errc::message_too_large / Errc::protocol; the parser then
-// stays failed. Nothing is allocated for a message before its length has been checked.
+// A length prefix below 4 or above max_message_size is ErrorCode::message_too_large / ErrorCode::protocol; the parser
+// then stays failed. Nothing is allocated for a message before its length has been checked.
 #pragma once
 
 #include <cstddef>

@@ -4,7 +4,7 @@
 // (protocol-message-formats.html). Every call appends to one output buffer the caller drains (data/clear), like
 // FrontendWriter.
 //
-// Calls that take strings or bytes return Status: Errc::invalid_argument when a string holds a NUL byte (it would
+// Calls that take strings or bytes return Status: ErrorCode::invalid_argument when a string holds a NUL byte (it would
 // end the field early and desynchronise the stream), a field is out of its documented range, or a message would
 // exceed the protocol's int32 length; the buffer is then unchanged. The rest cannot fail.
 #pragma once

@@ -4,7 +4,7 @@
 // signature verified) and tracks the transaction status; queries may be pipelined, each ended by its own Sync.
 //
 // Lifecycle: startup -> authenticating [-> awaiting_password] -> authenticated -> ready -> (closed | failed).
-// Errors returned by receive() are fatal for the connection (phase failed): Errc::protocol, message_too_large,
+// Errors returned by receive() are fatal for the connection (phase failed): ErrorCode::protocol, message_too_large,
 // auth, unsupported. A server ErrorResponse is an event (on_error), fatal only during startup or when FATAL/PANIC.
 #pragma once
 
@@ -40,7 +40,7 @@ struct ConnectionOptions {
   AuthPolicy auth_policy = AuthPolicy::any();
   std::uint32_t scram_max_iterations = auth::scram_default_max_iterations;
   // Bounds on what a server may make the client keep: distinct ParameterStatus names (PostgreSQL 15 reports 14)
-  // and the bytes of their names and values together. Past them the connection fails (Errc::protocol).
+  // and the bytes of their names and values together. Past them the connection fails (ErrorCode::protocol).
   std::size_t max_parameter_statuses = 256;
   std::size_t max_parameter_bytes = 64 * 1024;
 };
@@ -79,11 +79,11 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Adds a startup parameter (e.g. options, statement_timeout) before start(); Errc::invalid_state after it.
+  // Adds a startup parameter (e.g. options, statement_timeout) before start(); ErrorCode::invalid_state after it.
   Status add_startup_parameter(std::string name, std::string value);
-  // Sets the authentication policy and the SCRAM iteration limit before start(); Errc::invalid_state after it.
+  // Sets the authentication policy and the SCRAM iteration limit before start(); ErrorCode::invalid_state after it.
   Status configure_auth(AuthPolicy policy, std::uint32_t scram_max_iterations);
-  // Queues the StartupMessage. Errc::invalid_argument for NUL bytes or an empty user.
+  // Queues the StartupMessage. ErrorCode::invalid_argument for NUL bytes or an empty user.
   Status start();
   // Gives the password now (before start, or when on_password_needed fired). It is wiped once used.
   Status provide_password(std::string password);

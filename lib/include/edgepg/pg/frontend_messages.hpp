@@ -4,7 +4,7 @@
 // as it is. The type byte 'p' is shared by PasswordMessage, SASLInitialResponse, SASLResponse and GSSResponse: which
 // one it is follows from the authentication request the server sent.
 //
-// Every decoder returns Errc::protocol when the body does not have the documented shape
+// Every decoder returns ErrorCode::protocol when the body does not have the documented shape
 // (protocol-message-formats.html); the message names the message type, never its contents (a password or token).
 #pragma once
 

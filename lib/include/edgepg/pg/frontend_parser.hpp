@@ -8,10 +8,10 @@
 //   p.set_max_message_size(default_max_message_size);  // once the client is authenticated
 //
 // Errors from next() (the parser then stays failed; answer with a FATAL ErrorResponse, 08P01, and close):
-//   Errc::message_too_large  a length whose body exceeds max_message_size; checked on the 5-byte header, before a
-//                            byte of the body is awaited or buffered for it
-//   Errc::protocol           a length below 4, or a type byte that is not a frontend message type of protocol 3
-//                            (PostgreSQL: "invalid frontend message type")
+//   ErrorCode::message_too_large  a length whose body exceeds max_message_size; checked on the 5-byte header, before
+//                                 a byte of the body is awaited or buffered for it
+//   ErrorCode::protocol           a length below 4, or a type byte that is not a frontend message type of protocol 3
+//                                 (PostgreSQL: "invalid frontend message type")
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // Backend (server-to-client) messages of the PostgreSQL v3 protocol, as typed values decoded from a message body.
 // Decoders are pure functions over one whole message body (see backend_parser.hpp for framing); each returns a
-// Status with Errc::protocol when the body does not have the shape the protocol documents.
+// Status with ErrorCode::protocol when the body does not have the shape the protocol documents.
 #pragma once
 
 #include <array>

@@ -6,7 +6,7 @@
 //   StartupPacket pkt;
 //   switch (p.next(pkt)) {
 //     case StartupStep::packet:   // pkt.kind says which; answer SSLRequest with 'S'/'N' (BackendWriter), ...
-//     case StartupStep::finished: // a StartupMessage or CancelRequest was handed out: remaining() -> FrontendParser
+//     case StartupStep::finished: // after a StartupMessage or CancelRequest: take_remaining() -> FrontendParser
 //     case StartupStep::need_more: case StartupStep::error: ...
 //   }
 //
@@ -14,15 +14,16 @@
 // protocol-flow.html; limits and checks after PostgreSQL's ProcessStartupPacket (src/backend/tcop/backend_startup.c).
 //
 // Errors from next() (the parser then stays failed; answer with a FATAL ErrorResponse and close):
-//   Errc::message_too_large  a length above max_length (10,000 bytes after the length word by default, PostgreSQL's
-//                            MAX_STARTUP_PACKET_LENGTH); nothing is buffered for it
-//   Errc::protocol           a length below 8; an SSLRequest/GSSENCRequest that is not exactly 8 bytes; a second
-//                            SSLRequest or GSSENCRequest; bytes sent after an SSLRequest/GSSENCRequest before its
-//                            answer (CVE-2021-23214: they would be trusted as if they came through TLS); a
-//                            CancelRequest whose secret key is not 4 to 256 bytes; a StartupMessage parameter name
-//                            without a value, a missing final terminator or bytes after it, a repeated parameter
-//                            name, a missing or empty "user"
-//   Errc::unsupported        a protocol major version other than 3, or an unknown 1234.x request code
+//   ErrorCode::message_too_large  a length above max_length (10,000 bytes after the length word by default,
+//                                 PostgreSQL's MAX_STARTUP_PACKET_LENGTH); nothing is buffered for it
+//   ErrorCode::protocol           a length below 8; an SSLRequest/GSSENCRequest that is not exactly 8 bytes; a
+//                                 second SSLRequest or GSSENCRequest; bytes sent after an SSLRequest/GSSENCRequest
+//                                 before its answer (CVE-2021-23214: they would be trusted as if they came through
+//                                 TLS); a CancelRequest whose secret key is not 4 to 256 bytes; a StartupMessage
+//                                 parameter name without a value, a missing final terminator or bytes after it, a
+//                                 repeated parameter name, a missing or empty "user"
+//   ErrorCode::unsupported        a protocol major version other than 3, or an unknown 1234.x request code
+// Messages never quote parameter values (they may carry credentials, e.g. in "options").
 #pragma once
 
 #include <cstddef>
@@ -69,7 +70,7 @@ struct StartupMessage {
   std::uint16_t minor_version = 0;  // the requested protocol is 3.<minor_version>
   // Name/value pairs as received (names unique and non-empty, values maybe empty), without the "_pq_." ones.
   std::vector<std::pair<std::string, std::string>> parameters;
-  // "_pq_."-prefixed protocol options (protocol extensions), as received. PostgreSQL recognises none before 18.
+  // "_pq_."-prefixed protocol options (protocol extensions), as received. PostgreSQL (18 included) recognises none.
   std::vector<std::pair<std::string, std::string>> protocol_options;
 
   // The value of a parameter by exact name.
@@ -108,7 +109,8 @@ class StartupParser {
   explicit StartupParser(std::size_t max_length = default_max_startup_length) : max_length_(max_length) {}
 
   // Appends a chunk. Call next() until need_more before the next feed(): the buffer then holds at most one partial
-  // packet (its length checked) plus the chunk. Returns error() once failed.
+  // packet (its length checked) plus the chunk. Returns error() once failed, and ErrorCode::invalid_state (without
+  // failing the parser) once finished: later bytes belong to a FrontendParser.
   Status feed(std::span<const std::uint8_t> chunk);
   // The next packet; see StartupStep. After a StartupMessage or CancelRequest it returns finished and consumes
   // nothing more. After an SSLRequest or GSSENCRequest, bytes already buffered behind it are an error (see above):
@@ -126,7 +128,7 @@ class StartupParser {
   std::vector<std::uint8_t> take_remaining();
 
  private:
-  StartupStep fail(Errc code, std::string message);
+  StartupStep fail(ErrorCode code, std::string message);
   StartupStep decode(std::span<const std::uint8_t> body, StartupPacket& out);
 
   std::size_t max_length_;

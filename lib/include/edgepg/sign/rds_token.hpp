@@ -9,9 +9,9 @@
 // (parameters sorted by name, as @smithy/querystring-builder writes them; values percent-encoded with AWS's rules).
 // The token is the password for the PostgreSQL login as `username`; it is valid for 15 minutes from `epoch_seconds`.
 //
-// Errors (Errc::invalid_argument, messages never contain the secret): empty hostname, username, region, access key id
-// or secret; port 0; a hostname with characters outside printable ASCII or with '/', '?', '#', '@' or whitespace;
-// a username or session token that is not valid UTF-8; a time outside 1970..9999.
+// Errors (ErrorCode::invalid_argument, messages never contain the secret): empty hostname, username, region, access key
+// id or secret; port 0; a hostname with characters outside printable ASCII or with '/', '?', '#', '@' or whitespace; a
+// username or session token that is not valid UTF-8; a time outside 1970..9999.
 #pragma once
 
 #include <cstdint>

@@ -20,8 +20,8 @@
 // - header signing replaces (neither signs nor keeps) the request's own X-Amz-Date, and its X-Amz-Security-Token
 //   when credentials carry a session token. Presigning signs the headers as given (no hoisting into the query).
 //
-// Errors (Errc::invalid_argument, the message names the field, never a secret): empty access key id, secret, region
-// or service; empty method; a path not starting with '/'; no Host header; a header name that is empty or not a
+// Errors (ErrorCode::invalid_argument, the message names the field, never a secret): empty access key id, secret,
+// region or service; empty method; a path not starting with '/'; no Host header; a header name that is empty or not a
 // token, a header value with CR, LF or NUL; expires_in outside 1..604800; a presign request whose query already
 // carries an X-Amz-* signing parameter.
 #pragma once

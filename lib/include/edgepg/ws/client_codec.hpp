@@ -15,9 +15,9 @@
 // codes (§7.4).
 // Pings are answered with a pong carrying the same payload (§5.5.2), queued in data(). A Close from the server is
 // answered with a Close echoing its code (§5.5.1) and ends the stream (state closed). Any broken rule fails the
-// codec for good: next() returns error, error() says which rule (Errc::protocol, message_too_large for sizes,
-// unsupported for refused text), ws_error() names it, and when the WebSocket was open data() also holds a Close
-// with 1002/1003/1007/1009 telling the server why: send it, then close the socket.
+// codec for good: next() returns error, error().code() is the rule (a ws_* ErrorCode, named EWEBSOCKET; see
+// frame.hpp), and when the WebSocket was open data() also holds a Close with 1002/1003/1007/1009 telling the server
+// why: send it, then close the socket.
 #pragma once
 
 #include <cstddef>
@@ -41,14 +41,14 @@ inline constexpr std::size_t default_max_message_size = 64u * 1024u * 1024u;
 using RandomSource = std::function<bool(std::span<std::uint8_t>)>;
 
 struct ClientOptions {
-  // Messages (the sum of their fragments) above this fail with Errc::message_too_large before any allocation.
+  // Messages (the sum of their fragments) above this fail with ErrorCode::ws_message_too_big before any allocation.
   std::size_t max_message_size = default_max_message_size;
-  // The Postgres tunnel is binary: a text frame fails the codec with Errc::unsupported (and a 1003 Close).
+  // The Postgres tunnel is binary: a text frame fails the codec with ErrorCode::ws_text_refused (and a 1003 Close).
   bool refuse_text = true;
   // Limit of the server's handshake response header section.
   std::size_t max_handshake_size = default_max_handshake_size;
   // Where mask keys come from when a call does not pass one, and always for the automatic pong and Close replies.
-  // Without it those replies fail the codec with Errc::invalid_state.
+  // Without it those replies fail the codec with ErrorCode::invalid_state.
   RandomSource random;
 };
 
@@ -117,7 +117,6 @@ class ClientCodec {
 
   [[nodiscard]] State state() const noexcept { return state_; }
   [[nodiscard]] const Status& error() const noexcept { return error_; }
-  [[nodiscard]] WsError ws_error() const noexcept { return ws_error_; }
   // The server's Close: its code (1005 if it carried none; 0 before a Close arrived) and UTF-8 reason.
   [[nodiscard]] std::uint16_t close_code() const noexcept { return close_code_; }
   [[nodiscard]] const std::string& close_reason() const noexcept { return close_reason_; }
@@ -127,7 +126,7 @@ class ClientCodec {
   [[nodiscard]] std::size_t buffered() const noexcept { return buf_.size() - pos_; }
 
  private:
-  ReadStep fail(WsError e, const std::string& detail = {});
+  ReadStep fail(ErrorCode e, const std::string& detail = {});
   ReadStep fail_status(Status s);
   bool draw_mask(MaskKey& key);
   Status send(Opcode op, Bytes payload, std::optional<MaskKey> mask);
@@ -146,7 +145,6 @@ class ClientCodec {
 
   std::vector<std::uint8_t> out_;
   Status error_;
-  WsError ws_error_ = WsError::none;
   std::uint16_t close_code_ = 0;
   std::string close_reason_;
   std::string protocol_;

@@ -76,47 +76,16 @@ constexpr bool is_valid_close_code(std::uint16_t code) noexcept {
   return code >= 3000 && code <= 4999;
 }
 
-// One named error per rule; ws_error_message() says which rule, ws_error_errc() which Status code it maps to.
-enum class WsError : std::uint8_t {
-  none = 0,
-  // Opening handshake (§4.1 client requirements on the server's response, §4.2.2).
-  handshake_too_large,    // the response's header section exceeds the configured limit
-  bad_status_line,        // not "HTTP/1.1 <3 digits> ..."
-  bad_status,             // a status other than 101
-  bad_header_line,        // a header line without a colon, an empty name, or an obs-fold continuation
-  duplicate_header,       // Upgrade, Sec-WebSocket-Accept or Sec-WebSocket-Protocol more than once
-  missing_upgrade,        // §4.1 rule 2: no "Upgrade: websocket"
-  missing_connection,     // §4.1 rule 3: no "Connection" header containing the "Upgrade" token
-  bad_accept,             // §4.1 rule 4: Sec-WebSocket-Accept missing or not base64(SHA-1(key + GUID))
-  unrequested_extension,  // §4.1 rule 5: the server chose an extension the client did not offer
-  unrequested_protocol,   // §4.1 rule 6: the server chose a subprotocol the client did not offer
-  // Frame headers (checked by decode_frame_header, in this order).
-  reserved_bits,       // §5.2: RSV1-3 set without a negotiated extension
-  reserved_opcode,     // §5.2: opcode 3-7 or 0xB-0xF
-  fragmented_control,  // §5.5: a control frame without FIN
-  control_too_long,    // §5.5: a control frame payload above 125 bytes
-  masked_frame,        // §5.1: a server frame with the MASK bit set
-  unmasked_frame,      // §5.1: a client frame without the MASK bit
-  length_msb_set,      // §5.2: the most significant bit of a 64-bit length must be 0
-  // Messages (checked by the codec).
-  continuation_without_start,  // §5.4: a continuation frame with no message open
-  data_frame_inside_message,   // §5.4: a new text/binary frame while a fragmented message is open
-  message_too_big,             // a message above the configured maximum (no memory was allocated for it)
-  bad_close_payload,           // §5.5.1: a Close payload of exactly one byte
-  bad_close_code,              // §7.4: a status code that must not appear on the wire
-  bad_close_reason,            // §5.5.1: a close reason that is not UTF-8
-  bad_text_payload,            // §8.1: a text message that is not UTF-8
-  text_refused,                // the Postgres tunnel carries binary frames only (ClientOptions::refuse_text)
-};
-
-const char* ws_error_name(WsError e) noexcept;
+// One error code per rule: the ws_* block of edgepg::ErrorCode (edgepg/error_code.hpp), all named EWEBSOCKET. A
+// codec's error().code() is the rule that failed; these functions say more about it.
+//
+// The rule's short name ("reserved_bits"): the reason of the Close frame a client codec sends when it fails.
+const char* ws_error_name(ErrorCode e) noexcept;
 // The rule, in words, naming the RFC section.
-const char* ws_error_message(WsError e) noexcept;
-// handshake_too_large / message_too_big: Errc::message_too_large; text_refused: Errc::unsupported; else protocol.
-Errc ws_error_errc(WsError e) noexcept;
+const char* ws_error_message(ErrorCode e) noexcept;
 // The status code to send in the Close that fails the connection (§7.4.1): 1002, 1003, 1007 or 1009;
-// 0 for handshake errors (there is no WebSocket connection to close yet).
-std::uint16_t ws_error_close_code(WsError e) noexcept;
+// 0 for handshake errors (there is no WebSocket connection to close yet) and for codes that are no ws rule.
+std::uint16_t ws_error_close_code(ErrorCode e) noexcept;
 
 struct FrameHeader {
   bool fin = true;
@@ -133,8 +102,8 @@ enum class DecodeStep { header, need_more, error };
 
 struct HeaderDecode {
   DecodeStep step = DecodeStep::need_more;
-  std::size_t header_size = 0;  // bytes of the header when step == header
-  WsError error = WsError::none;
+  std::size_t header_size = 0;      // bytes of the header when step == header
+  ErrorCode error = ErrorCode::ok;  // the rule broken when step == error
 };
 
 // Decodes the frame header at the start of `in` (the payload need not be there yet) and checks the stateless rules
@@ -160,8 +129,8 @@ void apply_mask(std::span<std::uint8_t> data, const MaskKey& key, std::size_t of
 // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(Bytes data) noexcept;
 
-// Splits a Close payload (§5.5.1): empty means no code (reported as 1005); one byte is bad_close_payload; a code
-// that must not be on the wire is bad_close_code; a reason that is not UTF-8 is bad_close_reason.
-WsError parse_close_payload(Bytes payload, std::uint16_t& code, std::string_view& reason) noexcept;
+// Splits a Close payload (§5.5.1): empty means no code (reported as 1005); one byte is ws_bad_close_payload; a code
+// that must not be on the wire is ws_bad_close_code; a reason that is not UTF-8 is ws_bad_close_reason; else ok.
+ErrorCode parse_close_payload(Bytes payload, std::uint16_t& code, std::string_view& reason) noexcept;
 
 }  // namespace edgepg::ws

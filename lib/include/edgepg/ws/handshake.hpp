@@ -41,7 +41,7 @@ std::string websocket_key(std::span<const std::uint8_t, 16> nonce);
 // §4.2.2: base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")), what the server must answer.
 std::string websocket_accept(std::string_view key);
 
-// Appends the GET request to `out`. Errc::invalid_argument when the host is empty, the target does not start with
+// Appends the GET request to `out`. ErrorCode::invalid_argument when the host is empty, the target does not start with
 // '/', a value holds CR, LF or NUL, a header name or subprotocol is not an RFC 7230 token, or an extra header
 // repeats one the handshake sets itself (Host, Upgrade, Connection, Sec-WebSocket-*); `out` is then unchanged.
 Status build_handshake_request(const HandshakeRequest& request, std::string_view key, std::string& out);
@@ -51,8 +51,8 @@ enum class HandshakeStep { need_more, done, error };
 // Checks the server's response in the order of §4.1's client rules: a "HTTP/1.1 101" status line; "Upgrade:
 // websocket" (case-insensitive); a Connection header with the "Upgrade" token; Sec-WebSocket-Accept equal to
 // websocket_accept(key); no Sec-WebSocket-Extensions (none offered); a Sec-WebSocket-Protocol, if any, that was
-// offered. Header lines end in CRLF; obs-fold continuation lines are refused. Errors: error() (Errc::protocol, or
-// Errc::message_too_large when the header section exceeds max_size) and ws_error() naming the rule.
+// offered. Header lines end in CRLF; obs-fold continuation lines are refused. Errors: error(), whose code is the rule
+// (ErrorCode::ws_bad_status, ws_bad_accept, ...; ws_handshake_too_large when the header section exceeds max_size).
 class HandshakeResponseParser {
  public:
   HandshakeResponseParser(std::string key, std::vector<std::string> offered_protocols,
@@ -64,7 +64,6 @@ class HandshakeResponseParser {
   HandshakeStep feed(Bytes chunk, Bytes& rest);
 
   [[nodiscard]] const Status& error() const noexcept { return error_; }
-  [[nodiscard]] WsError ws_error() const noexcept { return ws_error_; }
   // The HTTP status code once the status line was read (0 before), e.g. to tell 401 from 404 after a failure.
   [[nodiscard]] int status_code() const noexcept { return status_code_; }
   // The subprotocol the server chose; empty when it chose none.
@@ -73,7 +72,7 @@ class HandshakeResponseParser {
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
 
  private:
-  HandshakeStep fail(WsError e, std::string detail);
+  HandshakeStep fail(ErrorCode e, std::string detail);
   HandshakeStep check();
 
   std::string key_;
@@ -83,7 +82,6 @@ class HandshakeResponseParser {
   int crlf_state_ = 0;  // how much of "\r\n\r\n" the received bytes end with
   HandshakeStep step_ = HandshakeStep::need_more;
   Status error_;
-  WsError ws_error_ = WsError::none;
   int status_code_ = 0;
   std::string protocol_;
   std::vector<std::pair<std::string, std::string>> headers_;  // names as received, values trimmed

@@ -21,9 +21,11 @@
 // Pings are answered with a pong carrying the same payload, queued in data() (§5.5.2, §5.5.3), and reported as a
 // ping event. A Close from the client is answered with a Close echoing its code (§5.5.1) and ends the stream (state
 // closed): send data(), then close the TCP connection (§7.1.1: the server closes it first). Any broken rule fails
-// the codec for good: next() returns error, error() says which rule (Errc::protocol; message_too_large for
-// sizes; unsupported for refused text), ws_error() names it, and data() also holds a Close with 1002, 1003, 1007 or
-// 1009 (ws_error_close_code) telling the client why, unless a Close was sent already: send it, then close the socket.
+// the codec for good: next() returns error, error().code() is the rule (a ws_* ErrorCode, named EWEBSOCKET: see
+// edgepg/error_code.hpp and frame.hpp; ws_message_too_big for sizes, ws_text_refused for refused text,
+// ws_unmasked_frame for an unmasked frame, ...), error().message() words it for a server, and data() also holds a Close
+// with 1002, 1003, 1007 or 1009 (ws_error_close_code) and the rule's ws_error_name() telling the client why, unless a
+// Close was sent already: send it, then close the socket.
 #pragma once
 
 #include <cstddef>
@@ -43,12 +45,16 @@ namespace edgepg::ws {
 inline constexpr std::size_t default_server_max_message_size = 64u * 1024u * 1024u;
 
 struct ServerOptions {
-  // Messages (the sum of their fragments) above this fail with Errc::message_too_large and a 1009 Close, before
-  // any byte of them is buffered beyond the frame header.
+  // Messages (the sum of their fragments) above this fail with ErrorCode::ws_message_too_big and a 1009 Close,
+  // before any byte of them is buffered beyond the frame header.
   std::size_t max_message_size = default_server_max_message_size;
-  // The Postgres tunnel is binary: a text frame fails the codec with Errc::unsupported and a 1003 Close. With false,
-  // text messages are delivered as ServerEventType::text after a UTF-8 check (§8.1: invalid UTF-8 fails with 1007).
+  // The Postgres tunnel is binary: a text frame fails the codec with ErrorCode::ws_text_refused and a 1003 Close. With
+  // false, text messages are delivered as ServerEventType::text after a UTF-8 check (§8.1: invalid UTF-8 fails with
+  // ws_bad_text_payload and 1007).
   bool refuse_text = true;
+  // §5.5.2: a ping is answered with a pong carrying its payload, "as soon as practical". true: the codec queues the
+  // pong in data() itself. false: the ping event is the caller's cue to call send_pong(payload) (e.g. to rate-limit).
+  bool auto_pong = true;
 };
 
 enum class ServerState {
@@ -61,7 +67,7 @@ enum class ServerState {
 enum class ServerEventType {
   binary,  // a whole binary message
   text,    // a whole text message, valid UTF-8 (only with refuse_text = false)
-  ping,    // a ping arrived; its pong is already queued in data() (none while closing)
+  ping,    // a ping arrived; its pong is already queued in data() with auto_pong (never while closing), else due
   pong,    // a pong arrived (an answer to send_ping, or unsolicited: §5.5.3 allows it)
   close,   // the client's Close (payload: its raw body); see close_code() / close_reason(); the reply, if due, is
            // queued
@@ -88,7 +94,7 @@ class ServerCodec {
   // failed (see error()).
   ServerStep next(ServerEvent& out);
 
-  // Queue one unmasked frame with FIN set (§5.1: a server must not mask). Errors: Errc::closed unless open (after
+  // Queue one unmasked frame with FIN set (§5.1: a server must not mask). Errors: ErrorCode::closed unless open (after
   // close(), the client's Close, or a failure); invalid_argument for a ping/pong above 125 bytes (§5.5) or text that
   // is not UTF-8 (§8.1).
   Status send_binary(Bytes payload);
@@ -97,7 +103,7 @@ class ServerCodec {
   Status send_pong(Bytes payload);
   // Begins the close handshake (open -> closing); the client's Close then ends it. The code must be valid on the
   // wire (§7.4: 1000-1003, 1007-1014, 3000-4999) and the reason UTF-8 of at most 123 bytes, else invalid_argument;
-  // Errc::closed unless open.
+  // ErrorCode::closed unless open.
   Status close(std::uint16_t code = close_code::normal, std::string_view reason = {});
 
   // Bytes to send, in order: frames, automatic pongs and Close replies.
@@ -107,7 +113,6 @@ class ServerCodec {
 
   [[nodiscard]] ServerState state() const noexcept { return state_; }
   [[nodiscard]] const Status& error() const noexcept { return error_; }
-  [[nodiscard]] WsError ws_error() const noexcept { return ws_error_; }
   // The client's Close: its code (1005 if it carried none; 0 before a Close arrived) and UTF-8 reason.
   [[nodiscard]] std::uint16_t close_code() const noexcept { return close_code_; }
   [[nodiscard]] const std::string& close_reason() const noexcept { return close_reason_; }
@@ -115,7 +120,7 @@ class ServerCodec {
   [[nodiscard]] std::size_t buffered() const noexcept { return buf_.size() - pos_; }
 
  private:
-  ServerStep fail(WsError e, const std::string& detail = {});
+  ServerStep fail(ErrorCode e, const std::string& detail = {});
   Status send(Opcode op, Bytes payload);
 
   ServerOptions options_;
@@ -130,7 +135,6 @@ class ServerCodec {
 
   std::vector<std::uint8_t> out_;
   Status error_;
-  WsError ws_error_ = WsError::none;
   std::uint16_t close_code_ = 0;
   std::string close_reason_;
 };

@@ -9,9 +9,9 @@
 //     case HandshakeStep::done: const UpgradeRequest& r = p.request(); ...       // decide, answer 101 or 4xx
 //   }
 //
-// Errors: error() is Errc::message_too_large for request_too_large and Errc::protocol for every other rule, and
-// upgrade_error() names the rule (upgrade_error_status() gives the HTTP status to answer with). Messages never quote
-// header values, the request target or credentials; at most a header name or the method.
+// Errors: error() is ErrorCode::message_too_large for request_too_large and ErrorCode::protocol for every other rule,
+// and upgrade_error() names the rule (upgrade_error_status() gives the HTTP status to answer with). Messages never
+// quote header values, the request target or credentials; at most a header name or the method.
 #pragma once
 
 #include <cstddef>
@@ -36,7 +36,9 @@ enum class UpgradeError : std::uint8_t {
   method_not_get,      // 405: §4.2.1 rule 1: the method must be GET
   bad_http_version,    // 400: §4.2.1 rule 1: HTTP/1.1 or higher
   bad_target,          // 400: §4.2.1 rule 1 / §3: an origin-form target ('/' path, optional '?' query, RFC 3986
-                       //      characters, valid %XX escapes, no fragment)
+                       //      characters, valid %XX escapes, no fragment). The absolute form §4.2.1 also allows is
+                       //      refused on purpose: with two authorities (Host and the target's) which one counts
+                       //      would be ambiguous, and no WebSocket client sends it
   bad_header_line,     // 400: a line without ':', a name that is not a token, space before ':', obs-fold, or a
                        //      control byte in a value (RFC 7230 §3.2, §3.2.4)
   duplicate_header,    // 400: Host, Sec-WebSocket-Key, Sec-WebSocket-Version, Origin, Authorization or
@@ -77,9 +79,10 @@ struct UpgradeRequest {
   // A header's value by case-insensitive name (the first one).
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
   // A query parameter by name, percent-decoded as application/x-www-form-urlencoded ('+' is a space, %XX a byte);
-  // names are compared after decoding. `value` is nullopt when absent, "" for "?name" or "?name=". Errc::protocol
+  // names are compared after decoding. `value` is nullopt when absent, "" for "?name" or "?name=". ErrorCode::protocol
   // (and `value` nullopt) when the name appears more than once (parameter pollution: which one counts would depend
-  // on the reader) or the value decodes to a NUL byte.
+  // on the reader), the value decodes to a NUL byte, or an escape is malformed (only in a hand-built request: the
+  // parser refuses those targets). Messages name the parameter, never its value.
   Status query_param(std::string_view name, std::optional<std::string>& value) const;
 };
 

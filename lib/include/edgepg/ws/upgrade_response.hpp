@@ -7,7 +7,7 @@
 //   build_error_response({.status = 401, .body = "token expired",
 //                         .www_authenticate = R"(Bearer realm="edgepg", error="invalid_token")"}, out);
 //
-// Every builder appends to `out` and returns Errc::invalid_argument (leaving `out` unchanged) for arguments that
+// Every builder appends to `out` and returns ErrorCode::invalid_argument (leaving `out` unchanged) for arguments that
 // would make a malformed response: see each function.
 #pragma once
 
