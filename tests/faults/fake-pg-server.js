@@ -36,8 +36,8 @@ export class FakePgServer {
   startups = 0
   #wss = null
 
-  // script(send, message) runs once at startup (message = null) and once per later client message
-  // ({ type, body }); send(buffer) sends bytes to the client.
+  // script(send, message, conn) runs once at startup (message = null) and once per later client message
+  // ({ type, body }); send(buffer) sends bytes to the client; conn is an object of the connection's own, for state.
   constructor(script) {
     this.script = script
   }
@@ -58,6 +58,7 @@ export class FakePgServer {
     ws.on('error', () => {})
     let buf = Buffer.alloc(0)
     let started = false
+    const conn = {}
     const send = (b) => ws.readyState === 1 && ws.send(b)
     ws.on('message', (data) => {
       buf = Buffer.concat([buf, Buffer.from(data)])
@@ -67,14 +68,14 @@ export class FakePgServer {
           buf = buf.subarray(buf.readUInt32BE(0))
           started = true
           this.startups++
-          this.script(send, null)
+          this.script(send, null, conn)
           continue
         }
         if (buf.length < 5 || buf.length < 1 + buf.readUInt32BE(1)) return
         const whole = buf.subarray(0, 1 + buf.readUInt32BE(1))
         this.received = Buffer.concat([this.received, whole])
         buf = buf.subarray(whole.length)
-        this.script(send, { type: String.fromCharCode(whole[0]), body: whole.subarray(5) })
+        this.script(send, { type: String.fromCharCode(whole[0]), body: whole.subarray(5) }, conn)
       }
     })
   }
