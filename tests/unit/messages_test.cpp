@@ -185,3 +185,18 @@ TEST_CASE("small messages") {
   const std::uint8_t one = 1;
   CHECK(expect_empty(Bytes(&one, 1), '1').code() == ErrorCode::protocol);
 }
+
+TEST_CASE("RowDescription and ParameterDescription: a claimed count the body cannot hold allocates nothing") {
+  // 2-byte bodies claiming 65,535 fields / parameters (a hostile server's; found by the backend fuzzer).
+  const std::vector<std::uint8_t> claim = {0xFF, 0xFF};
+  std::vector<FieldDescription> fields;
+  CHECK(decode_row_description(claim, fields).code() == ErrorCode::protocol);
+  CHECK(fields.capacity() < 64);
+  std::vector<std::uint32_t> oids;
+  CHECK(decode_parameter_description(claim, oids).code() == ErrorCode::protocol);
+  CHECK(oids.capacity() < 64);
+  // Still decoded when the body holds them.
+  const std::vector<std::uint8_t> two = {0, 2, 0, 0, 0, 23, 0, 0, 0, 25};
+  REQUIRE(decode_parameter_description(two, oids));
+  CHECK(oids == std::vector<std::uint32_t>{23, 25});
+}

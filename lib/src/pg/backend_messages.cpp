@@ -95,6 +95,10 @@ Status decode_row_description(Bytes body, std::vector<FieldDescription>& out) {
   std::uint16_t n;
   if (!r.u16(n)) return malformed("RowDescription");
   out.clear();
+  // A field takes at least 19 bytes (an empty name's NUL + 18): the count a server claims never reserves more than
+  // the body can hold (a 2-byte body claiming 65,535 fields reserved about 3.7 MB; found by fuzzing).
+  constexpr std::size_t min_field_bytes = 19;
+  if (r.remaining() < std::size_t{n} * min_field_bytes) return malformed("RowDescription");
   out.reserve(n);
   for (std::uint16_t i = 0; i < n; ++i) {
     FieldDescription f;
@@ -114,6 +118,7 @@ Status decode_parameter_description(Bytes body, std::vector<std::uint32_t>& out)
   wire::Reader r(body);
   std::uint16_t n;
   if (!r.u16(n)) return malformed("ParameterDescription");
+  if (r.remaining() != std::size_t{n} * 4) return malformed("ParameterDescription");  // checked before allocating
   out.assign(n, 0);
   for (auto& oid : out) {
     if (!r.u32(oid)) return malformed("ParameterDescription");
