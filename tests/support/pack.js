@@ -68,7 +68,7 @@ export function packedTarball() {
 // null for an empty project) with the packed edgepg installed into its node_modules by npm. `deps` are
 // other packages installed in the same `npm install`, at the versions the repo has: from npm's cache where `npm ci`
 // left them (--prefer-offline), from the registry otherwise (npm ci caches tarballs, not the package documents that
-// `npm install` also needs, so --offline fails on a machine whose cache was not warmed by hand).
+// `npm install` also needs, so a strictly offline install fails on a machine whose cache was not warmed by hand).
 export function freshProject(example, { deps = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-proof-'))
   atExit(() => rmSync(dir, { recursive: true, force: true }))
