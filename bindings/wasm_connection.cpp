@@ -5,12 +5,11 @@
 #include <string_view>
 
 #include "lists.hpp"
+#include "tape_buffer.hpp"
 #include "util/hex.hpp"
 
 namespace edgepg::bindings {
 namespace {
-
-std::uint32_t address_of(const void* p) { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(p)); }
 
 pg::ConnectionOptions make_options(const std::string& user, const std::string& database,
                                    const std::string& application_name, const std::string& nonce,

@@ -1,14 +1,18 @@
 // libFuzzer target: the text-format type decoders (what every DataRow cell goes through): bool, integers, floats,
 // int8 text, bytea (hex and escape), point, circle, date/time, interval and array literals (every delimiter and
-// element kind the type table uses), plus shape_for_type over arbitrary OIDs.
+// element kind the type table uses), plus the JS face's shape_for_type (bindings/type_shapes.hpp) over arbitrary OIDs.
 #include <cmath>
 #include <string>
 #include <string_view>
 
 #include "edgepg/pg/text_codec.hpp"
 #include "fuzz_util.hpp"
+#include "type_shapes.hpp"
 
 using namespace edgepg::pg;
+using edgepg::bindings::shape_for_type;
+using edgepg::bindings::TypeShape;
+using edgepg::bindings::ValueKind;
 
 namespace {
 

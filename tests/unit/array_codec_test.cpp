@@ -49,14 +49,3 @@ TEST_CASE("malformed array literals are refused") {
     CHECK_MESSAGE(!ok, bad);
   }
 }
-
-TEST_CASE("shapes follow node-postgres's defaults") {
-  CHECK(shape_for_type(1007).kind == ValueKind::array);
-  CHECK(shape_for_type(1007).element == ValueKind::number);
-  CHECK(shape_for_type(1231).element == ValueKind::number);  // numeric[] -> floats, as pg does
-  CHECK(shape_for_type(1016).element == ValueKind::int8);
-  CHECK(shape_for_type(oid::numeric).kind == ValueKind::text);
-  CHECK(shape_for_type(oid::uuid).kind == ValueKind::text);
-  CHECK(shape_for_type(oid::timestamptz).kind == ValueKind::timestamp);
-  CHECK(shape_for_type(3904).kind == ValueKind::text);  // int4range: no default parser
-}

@@ -6,16 +6,6 @@
 
 using namespace edgepg::pg;
 
-TEST_CASE("type kinds") {
-  CHECK(kind_for_type(oid::bool_) == ValueKind::boolean);
-  CHECK(kind_for_type(oid::int4) == ValueKind::number);
-  CHECK(kind_for_type(oid::float8) == ValueKind::number);
-  CHECK(kind_for_type(oid::jsonb) == ValueKind::json);
-  CHECK(kind_for_type(oid::text) == ValueKind::text);
-  CHECK(kind_for_type(oid::int8) == ValueKind::int8);  // decimal text; the JS side picks string, number or bigint
-  CHECK(kind_for_type(999999) == ValueKind::text);     // unknown types: their text
-}
-
 TEST_CASE("bool") {
   bool b = false;
   CHECK(parse_bool("t", b));

@@ -21,6 +21,11 @@ static_assert(std::is_class_v<pg::ErrorFields> && std::is_class_v<pg::DateTime>)
 static_assert(std::is_class_v<sign::SigningParams> && std::is_function_v<decltype(sign::rds_auth_token)>);
 static_assert(std::is_class_v<ws::ClientCodec> && std::is_class_v<ws::HandshakeResponseParser>);
 static_assert(std::is_enum_v<ws::Opcode> && std::is_enum_v<ErrorCode>);
+// The server side (what the gateway is built from).
+static_assert(std::is_class_v<pg::BackendWriter> && std::is_class_v<pg::FrontendParser>);
+static_assert(std::is_class_v<pg::StartupPacket> && std::is_class_v<pg::SaslInitialResponse>);
+static_assert(std::is_class_v<ws::ServerCodec> && std::is_class_v<ws::UpgradeRequest>);
+static_assert(std::is_class_v<ws::HttpErrorResponse>);
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Reads the events the core wrote on its tape after a call (bindings/event_tape.hpp) and hands them to the Client
+// Reads the events the core wrote on its tape after a call (bindings/tape_format.hpp) and hands them to the Client
 // (the sink) as JS values. It owns the result being filled (rows arrive between RowDescription and
 // CommandComplete); everything else — the queue of queries, the connection state — is the Client's.
 //

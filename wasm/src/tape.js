@@ -1,4 +1,4 @@
-// Reads the event tape the core writes after each call (bindings/event_tape.hpp).
+// Reads the event tape the core writes after each call (bindings/tape_format.hpp).
 //
 // The event and cell tags' values are the core's: setTapeTags() reads them from the wasm module once, when it loads
 // and before any tape is read. The names below are the ones the readers use (placeholders until then); a module

@@ -1,5 +1,5 @@
 // Turns the cells of a DataRow on the tape into JS values, with node-postgres's default shapes
-// (bindings/event_tape.hpp lists the cells; their tags come from the core, see tape.js).
+// (bindings/tape_format.hpp lists the cells; their tags come from the core, see tape.js).
 import { CELL, EV, decodeAscii, decodeUtf8 } from './tape.js'
 import { makeInterval } from './interval.js'
 

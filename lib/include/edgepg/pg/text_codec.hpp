@@ -1,6 +1,6 @@
-// Text-format values: which shape a column's type takes (node-postgres's defaults, so rows compare deep-equal with
-// `pg`), and parsers for each shape. A parser returns false when the text does not have the shape the type
-// promises; callers then keep the raw text rather than fail.
+// Text-format values: parsers for PostgreSQL's text output of each common type (which type a consumer parses how
+// is the consumer's choice: the JS face's node-postgres defaults are bindings/type_shapes.hpp). A parser returns
+// false when the text does not have the shape the type promises; callers then keep the raw text rather than fail.
 #pragma once
 
 #include <cstdint>
@@ -36,30 +36,6 @@ inline constexpr std::uint32_t numeric = 1700;
 inline constexpr std::uint32_t uuid = 2950;
 inline constexpr std::uint32_t jsonb = 3802;
 }  // namespace oid
-
-// The decoded shape of a value. Values are stable: the JS layer reads them.
-enum class ValueKind : std::uint8_t {
-  text = 0,       // the text as is (text, varchar, numeric, uuid, time, inet, unknown types, ...)
-  boolean = 1,    // 't' / 'f'
-  number = 2,     // a double: int2, int4, oid, float4, float8 (and numeric inside arrays, as node-postgres does)
-  json = 3,       // JSON text, parsed by the consumer
-  int8 = 4,       // decimal text; the consumer picks string, number or bigint
-  bytea = 5,      // bytes (hex or escape format decoded)
-  timestamp = 6,  // a date-time: UTC instant when it carries an offset, local wall time when not (timestamp, date)
-  interval = 7,   // years, months, days, hours, minutes, seconds, milliseconds
-  point = 8,      // (x,y)
-  circle = 9,     // <(x,y),r>
-  array = 10,     // an array literal of element_kind values
-};
-
-struct TypeShape {
-  ValueKind kind = ValueKind::text;
-  ValueKind element = ValueKind::text;  // for arrays
-  char delimiter = ',';
-};
-
-TypeShape shape_for_type(std::uint32_t type_oid) noexcept;
-inline ValueKind kind_for_type(std::uint32_t type_oid) noexcept { return shape_for_type(type_oid).kind; }
 
 bool parse_bool(std::string_view text, bool& out) noexcept;
 // int2/int4/oid: decimal integers that fit a double exactly.
