@@ -20,6 +20,7 @@
 #include "http_listener.hpp"
 #include "session.hpp"
 #include "streams.hpp"
+#include "transport.hpp"
 #include "upstream.hpp"
 
 namespace edgepg::gateway {
@@ -42,33 +43,42 @@ bool loopback(const tcp::socket& s) {
   return !ec && ep.address().is_loopback();
 }
 
-asio::awaitable<void> write_text(tcp::socket& socket, const std::string& text) {
-  co_await asio::async_write(socket, asio::buffer(text), as_tuple(use_awaitable));
-  asio::error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
+asio::awaitable<void> write_text(Transport& transport, const std::string& text) {
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  (void)co_await transport.write_all(bytes);
+  transport.write_and_close({});
 }
 
 // The HTTP upgrade (any path; ?address= checked against upstream.allow_addresses; a Bearer header verified), then
 // the session over WebSocket binary messages.
 asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
   const auto snap = services.snapshot();
+  ClientInfo info{"websocket", peer_of(socket), false, loopback(socket), std::nullopt};
+  Transport transport(std::move(socket));
   ws::UpgradeRequestParser parser;
   std::array<std::uint8_t, 8192> buf{};
   std::vector<std::uint8_t> early;
-  asio::steady_timer deadline(socket.get_executor(), std::chrono::milliseconds(snap.config->limits.auth_timeout_ms));
-  deadline.async_wait([&socket](asio::error_code ec) {
-    if (!ec) socket.close(ec);  // a silent or slow client (slowloris) loses its socket
+  asio::steady_timer deadline(transport.socket().get_executor(),
+                              std::chrono::milliseconds(snap.config->limits.auth_timeout_ms));
+  deadline.async_wait([&transport](asio::error_code ec) {
+    if (!ec) transport.socket().close(ec);  // a silent or slow client (slowloris) loses its socket
   });
+  if (snap.tls.websocket) {  // wss:// only: the upgrade request (and its Bearer token) never travels in the clear
+    const std::vector<std::uint8_t> none;
+    const bool ok = co_await transport.accept_tls(*snap.tls.websocket, none);
+    if (!ok) co_return;
+    info.secure = true;
+  }
   for (;;) {
-    auto [err, n] = co_await socket.async_read_some(asio::buffer(buf), as_tuple(use_awaitable));
-    if (err) co_return;
+    const std::size_t n = co_await transport.read_some(buf);
+    if (n == 0) co_return;
     ws::Bytes rest;
     const auto step = parser.feed({buf.data(), n}, rest);
     if (step == ws::HandshakeStep::need_more) continue;
     if (step != ws::HandshakeStep::done) {
       std::string out;
       (void)ws::build_error_response(parser.upgrade_error(), out);
-      co_await write_text(socket, out);
+      co_await write_text(transport, out);
       co_return;
     }
     early.assign(rest.begin(), rest.end());
@@ -79,18 +89,17 @@ asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
   if (!request.query_param("address", address)) {
     std::string out;
     (void)ws::build_error_response({400, "the address parameter appears more than once"}, out);
-    co_await write_text(socket, out);
+    co_await write_text(transport, out);
     co_return;
   }
   const auto& allowed = snap.config->upstream.allow_addresses;
   if (address && std::find(allowed.begin(), allowed.end(), *address) == allowed.end()) {
     std::string out;
     (void)ws::build_error_response({403, "this gateway does not serve that address (upstream.allow_addresses)"}, out);
-    co_await write_text(socket, out);
+    co_await write_text(transport, out);
     services.metrics.session_ended("refused");
     co_return;
   }
-  ClientInfo info{"websocket", peer_of(socket), false, loopback(socket), std::nullopt};
   if (request.bearer_token) {
     Identity who;
     Refusal refusal;
@@ -107,25 +116,28 @@ asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
           "Bearer realm=\"edgepg\", error=\"invalid_token\", error_description=\"" + refusal.code + "\"";
       std::string out;
       (void)ws::build_error_response({401, refusal.code + ": " + refusal.message, challenge}, out);
-      co_await write_text(socket, out);
+      co_await write_text(transport, out);
       co_return;
     }
     info.bearer = *request.bearer_token;
   }
   std::string accept;
   if (!ws::build_accept_response(request, {}, accept)) co_return;
-  auto [err, n] = co_await asio::async_write(socket, asio::buffer(accept), as_tuple(use_awaitable));
-  if (err) co_return;
+  const std::span<const std::uint8_t> accept_bytes(reinterpret_cast<const std::uint8_t*>(accept.data()), accept.size());
+  const bool sent = co_await transport.write_all(accept_bytes);
+  if (!sent) co_return;
   deadline.cancel();  // from here the session's own login deadline applies
-  socket.set_option(tcp::no_delay(true));
-  WebSocketClientStream stream(std::move(socket), snap.config->limits.max_message_bytes, std::move(early));
+  asio::error_code ignored;
+  transport.socket().set_option(tcp::no_delay(true), ignored);
+  WebSocketClientStream stream(std::move(transport), snap.config->limits.max_message_bytes, std::move(early));
   co_await run_session(stream, std::move(info), services);
 }
 
 asio::awaitable<void> serve_postgres(tcp::socket socket, Services& services) {
-  socket.set_option(tcp::no_delay(true));
+  asio::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   ClientInfo info{"postgres", peer_of(socket), false, loopback(socket), std::nullopt};
-  TcpClientStream stream(std::move(socket));
+  TcpClientStream stream(Transport(std::move(socket)), services.snapshot().tls.postgres);
   co_await run_session(stream, std::move(info), services);
 }
 
@@ -156,12 +168,23 @@ struct Listener {
 
 }  // namespace
 
+ListenerTls load_listener_tls(const Config& config) {
+  ListenerTls tls;
+  if (!config.listen.tls) return tls;
+  const auto& files = *config.listen.tls;
+  for (auto [slot, alpn] : {std::pair{&tls.postgres, "postgresql"}, std::pair{&tls.websocket, "http/1.1"}}) {
+    const Status s = crypto::TlsServerContext::create(files.cert_file, files.key_file, {alpn}, *slot);
+    if (!s.ok()) throw ConfigError("listen.tls: " + s.message());
+  }
+  return tls;
+}
+
 int run_server(const std::string& config_path) {
   Config config = load_config(config_path);
   auto identity = std::make_shared<const IdentityVerifier>(config.identity);
   std::string why;
   if (!identity->warm(why)) std::cerr << "edgepg-gateway: the identity keys are not loaded yet: " << why << "\n";
-  Services services(config, identity);
+  Services services(config, identity, load_listener_tls(config));
 
   // One io_context per core, each run by one thread; a connection lives on one of them (round robin), so its relay
   // never hops between threads. The first one also runs the acceptors, the signals and the claims channel.
@@ -217,7 +240,8 @@ int run_server(const std::string& config_path) {
       try {
         Config fresh = load_config(config_path);
         auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity);
-        services.replace(std::move(fresh), std::move(fresh_identity));
+        ListenerTls fresh_tls = load_listener_tls(fresh);  // a renewed certificate applies to new connections
+        services.replace(std::move(fresh), std::move(fresh_identity), std::move(fresh_tls));
         std::cerr << "edgepg-gateway: configuration reloaded\n";
       } catch (const std::exception& e) {
         std::cerr << "edgepg-gateway: reload refused, the old configuration stays: " << e.what() << "\n";

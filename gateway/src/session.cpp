@@ -16,17 +16,18 @@
 
 namespace edgepg::gateway {
 
-Services::Services(Config config, std::shared_ptr<const IdentityVerifier> identity)
-    : audit(config.audit.file), current_{std::make_shared<const Config>(std::move(config)), std::move(identity)} {}
+Services::Services(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls)
+    : audit(config.audit.file),
+      current_{std::make_shared<const Config>(std::move(config)), std::move(identity), std::move(tls)} {}
 
 Services::Snapshot Services::snapshot() const {
   std::lock_guard lock(mutex_);
   return current_;
 }
 
-void Services::replace(Config config, std::shared_ptr<const IdentityVerifier> identity) {
+void Services::replace(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls) {
   std::lock_guard lock(mutex_);
-  current_ = {std::make_shared<const Config>(std::move(config)), std::move(identity)};
+  current_ = {std::make_shared<const Config>(std::move(config)), std::move(identity), std::move(tls)};
 }
 
 namespace {
@@ -139,6 +140,13 @@ class Session {
     }
   }
 
+  // The TLS handshake after 'S' (or a direct-TLS ClientHello). A failed handshake has nobody to answer to.
+  asio::awaitable<void> start_tls(std::span<const std::uint8_t> early) {
+    const bool ok = co_await client_.start_tls(early);
+    if (!ok) throw Refused{"", "", "tls_handshake"};
+    info_.secure = true;
+  }
+
   // The next whole message from the client during the login.
   asio::awaitable<pg::RawMessage> next_message() {
     for (;;) {
@@ -189,8 +197,11 @@ class Session {
     for (;;) {
       pg::StartupPacket pkt = co_await next_startup_packet();
       if (pkt.kind == pg::StartupKind::ssl_request) {
-        w.ssl_answer(false);  // TLS on the postgres listener: not in this version
+        const bool tls = client_.tls_available();
+        w.ssl_answer(tls);
         co_await send(w);
+        const std::vector<std::uint8_t> none;  // a named argument: see docs/GATEWAY.md on GCC 12 and co_await
+        if (tls) co_await start_tls(none);
       } else if (pkt.kind == pg::StartupKind::gssenc_request) {
         w.gssenc_answer(false);
         co_await send(w);
@@ -203,7 +214,17 @@ class Session {
         }
         co_return std::nullopt;
       } else if (pkt.kind == pg::StartupKind::direct_tls) {
-        throw Refused{"", "", "direct_tls"};  // no TLS on this listener: nothing to answer in the clear
+        // PostgreSQL 17's sslnegotiation=direct: the ClientHello comes first. Without a certificate there is
+        // nothing to answer in the clear; with one, PostgreSQL's rule: the client must have negotiated ALPN.
+        if (!client_.tls_available()) throw Refused{"", "", "direct_tls"};
+        const std::vector<std::uint8_t> hello = startup_.take_remaining();
+        co_await start_tls(hello);
+        if (client_.alpn() != "postgresql") {
+          throw Refused{"08P01",
+                        "direct TLS connections must negotiate the ALPN protocol \"postgresql\" (a PostgreSQL 17 or "
+                        "newer client does)",
+                        "protocol"};
+        }
       } else {
         startup = std::move(pkt.startup);
         break;
@@ -230,7 +251,7 @@ class Session {
     if (info_.bearer) {
       token = *info_.bearer;
     } else {
-      if (!info_.secure && !info_.loopback) {
+      if (!info_.secure && !client_.secure() && !info_.loopback) {
         throw Refused{"28000",
                       "ERR_INSECURE_TRANSPORT: the gateway takes the token as the password only over TLS "
                       "(wss://) or from loopback; connect with TLS",

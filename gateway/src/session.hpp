@@ -15,21 +15,30 @@
 #include "claims_channel.hpp"
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "crypto/tls.hpp"
 #include "identity.hpp"
 #include "metrics.hpp"
 
 namespace edgepg::gateway {
 
-// What sessions share; thread-safe. A reload (SIGHUP) swaps the configuration and the verifier for new sessions.
+// The listeners' certificates (listen.tls), one context per listener for its ALPN protocol; null without TLS.
+struct ListenerTls {
+  std::shared_ptr<const crypto::TlsServerContext> postgres;   // ALPN "postgresql"
+  std::shared_ptr<const crypto::TlsServerContext> websocket;  // ALPN "http/1.1"
+};
+
+// What sessions share; thread-safe. A reload (SIGHUP) swaps the configuration, the verifier and the certificates
+// for new sessions.
 class Services {
  public:
-  Services(Config config, std::shared_ptr<const IdentityVerifier> identity);
+  Services(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls);
   struct Snapshot {
     std::shared_ptr<const Config> config;
     std::shared_ptr<const IdentityVerifier> identity;
+    ListenerTls tls;
   };
   [[nodiscard]] Snapshot snapshot() const;
-  void replace(Config config, std::shared_ptr<const IdentityVerifier> identity);
+  void replace(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls);
   Audit audit;
   Metrics metrics;
   std::unique_ptr<ClaimsChannel> claims;  // set by the server: the admin connections of claims.sessions

@@ -1,37 +1,29 @@
 #include "streams.hpp"
 
 #include <array>
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/use_awaitable.hpp>
-#include <asio/write.hpp>
 #include <cstring>
 
 namespace edgepg::gateway {
-namespace {
-using asio::use_awaitable;
-using asio::experimental::as_tuple;
-}  // namespace
 
 asio::awaitable<std::size_t> TcpClientStream::read(std::span<std::uint8_t> buffer) {
-  auto [err, n] = co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()), as_tuple(use_awaitable));
-  co_return err ? 0 : n;
+  co_return co_await transport_.read_some(buffer);
 }
 
 asio::awaitable<void> TcpClientStream::write(std::span<const std::uint8_t> bytes) {
-  auto [err, n] =
-      co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), as_tuple(use_awaitable));
-  if (err) close();
+  const bool ok = co_await transport_.write_all(bytes);
+  if (!ok) close();
 }
 
-void TcpClientStream::close() {
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+void TcpClientStream::close() { transport_.write_and_close({}); }
+
+asio::awaitable<bool> TcpClientStream::start_tls(std::span<const std::uint8_t> early) {
+  if (!tls_available()) co_return false;
+  co_return co_await transport_.accept_tls(*tls_, early);
 }
 
-WebSocketClientStream::WebSocketClientStream(asio::ip::tcp::socket socket, std::size_t max_message_size,
+WebSocketClientStream::WebSocketClientStream(Transport transport, std::size_t max_message_size,
                                              std::vector<std::uint8_t> early)
-    : socket_(std::move(socket)), codec_(ws::ServerOptions{max_message_size, true}), early_(std::move(early)) {}
+    : transport_(std::move(transport)), codec_(ws::ServerOptions{max_message_size, true}), early_(std::move(early)) {}
 
 // One writer at a time on the socket: whoever finds no write in progress writes everything the codec has queued
 // (data, pongs, a Close reply) until it is empty; the other side's frames wait in the codec for that writer. The
@@ -42,8 +34,8 @@ asio::awaitable<void> WebSocketClientStream::flush_control() {
   while (!codec_.empty()) {
     out_.assign(codec_.data().begin(), codec_.data().end());
     codec_.clear();
-    auto [err, n] = co_await asio::async_write(socket_, asio::buffer(out_), as_tuple(use_awaitable));
-    if (err) {
+    const bool ok = co_await transport_.write_all(out_);
+    if (!ok) {
       ended_ = true;
       break;
     }
@@ -78,9 +70,8 @@ asio::awaitable<std::size_t> WebSocketClientStream::read(std::span<std::uint8_t>
       std::memcpy(chunk.data(), early_.data(), n);
       early_.erase(early_.begin(), early_.begin() + static_cast<std::ptrdiff_t>(n));
     } else {
-      auto [err, got] = co_await socket_.async_read_some(asio::buffer(chunk), as_tuple(use_awaitable));
-      if (err) co_return 0;
-      n = got;
+      n = co_await transport_.read_some(chunk);
+      if (n == 0) co_return 0;
     }
     if (!codec_.feed({chunk.data(), n})) {
       ended_ = true;
@@ -101,14 +92,13 @@ asio::awaitable<void> WebSocketClientStream::write(std::span<const std::uint8_t>
 
 void WebSocketClientStream::close() {
   if (codec_.state() == ws::ServerState::open) (void)codec_.close();
-  if (!codec_.empty()) {
-    asio::error_code ignored;
-    asio::write(socket_, asio::buffer(codec_.data().data(), codec_.data().size()), ignored);
-    codec_.clear();
+  // The Close frame, unless a write is under way (its frames would interleave): then the connection just ends.
+  if (!writing_ && !codec_.empty()) {
+    transport_.write_and_close(codec_.data());
+  } else {
+    transport_.write_and_close({});
   }
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  codec_.clear();
 }
 
 }  // namespace edgepg::gateway

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -91,12 +92,107 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
   return {};
 }
 
+struct TlsServerContext::Impl {
+  SSL_CTX* ctx = nullptr;
+  std::vector<unsigned char> alpn;  // the wire format: length-prefixed names
+  ~Impl() {
+    if (ctx) SSL_CTX_free(ctx);
+  }
+};
+
+TlsServerContext::TlsServerContext(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TlsServerContext::~TlsServerContext() = default;
+
+namespace {
+
+// The first of the server's protocols (in its order) that the client offered; none: a fatal alert.
+int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen,
+                void* arg) {
+  const auto& ours = *static_cast<const std::vector<unsigned char>*>(arg);
+  unsigned char* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, outlen, ours.data(), static_cast<unsigned int>(ours.size()), in, inlen) !=
+      OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+}  // namespace
+
+Status TlsServerContext::create(const std::string& cert_file, const std::string& key_file,
+                                std::vector<std::string> alpn, std::shared_ptr<const TlsServerContext>& out) {
+  ERR_clear_error();
+  auto impl = std::make_unique<Impl>();
+  impl->ctx = SSL_CTX_new(TLS_server_method());
+  if (!impl->ctx) return Status(ErrorCode::tls, "TLS: cannot create a context: " + openssl_error_text());
+  SSL_CTX_set_min_proto_version(impl->ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(impl->ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_use_certificate_chain_file(impl->ctx, cert_file.c_str()) != 1) {
+    ERR_clear_error();
+    return Status(ErrorCode::invalid_argument,
+                  "TLS: cannot read the certificate chain \"" + cert_file + "\" (a PEM file is expected)");
+  }
+  EVP_PKEY* key = nullptr;
+  if (BIO* f = BIO_new_file(key_file.c_str(), "r")) {
+    key = PEM_read_bio_PrivateKey(f, nullptr, nullptr, nullptr);  // no passphrase callback: encrypted keys fail
+    BIO_free(f);
+  }
+  if (!key) {
+    ERR_clear_error();
+    return Status(ErrorCode::invalid_argument,
+                  "TLS: cannot read the private key \"" + key_file + "\" (an unencrypted PEM file is expected)");
+  }
+  const int used = SSL_CTX_use_PrivateKey(impl->ctx, key);  // checks it against the certificate
+  EVP_PKEY_free(key);
+  if (used != 1 || SSL_CTX_check_private_key(impl->ctx) != 1) {
+    ERR_clear_error();
+    return Status(ErrorCode::invalid_argument,
+                  "TLS: the private key \"" + key_file + "\" does not belong to the certificate \"" + cert_file + "\"");
+  }
+  for (const auto& name : alpn) {
+    if (name.empty() || name.size() > 255) return Status(ErrorCode::invalid_argument, "TLS: bad ALPN name");
+    impl->alpn.push_back(static_cast<unsigned char>(name.size()));
+    impl->alpn.insert(impl->alpn.end(), name.begin(), name.end());
+  }
+  if (!impl->alpn.empty()) SSL_CTX_set_alpn_select_cb(impl->ctx, select_alpn, &impl->alpn);
+  out.reset(new TlsServerContext(std::move(impl)));
+  return {};
+}
+
+Status TlsSession::accept(const TlsServerContext& context, std::unique_ptr<TlsSession>& out) {
+  ERR_clear_error();
+  auto impl = std::make_unique<Impl>();
+  SSL_CTX_up_ref(context.impl_->ctx);
+  impl->ctx = context.impl_->ctx;
+  impl->ssl = SSL_new(impl->ctx);
+  impl->in = BIO_new(BIO_s_mem());
+  impl->out = BIO_new(BIO_s_mem());
+  if (!impl->ssl || !impl->in || !impl->out) {
+    if (impl->in) BIO_free(impl->in);
+    if (impl->out) BIO_free(impl->out);
+    return Status(ErrorCode::tls, "TLS: cannot create a session: " + openssl_error_text());
+  }
+  BIO_set_mem_eof_return(impl->in, -1);
+  SSL_set_bio(impl->ssl, impl->in, impl->out);
+  SSL_set_accept_state(impl->ssl);
+  out.reset(new TlsSession(std::move(impl)));
+  return {};
+}
+
+std::string TlsSession::alpn() const {
+  const unsigned char* data = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(impl_->ssl, &data, &len);
+  return data ? std::string(reinterpret_cast<const char*>(data), len) : std::string();
+}
+
 TlsStep TlsSession::fail_from_ssl(int ret, const char* what) {
   const int err = SSL_get_error(impl_->ssl, ret);
   if (err == SSL_ERROR_WANT_READ) return TlsStep::want_read;
   if (err == SSL_ERROR_ZERO_RETURN) return TlsStep::closed;
   const long verify = SSL_get_verify_result(impl_->ssl);
-  if (verify != X509_V_OK) {
+  if (verify != X509_V_OK && !SSL_is_server(impl_->ssl)) {
     ERR_clear_error();
     error_ = Status(ErrorCode::certificate,
                     std::string("TLS: the server's certificate was refused: ") + X509_verify_cert_error_string(verify));
@@ -113,7 +209,7 @@ TlsStep TlsSession::handshake() {
   if (ret == 1) return TlsStep::done;
   const TlsStep step = fail_from_ssl(ret, "handshake");
   if (step == TlsStep::closed) {
-    error_ = Status(ErrorCode::tls, "TLS handshake failed: the server closed the session");
+    error_ = Status(ErrorCode::tls, "TLS handshake failed: the peer closed the session");
     return TlsStep::error;
   }
   return step;

@@ -1,6 +1,7 @@
-// A TLS client session, sans-IO, for the native transports: ciphertext from the socket goes in (feed), ciphertext
-// to send comes out (take_output), plaintext is read and written through the session. OpenSSL stays inside
-// tls.cpp; no OpenSSL type appears here. Native only (the wasm build never compiles it).
+// A TLS session, sans-IO, for the native transports (client) and the gateway's listeners (server): ciphertext from
+// the socket goes in (feed), ciphertext to send comes out (take_output), plaintext is read and written through the
+// session. OpenSSL stays inside tls.cpp; no OpenSSL type appears here. Native only (the wasm build never compiles
+// it).
 //
 //   auto s = TlsSession::create(config, session);
 //   while ((step = session->handshake()) == TlsStep::want_read) { send(take_output()); feed(recv()); }
@@ -38,14 +39,39 @@ enum class TlsStep {
   error,      // see error(); the session is unusable
 };
 
+// A server's certificate chain and private key (PEM files), loaded once and shared by every session it accepts.
+// TLS 1.2 or newer. `alpn`: the application protocols the server speaks, in its order of preference ("postgresql",
+// "http/1.1"): a client that offers ALPN without any of them is refused with the no_application_protocol alert.
+class TlsServerContext {
+ public:
+  // Errors: ErrorCode::invalid_argument when a file cannot be read, is not PEM, or the key does not match the
+  // certificate (the message names the file, never its contents).
+  static Status create(const std::string& cert_file, const std::string& key_file, std::vector<std::string> alpn,
+                       std::shared_ptr<const TlsServerContext>& out);
+  ~TlsServerContext();
+  TlsServerContext(const TlsServerContext&) = delete;
+  TlsServerContext& operator=(const TlsServerContext&) = delete;
+
+ private:
+  friend class TlsSession;
+  struct Impl;
+  explicit TlsServerContext(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class TlsSession {
  public:
   // Errors: ErrorCode::invalid_argument when the root certificate file cannot be loaded; ErrorCode::tls when OpenSSL
   // cannot set up the context.
   static Status create(const TlsConfig& config, std::unique_ptr<TlsSession>& out);
+  // The server side of a session, with the context's certificate. Errors: ErrorCode::tls.
+  static Status accept(const TlsServerContext& context, std::unique_ptr<TlsSession>& out);
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
+
+  // The application protocol ALPN selected ("" when the client offered none).
+  [[nodiscard]] std::string alpn() const;
 
   // Drives the handshake. On error: ErrorCode::certificate when the server's certificate failed verification (the
   // message names the reason, e.g. "self-signed certificate in certificate chain" or a host name mismatch), else
