@@ -2,6 +2,7 @@
 #include <emscripten/bind.h>
 
 #include "cache_binding.hpp"
+#include "cloud_binding.hpp"
 #include "jwt_binding.hpp"
 #include "sign_binding.hpp"
 #include "wasm_connection.hpp"
@@ -70,6 +71,40 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("size", &WasmTokenCache::size);
 
   emscripten::function("rdsAuthToken", &rds_auth_token);
+
+  // Cloud token exchanges (cloud_binding.hpp): the core builds requests and reads answers, JS fetches.
+  emscripten::value_object<CloudRequestOut>("CloudRequest")
+      .field("code", &CloudRequestOut::code)
+      .field("name", &CloudRequestOut::name)
+      .field("message", &CloudRequestOut::message)
+      .field("method", &CloudRequestOut::method)
+      .field("url", &CloudRequestOut::url)
+      .field("headers", &CloudRequestOut::headers)
+      .field("body", &CloudRequestOut::body);
+  emscripten::value_object<AwsCredentialsOut>("AwsCredentialsAnswer")
+      .field("code", &AwsCredentialsOut::code)
+      .field("name", &AwsCredentialsOut::name)
+      .field("message", &AwsCredentialsOut::message)
+      .field("detail", &AwsCredentialsOut::detail)
+      .field("accessKeyId", &AwsCredentialsOut::access_key_id)
+      .field("secretAccessKey", &AwsCredentialsOut::secret_access_key)
+      .field("sessionToken", &AwsCredentialsOut::session_token)
+      .field("expiration", &AwsCredentialsOut::expiration);
+  emscripten::value_object<AccessTokenOut>("AccessTokenAnswer")
+      .field("code", &AccessTokenOut::code)
+      .field("name", &AccessTokenOut::name)
+      .field("message", &AccessTokenOut::message)
+      .field("detail", &AccessTokenOut::detail)
+      .field("accessToken", &AccessTokenOut::access_token)
+      .field("expiresAt", &AccessTokenOut::expires_at);
+  emscripten::function("awsWebIdentityRequest", &aws_web_identity_request);
+  emscripten::function("parseAwsWebIdentity", &parse_aws_web_identity);
+  emscripten::function("gcpStsRequest", &gcp_sts_request);
+  emscripten::function("parseGcpSts", &parse_gcp_sts);
+  emscripten::function("gcpImpersonationRequest", &gcp_impersonation_request);
+  emscripten::function("parseGcpImpersonation", &parse_gcp_impersonation);
+  emscripten::function("azureTokenRequest", &azure_token_request);
+  emscripten::function("parseAzureToken", &parse_azure_token);
   emscripten::function("sha256Hex", &sha256_hex);
   emscripten::function("pbkdf2Count", &pbkdf2_count);
 }

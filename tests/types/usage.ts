@@ -12,6 +12,10 @@ import {
   TokenCache,
   rdsAuthToken,
   rdsIamPassword,
+  awsWebIdentityCredentials,
+  gcpAccessToken,
+  azureAccessToken,
+  vercelOidcToken,
 } from 'edgepg'
 import type { FieldDef, PoolClient, QueryResult, Sql } from 'edgepg'
 
@@ -129,6 +133,31 @@ export async function identityUsage(request: Request): Promise<Response> {
       credentials: async () => ({ accessKeyId: 'AKIA...', secretAccessKey: '...', sessionToken: '...' }),
     }),
   })
+
+  // Keyless: the workload's OIDC token for cloud credentials, then the database token.
+  const keyless = new Pool({
+    host: 'db.example.rds.amazonaws.com',
+    user: 'app',
+    requireAuth: 'password',
+    password: rdsIamPassword({
+      hostname: 'db.example.rds.amazonaws.com',
+      username: 'app',
+      region: 'eu-west-1',
+      credentials: awsWebIdentityCredentials({
+        roleArn: 'arn:aws:iam::123456789012:role/app',
+        region: 'eu-west-1',
+        token: () => vercelOidcToken(request),
+        durationSeconds: 900,
+      }),
+    }),
+  })
+  const cloudSql = new Pool({ password: gcpAccessToken({ audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/v', token: async () => 'jwt', serviceAccount: 'db@p.iam.gserviceaccount.com' }), requireAuth: 'password' })
+  const entra = new Pool({ password: azureAccessToken({ tenantId: 't', clientId: 'c', token: 'jwt', now: () => Date.now() }), requireAuth: 'password' })
+  // @ts-expect-error roleArn is required
+  awsWebIdentityCredentials({ region: 'eu-west-1', token: 'jwt' })
+  const creds = await awsWebIdentityCredentials({ roleArn: 'r', region: 'us-east-1', token: 'jwt' })()
+  const expires: Date = creds.expiration
+  console.log(keyless, cloudSql, entra, expires)
 
   const gate = identityGate({
     jwksUrl: 'https://issuer.example.com/.well-known/jwks.json',

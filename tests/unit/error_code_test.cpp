@@ -52,6 +52,7 @@ TEST_CASE("error registry: every code has a name users can branch on, and the na
       "ETLS",
       "ECERT",
       "EHTTP",
+      "ECREDENTIALS",
       "EROLLBACK",
       "ETYPE",
       "SQLSTATE",

@@ -13,6 +13,9 @@ using namespace edgepg;
 
 static_assert(std::is_class_v<auth::ScramClient>);
 static_assert(std::is_class_v<cache::TokenCache>);
+static_assert(std::is_class_v<cloud::Request> && std::is_function_v<decltype(cloud::aws_web_identity_request)>);
+static_assert(std::is_function_v<decltype(cloud::gcp_sts_request)> &&
+              std::is_function_v<decltype(cloud::azure_token_request)>);
 static_assert(std::is_class_v<jwt::Claims> && std::is_class_v<jwt::JwkSet> && std::is_class_v<jwt::VerifyOptions>);
 static_assert(std::is_enum_v<jwt::JwsAlg> && std::is_class_v<Status>);
 static_assert(std::is_class_v<pg::AuthPolicy> && std::is_class_v<pg::BackendParser>);

@@ -34,14 +34,20 @@ export async function rdsAuthToken(opts) {
 }
 
 // A password provider for Client/Pool: a fresh token per 15 minutes, reused within its TTL and refreshed ahead.
-// credentials may be an object or an (async) function giving one (e.g. from the runtime's environment).
+// credentials may be an object or an (async) function giving one (e.g. awsWebIdentityCredentials(...)). Temporary
+// credentials that carry an `expiration` (a Date or ms) bound the token's reuse: a token signed with them is refused
+// once they expire, so it is never served past that.
 export function rdsIamPassword(opts) {
   const cache = opts.cache ?? new TokenCache({ clock: opts.clock })
   const key = `rds:${opts.hostname}:${opts.port ?? 5432}:${opts.username}:${opts.region}`
   const clock = opts.clock ?? (() => Date.now())
   return () =>
     cache.get(key, async () => {
+      const credentials = await resolveCredentials(opts.credentials)
       const now = clock()
-      return { value: await rdsAuthToken({ ...opts, now }), expiresAt: now + TOKEN_LIFETIME_MS }
+      const value = await rdsAuthToken({ ...opts, credentials, now })
+      const until = credentials?.expiration === undefined ? NaN : Number(credentials.expiration instanceof Date
+        ? credentials.expiration.getTime() : credentials.expiration)
+      return { value, expiresAt: Number.isFinite(until) ? Math.min(now + TOKEN_LIFETIME_MS, until) : now + TOKEN_LIFETIME_MS }
     })
 }

@@ -49,6 +49,11 @@ export type EdgepgErrorCode =
   | 'ETIMEDOUT'
   /** The caller passed something unusable (bad connection string, option, parameter or call order). */
   | 'EINVAL'
+  /**
+   * A cloud token service (AWS STS, Google STS or IAM Credentials, Entra ID) refused the exchange, failed or answered
+   * something unreadable; `detail` holds its error code (InvalidIdentityToken, invalid_grant, AADSTS70021, ...).
+   */
+  | 'ECREDENTIALS'
   /** An AbortSignal fired. */
   | 'EABORT'
   /** No WebSocket in this runtime: pass webSocketConstructor. */
@@ -601,6 +606,8 @@ export interface AwsCredentials {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string
+  /** When temporary credentials expire: rdsIamPassword never serves a token past it. */
+  expiration?: Date | number
 }
 
 export interface RdsAuthTokenOptions {
@@ -621,3 +628,74 @@ export function rdsAuthToken(options: RdsAuthTokenOptions): Promise<string>
 export function rdsIamPassword(
   options: Omit<RdsAuthTokenOptions, 'now'> & { cache?: TokenCache; clock?: () => number },
 ): () => Promise<string>
+
+// ---- Keyless: workload identity federation (wasm/src/keyless-*.js, vercel.js) ------------------------------------
+
+/** The workload's OIDC token, or a function giving it (called at each refresh, so a rotated token is picked up). */
+export type OidcTokenSource = string | (() => string | Promise<string>)
+
+/** What the keyless providers share. Failures: EdgepgError ECREDENTIALS (detail: the service's error code),
+ * ETIMEDOUT (no answer within `timeout`), EINVAL (options), ECACHE (within the error cooldown after a failure). */
+export interface KeylessProviderOptions {
+  token: OidcTokenSource
+  /** Default globalThis.fetch. */
+  fetch?: typeof fetch
+  /** The clock, ms since the epoch (default Date.now); `clock` is accepted too. */
+  now?: () => number
+  clock?: () => number
+  /** Per request, ms (default 10000). */
+  timeout?: number
+  /** Refresh this long before expiry, ms (default 300000). */
+  refreshWindow?: number
+  cache?: TokenCache
+}
+
+export interface AwsWebIdentityOptions extends KeylessProviderOptions {
+  /** arn:aws:iam::<account>:role/<name>; its trust policy must allow the token's issuer, aud and sub. */
+  roleArn: string
+  /** Picks the STS endpoint: https://sts.<region>.amazonaws.com/. */
+  region: string
+  /** RoleSessionName (default 'edgepg'). */
+  sessionName?: string
+  /** 900..43200 (default: the role's, one hour). */
+  durationSeconds?: number
+  /** Overrides the STS endpoint (https://, or http:// to loopback for tests). */
+  endpoint?: string
+}
+
+/** STS AssumeRoleWithWebIdentity: a credentials provider for rdsAuthToken / rdsIamPassword, cached until the
+ * credentials' expiry minus the refresh window, one exchange at a time. */
+export function awsWebIdentityCredentials(
+  options: AwsWebIdentityOptions,
+): () => Promise<Required<Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>> & { expiration: Date }>
+
+export interface GcpAccessTokenOptions extends KeylessProviderOptions {
+  /** //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider> */
+  audience: string
+  /** Impersonate this service account (IAM Credentials generateAccessToken); the usual path to Cloud SQL. */
+  serviceAccount?: string
+  /** Default ['https://www.googleapis.com/auth/sqlservice.login'] (Cloud SQL IAM database authentication). */
+  scopes?: string[]
+  /** The impersonated token's lifetime (default 3600). */
+  lifetimeSeconds?: number
+  endpoints?: { sts?: string; iamCredentials?: string }
+}
+
+/** Google workload identity federation: a password provider giving an OAuth2 access token (Cloud SQL IAM login). */
+export function gcpAccessToken(options: GcpAccessTokenOptions): () => Promise<string>
+
+export interface AzureAccessTokenOptions extends KeylessProviderOptions {
+  tenantId: string
+  clientId: string
+  /** Default 'https://ossrdbms-aad.database.windows.net/.default' (Azure Database for PostgreSQL). */
+  scope?: string
+  /** Default https://login.microsoftonline.com (AZURE_AUTHORITY_HOST); `endpoint` is accepted too. */
+  authorityHost?: string
+  endpoint?: string
+}
+
+/** Entra ID with a federated client assertion: a password provider giving an Entra access token. */
+export function azureAccessToken(options: AzureAccessTokenOptions): () => Promise<string>
+
+/** Vercel's OIDC token: the request's x-vercel-oidc-token header, else VERCEL_OIDC_TOKEN. Throws EINVAL without one. */
+export function vercelOidcToken(request?: { headers: Headers | Record<string, string | string[] | undefined> }): string

@@ -6,6 +6,10 @@
 
 #include "edgepg/auth/scram_client.hpp"
 #include "edgepg/cache/token_cache.hpp"
+#include "edgepg/cloud/aws.hpp"
+#include "edgepg/cloud/azure.hpp"
+#include "edgepg/cloud/exchange.hpp"
+#include "edgepg/cloud/gcp.hpp"
 #include "edgepg/error_code.hpp"
 #include "edgepg/jwt/claims.hpp"
 #include "edgepg/jwt/jwk.hpp"

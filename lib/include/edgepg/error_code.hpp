@@ -66,6 +66,11 @@ enum class ErrorCode : std::uint8_t {
   ws_bad_text_payload,            // §8.1: a text message that is not UTF-8
   ws_text_refused,                // the Postgres tunnel carries binary frames only (ClientOptions::refuse_text)
 
+  // ---- Cloud token exchanges (cloud/): workload identity federation to AWS, Google Cloud and Azure ----
+  credentials_refused,      // [ECREDENTIALS] the token service refused the exchange (its error code in the detail)
+  credentials_unavailable,  // [ECREDENTIALS] the token service failed or throttled (HTTP 5xx, 429): retry later
+  credentials_malformed,    // [ECREDENTIALS] the token service's answer cannot be understood (size, syntax, fields)
+
   // ---- The native face's transports and client (net/, client/; never produced in wasm) ----
   connection_refused,  // [ECONNREFUSED] nothing accepts connections at the address
   host_not_found,      // [ENOTFOUND] the host name does not resolve
@@ -145,6 +150,10 @@ constexpr const char* error_name(ErrorCode c) noexcept {
     case ErrorCode::ws_text_refused:
     case ErrorCode::websocket:
       return "EWEBSOCKET";
+    case ErrorCode::credentials_refused:
+    case ErrorCode::credentials_unavailable:
+    case ErrorCode::credentials_malformed:
+      return "ECREDENTIALS";
     case ErrorCode::connection_refused:
       return "ECONNREFUSED";
     case ErrorCode::host_not_found:
