@@ -194,7 +194,15 @@ Config parse_config(const std::string& json_text) {
     lc.max_message_bytes =
         number<std::size_t>(*l, "limits", "max_message_bytes", lc.max_message_bytes, 1024, 1LL << 30);
   }
-  if (member(root, "pool") != nullptr) fail("pool", "warm backends are not supported by this version yet");
+  if (const json* p = member(root, "pool")) {
+    only_keys(*p, "pool", {"min_idle", "max", "idle_timeout_ms", "max_lifetime_ms"});
+    PoolConfig pc;
+    pc.max = number<std::size_t>(*p, "pool", "max", pc.max, 1, 100'000);
+    pc.min_idle = number<std::size_t>(*p, "pool", "min_idle", pc.min_idle, 0, pc.max);
+    pc.idle_timeout_ms = number<int>(*p, "pool", "idle_timeout_ms", pc.idle_timeout_ms, 0, 86'400'000);
+    pc.max_lifetime_ms = number<int>(*p, "pool", "max_lifetime_ms", pc.max_lifetime_ms, 0, 86'400'000);
+    c.pool = pc;
+  }
   return c;
 }
 

@@ -81,6 +81,14 @@ struct LimitsConfig {
   std::size_t max_message_bytes = 64 * 1024 * 1024;
 };
 
+// Warm backends per (role, database); absent: one fresh upstream login per client session.
+struct PoolConfig {
+  std::size_t min_idle = 0;         // kept logged in and idle (replenished when a client takes one)
+  std::size_t max = 10;             // backends per (role, database): idle, held and logging in
+  int idle_timeout_ms = 300'000;    // an idle backend older than this is closed (0: never)
+  int max_lifetime_ms = 3'600'000;  // a backend older than this is closed when it comes back (0: never)
+};
+
 struct Config {
   ListenConfig listen;
   UpstreamConfig upstream;
@@ -89,6 +97,7 @@ struct Config {
   ClaimsConfig claims;
   AuditConfig audit;
   LimitsConfig limits;
+  std::optional<PoolConfig> pool;
 };
 
 // Parses and checks the configuration text. Throws ConfigError naming the key's path and what is wrong.

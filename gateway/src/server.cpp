@@ -196,6 +196,17 @@ int run_server(const std::string& config_path) {
   for (auto& c : contexts) keep_alive.push_back(asio::make_work_guard(*c));
   std::atomic<unsigned> next_context{0};
   services.claims = std::make_unique<ClaimsChannel>(io.get_executor());
+  asio::steady_timer pool_sweep(io);
+  std::function<void(asio::error_code)> sweep_pool = [&](asio::error_code ec) {
+    if (ec) return;
+    services.pool->sweep();  // idle_timeout_ms, max_lifetime_ms, backends that died while idle
+    pool_sweep.expires_after(std::chrono::seconds(1));
+    pool_sweep.async_wait(sweep_pool);
+  };
+  if (config.pool) {
+    services.pool = std::make_unique<BackendPool>(*config.pool);
+    sweep_pool({});
+  }
   std::vector<std::unique_ptr<Listener>> listeners;
   const auto listen = [&](const std::optional<Endpoint>& at, const char* name) {
     if (!at) return;
@@ -251,6 +262,7 @@ int run_server(const std::string& config_path) {
     }
     // Drain: no new connections; sessions end on their own until drain_timeout_ms, then everything stops.
     for (auto& l : listeners) l->acceptor.close();
+    pool_sweep.cancel();
     auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(config.limits.drain_timeout_ms));
     auto poll = std::make_shared<std::function<void(asio::error_code)>>();
     const auto started = std::chrono::steady_clock::now();

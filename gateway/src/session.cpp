@@ -1,6 +1,8 @@
 #include "session.hpp"
 
 #include <array>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
@@ -10,8 +12,10 @@
 #include <chrono>
 #include <vector>
 
+#include "backend_chat.hpp"
 #include "credentials.hpp"
 #include "edgepg/pg/server_codec.hpp"
+#include "protocol_tracker.hpp"
 #include "upstream.hpp"
 
 namespace edgepg::gateway {
@@ -47,37 +51,33 @@ std::int64_t elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-// Counts the client's Query and Parse messages as they pass, without buffering them: only type bytes and lengths
-// are read (a message may straddle chunks).
-class MessageCounter {
- public:
-  void scan(std::span<const std::uint8_t> chunk) {
-    for (std::size_t i = 0; i < chunk.size();) {
-      if (skip_ > 0) {
-        const std::size_t n = std::min<std::size_t>(skip_, chunk.size() - i);
-        skip_ -= n;
-        i += n;
-        continue;
-      }
-      if (header_len_ == 0) {
-        if (chunk[i] == 'Q' || chunk[i] == 'P') ++queries;
-      }
-      header_[header_len_++] = chunk[i++];
-      if (header_len_ == 5) {
-        const std::uint32_t len = (std::uint32_t{header_[1]} << 24) | (std::uint32_t{header_[2]} << 16) |
-                                  (std::uint32_t{header_[3]} << 8) | header_[4];
-        skip_ = len >= 4 ? len - 4 : 0;
-        header_len_ = 0;
-      }
+// Keeps pool.min_idle backends of a role and database logged in and idle: run (detached) after a client took one.
+// Credentials are read at each login, so a rotated password applies to the next backend.
+asio::awaitable<void> replenish(Services& services, std::shared_ptr<const Config> config, PoolKey key) {
+  BackendPool& pool = *services.pool;
+  while (pool.idle(key) < pool.config().min_idle && pool.reserve(key)) {
+    const auto creds = config->roles.find(key.role);
+    std::string why;
+    UpstreamRequest req;
+    req.login.user = key.role;
+    req.login.database = key.database;
+    req.login.application_name = "edgepg-gateway";
+    req.login.password = creds == config->roles.end()
+                             ? std::string()
+                             : read_password(creds->second.password_file, creds->second.password_env, why);
+    std::optional<Upstream> fresh;
+    try {
+      Upstream u = co_await login_upstream(config->upstream, std::move(req));
+      fresh.emplace(std::move(u));
+    } catch (const UpstreamError&) {
     }
+    if (!fresh) {
+      pool.closed(key);  // the next client's own login will report why
+      co_return;
+    }
+    pool.give_back(key, std::move(*fresh), BackendPool::Clock::now());
   }
-  std::int64_t queries = 0;
-
- private:
-  std::array<std::uint8_t, 5> header_{};
-  int header_len_ = 0;
-  std::uint64_t skip_ = 0;
-};
+}
 
 class Session {
  public:
@@ -119,7 +119,9 @@ class Session {
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
+    // The claims row goes before the backend can go back to the pool: its next holder records its own.
     if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
+    if (upstream && pool_slot_) co_await return_to_pool(*upstream);
     finish(outcome);
   }
 
@@ -210,7 +212,11 @@ class Session {
           const auto& k = pkt.cancel.secret_key;
           const std::int32_t secret = static_cast<std::int32_t>(
               (std::uint32_t{k[0]} << 24) | (std::uint32_t{k[1]} << 16) | (std::uint32_t{k[2]} << 8) | k[3]);
-          co_await cancel_upstream(config.upstream, pkt.cancel.process_id, secret);
+          // Only keys this gateway handed out, mapped to their backend (a pooled backend's earlier holders
+          // cannot cancel its next one).
+          if (const auto backend = services_.cancel_keys.find(pkt.cancel.process_id, secret)) {
+            co_await cancel_upstream(config.upstream, backend->process_id, backend->secret_key);
+          }
         }
         co_return std::nullopt;
       } else if (pkt.kind == pg::StartupKind::direct_tls) {
@@ -287,20 +293,54 @@ class Session {
           "the gateway has no usable credentials for role \"" + who.role + "\" (" + why + "); ask its operator",
           "credentials"};
     }
+    const bool pooled = services_.pool != nullptr;
+    std::string options(startup.parameter("options").value_or(""));
+    if (pooled && !options.empty()) {
+      throw Refused{"08P01",
+                    "the startup parameter \"options\" is not supported while the gateway pools backends; send "
+                    "each setting as its own startup parameter (e.g. search_path)",
+                    "protocol"};
+    }
     UpstreamRequest req;
     req.login.user = who.role;
     req.login.password = std::move(password);
     req.login.database = database_;
-    req.login.application_name = std::string(startup.parameter("application_name").value_or(""));
-    std::string options(startup.parameter("options").value_or(""));
-    if (!config.claims.setting.empty()) {
-      if (!options.empty()) options += ' ';
-      options += startup_setting(config.claims.setting, who.claims_json);  // last: the gateway's value wins
+    if (pooled) {
+      // A pooled backend outlives its holder: nothing of the holder goes into its startup packet, whose values
+      // RESET/DISCARD ALL would restore for the next one. The holder's settings follow as set_config below.
+      req.login.application_name = "edgepg-gateway";
+    } else {
+      req.login.application_name = std::string(startup.parameter("application_name").value_or(""));
+      if (!config.claims.setting.empty()) {
+        if (!options.empty()) options += ' ';
+        options += startup_setting(config.claims.setting, who.claims_json);  // last: the gateway's value wins
+      }
+      req.login.options = std::move(options);
     }
-    req.login.options = std::move(options);
     const auto t0 = Clock::now();
-    Upstream up = co_await login_upstream(config.upstream, std::move(req));
+    std::optional<Upstream> acquired;  // if/else rather than ?: around co_await (see docs/GATEWAY.md on GCC 12)
+    if (pooled) {
+      Upstream u = co_await acquire_pooled(config, std::move(req));
+      acquired.emplace(std::move(u));
+    } else {
+      Upstream u = co_await login_upstream(config.upstream, std::move(req));
+      acquired.emplace(std::move(u));
+    }
+    Upstream& up = *acquired;
     services_.metrics.upstream_connect_seconds(std::chrono::duration<double>(Clock::now() - t0).count());
+    if (pooled) {
+      std::vector<std::pair<std::string, std::string>> settings;
+      if (!config.claims.setting.empty()) settings.emplace_back(config.claims.setting, who.claims_json);
+      settings.emplace_back("application_name", std::string(startup.parameter("application_name").value_or("")));
+      for (const auto& [name, value] : startup.parameters) {
+        if (name != "user" && name != "database" && name != "application_name") settings.emplace_back(name, value);
+      }
+      co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
+      if (services_.pool->idle(*pool_key_) < services_.pool->config().min_idle) {
+        const auto ex = co_await asio::this_coro::executor;
+        asio::co_spawn(ex, replenish(services_, snap_.config, *pool_key_), asio::detached);
+      }
+    }
     if (config.claims.sessions && services_.claims) {
       // The tamper-proof claims, written before the client can send anything to its backend.
       try {
@@ -318,11 +358,12 @@ class Session {
     // The client sees its backend: parameter statuses and key data (cancel requests reach it through us).
     w.authentication_ok();
     for (const auto& [name, value] : up.parameters) (void)w.parameter_status(name, value);
-    w.backend_key_data(up.process_id, up.secret_key);
+    cancel_key_ = services_.cancel_keys.issue({up.process_id, up.secret_key});
+    w.backend_key_data(cancel_key_->first, cancel_key_->second);
     w.ready_for_query(pg::TransactionStatus::idle);
     co_await send(w);
     audit("session_start", "");
-    co_return std::optional<Upstream>(std::move(up));
+    co_return std::move(acquired);
   }
 
   // Bytes both ways until either side ends. Messages the client pipelined behind its password go first.
@@ -335,11 +376,15 @@ class Session {
       for (int shift = 24; shift >= 0; shift -= 8) pending.push_back(static_cast<std::uint8_t>(len >> shift));
       pending.insert(pending.end(), m.body.begin(), m.body.end());
     }
-    counter_.scan(pending);
+    pending.resize(frontend_seen_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
     if (!pending.empty()) {
       asio::error_code ec;
       co_await asio::async_write(up.socket, asio::buffer(pending), asio::redirect_error(use_awaitable, ec));
       if (ec) co_return;
+    }
+    if (frontend_seen_.terminated()) {
+      client_left_ = true;
+      co_return;
     }
     co_await (client_to_upstream(up) || upstream_to_client(up));
   }
@@ -348,13 +393,57 @@ class Session {
     std::vector<std::uint8_t> buf(64 * 1024);
     for (;;) {
       const auto n = co_await client_.read(buf);
-      if (n == 0) co_return;
+      if (n == 0) break;
       bytes_in_ += n;
-      counter_.scan({buf.data(), n});
-      asio::error_code ec;
-      co_await asio::async_write(up.socket, asio::buffer(buf.data(), n), asio::redirect_error(use_awaitable, ec));
-      if (ec) co_return;
+      const std::size_t forward = frontend_seen_.scan({buf.data(), n});
+      if (forward > 0) {
+        asio::error_code ec;
+        co_await asio::async_write(up.socket, asio::buffer(buf.data(), forward),
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+      }
+      if (frontend_seen_.terminated()) break;
     }
+    client_left_ = true;
+  }
+
+  // A warm backend (pool): an idle one of the role and database, or a new login while under pool.max; at max, wait
+  // (within the login deadline) for one to come back.
+  asio::awaitable<Upstream> acquire_pooled(const Config& config, UpstreamRequest req) {
+    pool_key_ = PoolKey{req.login.user, req.login.database};
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer wait(ex);
+    for (int attempt = 0;; ++attempt) {
+      auto taken = services_.pool->take_idle(*pool_key_, ex);
+      if (taken) {
+        pool_slot_ = true;
+        born_ = taken->born;
+        co_return std::move(taken->upstream);
+      }
+      if (services_.pool->reserve(*pool_key_)) {
+        pool_slot_ = true;  // freed by finish() unless the backend goes back
+        born_ = Clock::now();
+        Upstream fresh = co_await login_upstream(config.upstream, std::move(req));
+        co_return fresh;
+      }
+      wait.expires_after(std::chrono::milliseconds(std::min(1 << std::min(attempt, 4), 20)));
+      co_await wait.async_wait(use_awaitable);
+    }
+  }
+
+  // After the client left: a backend idle between statements is reset (DISCARD ALL) and goes back to the pool;
+  // anything else (a transaction, COPY, a statement in flight, a failed reset) is closed by finish().
+  asio::awaitable<void> return_to_pool(Upstream& up) {
+    if (!client_left_ || !up.socket.is_open() || !idle_between_statements(frontend_seen_, backend_seen_)) co_return;
+    bool clean = false;
+    try {
+      co_await reset_backend(up, std::chrono::milliseconds(5000));
+      clean = true;
+    } catch (const UpstreamError&) {
+    }
+    if (!clean) co_return;
+    services_.pool->give_back(*pool_key_, std::move(up), born_);
+    pool_slot_ = false;
   }
 
   // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
@@ -369,6 +458,7 @@ class Session {
     std::size_t n = co_await read(current);
     while (n > 0) {
       bytes_out_ += n;
+      backend_seen_.scan({current.data(), n});
       const std::size_t m = co_await (client_.write({current.data(), n}) && read(next));
       std::swap(current, next);
       n = m;
@@ -388,6 +478,8 @@ class Session {
 
   void finish(const std::string& outcome) {
     client_.close();
+    if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
+    if (pool_slot_) services_.pool->closed(*pool_key_);  // the backend was not given back: it closes with us
     if (identity_) audit("session_end", "");
     services_.metrics.bytes(bytes_in_, bytes_out_);
     services_.metrics.session_ended(outcome);
@@ -411,7 +503,7 @@ class Session {
       e.duration_ms = elapsed_ms(started_);
       e.bytes_in = static_cast<std::int64_t>(bytes_in_);
       e.bytes_out = static_cast<std::int64_t>(bytes_out_);
-      e.queries = counter_.queries;
+      e.queries = frontend_seen_.queries();
     }
     services_.audit.write(e);
   }
@@ -430,7 +522,13 @@ class Session {
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
-  MessageCounter counter_;
+  FrontendTracker frontend_seen_;
+  BackendTracker backend_seen_;
+  bool client_left_ = false;  // the relay ended because the client did (not the backend)
+  std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
+  std::optional<PoolKey> pool_key_;
+  bool pool_slot_ = false;  // this session holds a slot of the pool (its backend, or one logging in)
+  Clock::time_point born_;  // of the pooled backend
 };
 
 }  // namespace

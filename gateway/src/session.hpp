@@ -12,6 +12,7 @@
 #include <string>
 
 #include "audit.hpp"
+#include "backend_pool.hpp"
 #include "claims_channel.hpp"
 #include "client_stream.hpp"
 #include "config.hpp"
@@ -42,6 +43,8 @@ class Services {
   Audit audit;
   Metrics metrics;
   std::unique_ptr<ClaimsChannel> claims;  // set by the server: the admin connections of claims.sessions
+  std::unique_ptr<BackendPool> pool;      // set by the server when the configuration has "pool" (at start)
+  CancelKeys cancel_keys;
   std::atomic<std::uint64_t> next_session{1};
 
  private:

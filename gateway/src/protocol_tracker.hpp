@@ -1,0 +1,90 @@
+// What the relay knows of the two byte streams it copies, without buffering them: only type bytes and lengths are
+// read (a message may straddle chunks). Enough to count the client's queries, to stop before its Terminate (a
+// pooled backend must not see it), and to tell whether the backend is idle between statements when the client
+// leaves: every Query or Sync the client sent has been answered by a ReadyForQuery with status idle, nothing was
+// sent after the last Sync, and neither stream stopped inside a message.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace edgepg::gateway {
+
+// Walks type + length framing: calls on_message(type) at each message's start, tracks the body's bytes.
+class Framer {
+ public:
+  // The body byte of a one-byte-body message ('Z') is reported through on_byte.
+  template <typename OnMessage, typename OnBody>
+  std::size_t scan(std::span<const std::uint8_t> chunk, OnMessage&& on_message, OnBody&& on_body) {
+    std::size_t i = 0;
+    while (i < chunk.size()) {
+      if (skip_ > 0) {
+        const std::size_t n = skip_ < chunk.size() - i ? static_cast<std::size_t>(skip_) : chunk.size() - i;
+        on_body(chunk.subspan(i, n));
+        skip_ -= n;
+        i += n;
+        continue;
+      }
+      if (header_len_ == 0 && !on_message(static_cast<char>(chunk[i]))) return i;  // the caller stops here
+      header_[header_len_++] = chunk[i++];
+      if (header_len_ == 5) {
+        const std::uint32_t len = (std::uint32_t{header_[1]} << 24) | (std::uint32_t{header_[2]} << 16) |
+                                  (std::uint32_t{header_[3]} << 8) | header_[4];
+        skip_ = len >= 4 ? len - 4 : 0;
+        header_len_ = 0;
+      }
+    }
+    return i;
+  }
+  [[nodiscard]] bool at_boundary() const noexcept { return header_len_ == 0 && skip_ == 0; }
+
+ private:
+  std::array<std::uint8_t, 5> header_{};
+  int header_len_ = 0;
+  std::uint64_t skip_ = 0;
+};
+
+// The client's side.
+class FrontendTracker {
+ public:
+  // How many bytes of `chunk` to forward: all of them, or those before a Terminate (then terminated() is true).
+  std::size_t scan(std::span<const std::uint8_t> chunk);
+  [[nodiscard]] bool terminated() const noexcept { return terminated_; }
+  [[nodiscard]] std::int64_t queries() const noexcept { return queries_; }
+  [[nodiscard]] std::int64_t sync_points() const noexcept { return sync_points_; }
+  // Messages after the last Query or Sync (an extended query or COPY data not yet synced).
+  [[nodiscard]] bool unsynced() const noexcept { return unsynced_ > 0; }
+  [[nodiscard]] bool at_boundary() const noexcept { return framer_.at_boundary(); }
+
+ private:
+  Framer framer_;
+  std::int64_t queries_ = 0;
+  std::int64_t sync_points_ = 0;
+  std::int64_t unsynced_ = 0;
+  bool terminated_ = false;
+};
+
+// The backend's side.
+class BackendTracker {
+ public:
+  void scan(std::span<const std::uint8_t> chunk);
+  [[nodiscard]] std::int64_t ready_count() const noexcept { return ready_; }
+  [[nodiscard]] char last_status() const noexcept { return status_; }
+  [[nodiscard]] bool at_boundary() const noexcept { return framer_.at_boundary(); }
+
+ private:
+  Framer framer_;
+  std::int64_t ready_ = 0;
+  bool in_ready_ = false;
+  char status_ = 'I';
+};
+
+// Whether a backend can go back to the pool after its client left: idle between statements, nothing in flight.
+inline bool idle_between_statements(const FrontendTracker& fe, const BackendTracker& be) {
+  return fe.at_boundary() && !fe.unsynced() && be.at_boundary() && be.ready_count() == fe.sync_points() &&
+         be.last_status() == 'I';
+}
+
+}  // namespace edgepg::gateway

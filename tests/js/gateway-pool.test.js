@@ -1,0 +1,163 @@
+// edgepg-gateway's warm backends ("pool"): a client whose token maps to a role gets a backend already logged in as
+// that role, and nothing of the previous holder reaches it: its settings, temp tables, prepared statements,
+// advisory locks, LISTEN and claims are gone (DISCARD ALL, claims re-set through set_config and edgepg.sessions);
+// a backend left in a transaction or killed while idle is never handed out; roles never share backends; the per
+// role limit holds under a race; cancel keys are the gateway's own.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import net from 'node:net'
+import pg from 'pg'
+import { getServices } from '../support/env.js'
+import { psql } from '../support/services.js'
+import { DATABASE, prepareDatabase, startGateway, token } from '../support/gateway.js'
+
+let svc, gw
+
+before(async () => {
+  svc = await getServices()
+  prepareDatabase(svc)
+  gw = await startGateway(svc, { pool: { max: 1, min_idle: 0, idle_timeout_ms: 60000, max_lifetime_ms: 600000 } })
+})
+after(async () => {
+  await gw?.stop()
+})
+
+async function connect(sub, role = 'gw_user', extra = {}) {
+  const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: role, database: DATABASE,
+    password: await token({ sub, role }), ...extra })
+  await c.connect()
+  return c
+}
+const one = async (c, sql) => Object.values((await c.query(sql)).rows[0])[0]
+const backends = (role) => Number(psql(svc, `select count(*) from pg_stat_activity where usename = '${role}'`).trim())
+
+test('a reused backend carries nothing of its previous holder', async () => {
+  const a = await connect('alice', 'gw_user', { application_name: 'alice-app' })
+  const pid = await one(a, 'select pg_backend_pid()')
+  assert.equal(await one(a, 'select edgepg.sub()'), 'alice')
+  assert.equal(await one(a, "select current_setting('application_name')"), 'alice-app')
+  await a.query("set statement_timeout = '1234ms'")
+  await a.query('create temp table scratch (x int)')
+  await a.query('prepare leftover as select 1')
+  await a.query('select pg_advisory_lock(4242)')
+  await a.query('listen alice_channel')
+  await a.end()
+
+  const b = await connect('bob', 'gw_user', { application_name: 'bob-app' })
+  assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
+  assert.equal(await one(b, 'select edgepg.sub()'), 'bob')
+  assert.equal(await one(b, "select current_setting('request.jwt.claims', true)::json ->> 'sub'"), 'bob')
+  assert.equal(await one(b, "select current_setting('application_name')"), 'bob-app')
+  assert.equal(await one(b, 'show statement_timeout'), '0')
+  assert.equal(await one(b, "select to_regclass('pg_temp.scratch')"), null)
+  assert.equal(await one(b, 'select count(*)::int from pg_prepared_statements'), 0)
+  assert.equal(await one(b, "select count(*)::int from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()"), 0)
+  assert.equal(await one(b, 'select count(*)::int from pg_listening_channels()'), 0)
+  // RESET goes back to the login's value, which never held a holder's claims.
+  await b.query('reset request.jwt.claims')
+  assert.equal(await one(b, "select coalesce(current_setting('request.jwt.claims', true), '')"), '')
+  assert.equal(await one(b, 'select edgepg.sub()'), 'bob')
+  assert.deepEqual((await b.query('select owner from secrets')).rows, [{ owner: 'bob' }])
+  await b.end()
+})
+
+test('roles never share a backend; a backend left in a transaction or killed while idle is not handed out', async () => {
+  const u = await connect('carol')
+  const userPid = await one(u, 'select pg_backend_pid()')
+  await u.end()
+  const admin = await connect('dave', 'gw_admin')
+  assert.equal(await one(admin, 'select current_user'), 'gw_admin')
+  assert.notEqual(await one(admin, 'select pg_backend_pid()'), userPid)
+  await admin.end()
+
+  // Left inside a transaction: closed, never reused.
+  const t = await connect('erin')
+  assert.equal(await one(t, 'select pg_backend_pid()'), userPid)
+  await t.query('begin')
+  await t.query('select 1')
+  await t.end()
+  const next = await connect('frank')
+  const nextPid = await one(next, 'select pg_backend_pid()')
+  assert.notEqual(nextPid, userPid)
+  await next.end()
+
+  // Killed while idle in the pool: noticed before the next holder gets it.
+  psql(svc, `select pg_terminate_backend(${nextPid})`)
+  await new Promise((r) => setTimeout(r, 200))
+  const after = await connect('grace')
+  assert.notEqual(await one(after, 'select pg_backend_pid()'), nextPid)
+  assert.equal(await one(after, 'select edgepg.sub()'), 'grace')
+  await after.end()
+})
+
+test('a refused token gets nothing from the pool; the idle backend stays for the next valid one', async () => {
+  const c = await connect('heidi')
+  const pid = await one(c, 'select pg_backend_pid()')
+  await c.end()
+  const expired = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE,
+    password: await token({ sub: 'mallory', role: 'gw_user' }, { exp: '-1m' }) })
+  await assert.rejects(expired.connect(), (e) => e.code === '28000')
+  const again = await connect('ivan')
+  assert.equal(await one(again, 'select pg_backend_pid()'), pid)
+  await again.end()
+})
+
+test('cancel keys are the gateway\'s own and reach the holder\'s backend', async () => {
+  const c = await connect('judy')
+  const pid = await one(c, 'select pg_backend_pid()')
+  assert.notEqual(c.processID, pid, 'the client sees a key the gateway issued, not the backend pid')
+  const running = c.query('select pg_sleep(20)')
+  await new Promise((r) => setTimeout(r, 300))
+  const cancel = Buffer.alloc(16)
+  cancel.writeUInt32BE(16, 0)
+  cancel.writeUInt32BE(80877102, 4)
+  cancel.writeInt32BE(c.processID, 8)
+  cancel.writeInt32BE(c.secretKey, 12)
+  const s = net.connect(gw.postgres, '127.0.0.1', () => s.end(cancel))
+  await assert.rejects(running, (e) => e.code === '57014')
+  await c.end()
+})
+
+test('200 clients racing for 10 backends: every answer right, never more backends than pool.max', async () => {
+  const wide = await startGateway(svc, { pool: { max: 10 }, limits: { auth_timeout_ms: 20000 } })
+  const base = backends('gw_admin')  // the first gateway's pool keeps one gw_admin backend from an earlier test
+  let peak = 0
+  const sampler = setInterval(() => { peak = Math.max(peak, backends('gw_admin') - base) }, 20)
+  try {
+    const subs = Array.from({ length: 200 }, (_, i) => `user${i}`)
+    const results = await Promise.all(subs.map(async (sub) => {
+      const c = new pg.Client({ host: '127.0.0.1', port: wide.postgres, user: 'gw_admin', database: DATABASE,
+        password: await token({ sub, role: 'gw_admin' }) })
+      await c.connect()
+      try {
+        return await one(c, 'select edgepg.sub()')
+      } finally {
+        await c.end()
+      }
+    }))
+    assert.deepEqual(results, subs)
+  } finally {
+    clearInterval(sampler)
+    await wide.stop()
+  }
+  assert.ok(peak >= 2 && peak <= 10, `between 2 and pool.max (10) gw_admin backends at once, saw ${peak}`)
+})
+
+test('pool.min_idle: backends are logged in ahead of the next clients', async () => {
+  const warm = await startGateway(svc, { pool: { max: 4, min_idle: 2 } })
+  try {
+    const t = await token({ sub: 'kim', role: 'gw_user' })
+    const u = new pg.Client({ host: '127.0.0.1', port: warm.postgres, user: 'gw_user', database: DATABASE, password: t })
+    await u.connect()
+    const held = await one(u, 'select pg_backend_pid()')
+    let idle = 0
+    for (let i = 0; i < 40 && idle < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      idle = Number(psql(svc, `select count(*) from pg_stat_activity where usename = 'gw_user' and pid <> ${held} and state = 'idle'`).trim())
+    }
+    assert.ok(idle >= 2, `two gw_user backends warm beside the held one, saw ${idle}`)
+    await u.end()
+  } finally {
+    await warm.stop()
+  }
+})
