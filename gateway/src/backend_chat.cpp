@@ -30,13 +30,12 @@ void set_parameter(Upstream& up, const std::string& name, const std::string& val
 // other than idle, or the deadline (which closes the socket).
 asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> request, std::chrono::milliseconds timeout,
                                const char* what) {
-  asio::steady_timer deadline(up.socket.get_executor(), timeout);
+  asio::steady_timer deadline(up.transport.socket().get_executor(), timeout);
   deadline.async_wait([&up](asio::error_code ec) {
-    if (!ec) up.socket.close(ec);
+    if (!ec) up.transport.socket().close(ec);
   });
-  auto [werr, wn] =
-      co_await asio::async_write(up.socket, asio::buffer(request.data(), request.size()), as_tuple(use_awaitable));
-  if (werr) throw UpstreamError("08006", std::string("the pooled backend did not take the ") + what);
+  const bool sent = co_await up.transport.write_all(request);
+  if (!sent) throw UpstreamError("08006", std::string("the pooled backend did not take the ") + what);
   pg::BackendParser parser;
   std::array<std::uint8_t, 8192> buf{};
   std::optional<pg::ErrorFields> error;
@@ -63,8 +62,8 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
       }
       continue;
     }
-    auto [rerr, n] = co_await up.socket.async_read_some(asio::buffer(buf), as_tuple(use_awaitable));
-    if (rerr) throw UpstreamError("08006", std::string("the pooled backend closed during the ") + what);
+    const std::size_t n = co_await up.transport.read_some(buf);
+    if (n == 0) throw UpstreamError("08006", std::string("the pooled backend closed during the ") + what);
     (void)parser.feed({buf.data(), n});
   }
 }

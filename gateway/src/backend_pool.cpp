@@ -23,7 +23,7 @@ bool quiet(int fd) {
 
 BackendPool::~BackendPool() {
   for (auto& [key, slot] : slots_) {
-    for (const auto& b : slot.idle) ::close(b.fd);
+    for (const auto& b : slot.idle) ::close(b.connection.fd);
   }
 }
 
@@ -34,7 +34,7 @@ bool BackendPool::expired(const Idle& b, Clock::time_point now) const {
 }
 
 void BackendPool::close_idle(Slot& slot, const Idle& b) {
-  ::close(b.fd);
+  ::close(b.connection.fd);
   --slot.total;
 }
 
@@ -47,18 +47,18 @@ std::optional<BackendPool::Taken> BackendPool::take_idle(const PoolKey& key, con
   while (!slot.idle.empty()) {
     Idle b = std::move(slot.idle.back());  // the most recently used: warm caches, and old ones age out
     slot.idle.pop_back();
-    if (expired(b, now) || !quiet(b.fd)) {
+    if (expired(b, now) || !quiet(b.connection.fd)) {
       close_idle(slot, b);
       continue;
     }
-    asio::error_code ec;
-    asio::ip::tcp::socket socket(ex);
-    socket.assign(b.v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), b.fd, ec);
-    if (ec) {
-      close_idle(slot, b);
+    const int fd = b.connection.fd;
+    std::optional<Transport> transport;
+    if (!Transport::adopt(ex, std::move(b.connection), transport)) {
+      ::close(fd);
+      --slot.total;
       continue;
     }
-    return Taken{Upstream{std::move(socket), std::move(b.parameters), b.process_id, b.secret_key}, b.born};
+    return Taken{Upstream{std::move(*transport), std::move(b.parameters), b.process_id, b.secret_key}, b.born};
   }
   return std::nullopt;
 }
@@ -72,23 +72,16 @@ bool BackendPool::reserve(const PoolKey& key) {
 }
 
 void BackendPool::give_back(const PoolKey& key, Upstream upstream, Clock::time_point born) {
-  asio::error_code ec;
-  const bool v6 = upstream.socket.local_endpoint(ec).address().is_v6();
-  if (ec ||
-      (config_.max_lifetime_ms > 0 && Clock::now() - born >= std::chrono::milliseconds(config_.max_lifetime_ms))) {
-    upstream.socket.close(ec);
-    closed(key);
-    return;
-  }
-  const int fd = upstream.socket.release(ec);
-  if (ec) {
-    upstream.socket.close(ec);
+  Transport::Detached connection;
+  if ((config_.max_lifetime_ms > 0 && Clock::now() - born >= std::chrono::milliseconds(config_.max_lifetime_ms)) ||
+      !upstream.transport.detach(connection)) {
+    upstream.transport.close();
     closed(key);
     return;
   }
   std::lock_guard lock(mutex_);
-  slots_[key].idle.push_back(
-      Idle{fd, v6, std::move(upstream.parameters), upstream.process_id, upstream.secret_key, born, Clock::now()});
+  slots_[key].idle.push_back(Idle{std::move(connection), std::move(upstream.parameters), upstream.process_id,
+                                  upstream.secret_key, born, Clock::now()});
 }
 
 void BackendPool::closed(const PoolKey& key) {
@@ -103,7 +96,7 @@ void BackendPool::sweep() {
   for (auto& [key, slot] : slots_) {
     std::deque<Idle> keep;
     for (auto& b : slot.idle) {
-      if (expired(b, now) || !quiet(b.fd)) {
+      if (expired(b, now) || !quiet(b.connection.fd)) {
         close_idle(slot, b);
       } else {
         keep.push_back(std::move(b));

@@ -52,8 +52,7 @@ class BackendPool {
 
  private:
   struct Idle {
-    int fd;
-    bool v6;
+    Transport::Detached connection;
     std::vector<std::pair<std::string, std::string>> parameters;
     std::int32_t process_id, secret_key;
     Clock::time_point born, since;

@@ -6,9 +6,10 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <random>
 
+#include "crypto/crypto.hpp"
 #include "edgepg/pg/connection.hpp"
+#include "edgepg/pg/frontend.hpp"
 
 namespace edgepg::gateway {
 namespace {
@@ -18,10 +19,32 @@ using asio::experimental::as_tuple;
 
 std::string nonce() {
   static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::random_device rd;
+  std::array<std::uint8_t, 24> r{};
+  if (!crypto::random_bytes(r)) throw PgClientError("08004", "no randomness for the SCRAM nonce");
   std::string out(24, 'A');
-  for (auto& c : out) c = alphabet[rd() % 64];
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = alphabet[r[i] % 64];
   return out;
+}
+
+// libpq's sslmode as the TLS the upstream gets, or nothing (plain). require checks nothing unless a root certificate
+// is given, as libpq does.
+std::optional<crypto::TlsConfig> tls_for(const UpstreamConfig& u) {
+  if (u.sslmode == "disable" || u.sslmode == "allow") return std::nullopt;
+  crypto::TlsConfig c;
+  c.server_name = u.host;
+  c.root_cert_file = u.sslrootcert;
+  if (u.sslmode == "verify-full") {
+    c.verify = crypto::TlsVerify::chain_and_host;
+  } else if (u.sslmode == "verify-ca" || (u.sslmode == "require" && !u.sslrootcert.empty())) {
+    c.verify = crypto::TlsVerify::chain;
+  } else {
+    c.verify = crypto::TlsVerify::none;  // prefer, or require without a root certificate
+  }
+  return c;
+}
+
+bool tls_required(const UpstreamConfig& u) {
+  return u.sslmode != "disable" && u.sslmode != "allow" && u.sslmode != "prefer";
 }
 
 struct Sink final : pg::EventSink {
@@ -55,8 +78,8 @@ struct Sink final : pg::EventSink {
 }  // namespace
 
 struct PgClient::State {
-  explicit State(asio::ip::tcp::socket s) : socket(std::move(s)) {}
-  asio::ip::tcp::socket socket;
+  explicit State(Transport t) : transport(std::move(t)) {}
+  Transport transport;
   Sink sink;
   std::unique_ptr<pg::Connection> conn;
   bool usable = false;
@@ -73,13 +96,12 @@ asio::awaitable<void> PgClient::exchange() {
   st.sink.ready = false;
   while (!st.sink.ready) {
     if (!st.conn->output().empty()) {
-      auto [werr, n] = co_await asio::async_write(
-          st.socket, asio::buffer(st.conn->output().data(), st.conn->output().size()), as_tuple(use_awaitable));
+      const bool sent = co_await st.transport.write_all(st.conn->output());
       st.conn->clear_output();
-      if (werr) throw PgClientError("08006", "the database closed the connection");
+      if (!sent) throw PgClientError("08006", "the database closed the connection");
     }
-    auto [rerr, n] = co_await st.socket.async_read_some(asio::buffer(buffer), as_tuple(use_awaitable));
-    if (rerr) throw PgClientError("08006", "the database closed the connection");
+    const std::size_t n = co_await st.transport.read_some(buffer);
+    if (n == 0) throw PgClientError("08006", "the database closed the connection");
     const auto s = st.conn->receive({buffer.data(), n});
     if (!s) throw PgClientError("08006", "the database broke the protocol: " + s.message());
     if (st.conn->phase() == pg::Phase::failed) break;  // a FATAL error: reported below
@@ -87,10 +109,6 @@ asio::awaitable<void> PgClient::exchange() {
 }
 
 asio::awaitable<void> PgClient::login(const UpstreamConfig& upstream, LoginRequest request) {
-  if (upstream.sslmode == "require" || upstream.sslmode == "verify-ca" || upstream.sslmode == "verify-full") {
-    throw PgClientError("08004",
-                        "upstream.sslmode " + upstream.sslmode + " is not supported by this gateway version yet");
-  }
   auto ex = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(ex);
   auto [rerr, endpoints] =
@@ -103,7 +121,28 @@ asio::awaitable<void> PgClient::login(const UpstreamConfig& upstream, LoginReque
                                      " is unreachable (" + cerr.message() + ")");
   }
   socket.set_option(asio::ip::tcp::no_delay(true));
-  s_ = std::make_unique<State>(std::move(socket));
+  s_ = std::make_unique<State>(Transport(std::move(socket)));
+  if (const auto tls = tls_for(upstream)) {
+    // SSLRequest, a one-byte answer, then the handshake (or, under prefer, plain on 'N').
+    pg::FrontendWriter w;
+    w.ssl_request();
+    const bool asked = co_await s_->transport.write_all(w.data());
+    std::array<std::uint8_t, 1> answer{};
+    std::size_t got = 0;
+    if (asked) got = co_await s_->transport.read_some(answer);
+    if (got != 1 || (answer[0] != 'S' && answer[0] != 'N')) {
+      throw PgClientError("08006", "the database did not answer the gateway's SSLRequest");
+    }
+    if (answer[0] == 'N' && tls_required(upstream)) {
+      throw PgClientError("08006", "the database does not offer TLS, and upstream.sslmode is " + upstream.sslmode);
+    }
+    if (answer[0] == 'S') {
+      const bool secured = co_await s_->transport.connect_tls(*tls);
+      if (!secured) {
+        throw PgClientError("08006", "the gateway's TLS connection to the database failed: " + s_->transport.why());
+      }
+    }
+  }
   pg::ConnectionOptions o;
   o.user = request.user;
   o.database = request.database;
@@ -149,9 +188,9 @@ std::int32_t PgClient::process_id() const { return s_->sink.key.process_id; }
 std::int32_t PgClient::secret_key() const { return s_->sink.key.secret_key; }
 bool PgClient::usable() const { return s_ && s_->usable; }
 
-asio::ip::tcp::socket PgClient::release_socket() {
+Transport PgClient::release_transport() {
   s_->usable = false;
-  return std::move(s_->socket);
+  return std::move(s_->transport);
 }
 
 }  // namespace edgepg::gateway

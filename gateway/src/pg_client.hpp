@@ -1,6 +1,9 @@
-// The core's frontend state machine (pg::Connection) driven over an Asio TCP socket: a login (SCRAM only: the
-// gateway's own credentials never go out in cleartext or as MD5), then extended-protocol queries with text
-// parameters. Used for the upstream login of each session and for the admin connection of the claims channel.
+// The core's frontend state machine (pg::Connection) driven over an Asio TCP socket, under TLS per
+// upstream.sslmode (libpq's meanings: disable/allow plain; prefer TLS when offered; require TLS, the certificate
+// checked only when sslrootcert is set; verify-ca the chain; verify-full the chain and the host name): a login
+// (SCRAM only: the gateway's own credentials never go out in cleartext or as MD5), then extended-protocol queries
+// with text parameters. Used for the upstream login of each session and for the admin connection of the claims
+// channel.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "transport.hpp"
 
 namespace edgepg::gateway {
 
@@ -52,8 +56,8 @@ class PgClient {
   [[nodiscard]] std::int32_t process_id() const;
   [[nodiscard]] std::int32_t secret_key() const;
   [[nodiscard]] bool usable() const;
-  // Hands the socket over (for a relay); the client is unusable afterwards.
-  asio::ip::tcp::socket release_socket();
+  // Hands the connection over (for a relay); the client is unusable afterwards.
+  Transport release_transport();
 
  private:
   struct State;

@@ -378,9 +378,8 @@ class Session {
     }
     pending.resize(frontend_seen_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
     if (!pending.empty()) {
-      asio::error_code ec;
-      co_await asio::async_write(up.socket, asio::buffer(pending), asio::redirect_error(use_awaitable, ec));
-      if (ec) co_return;
+      const bool sent = co_await up.transport.write_all(pending);
+      if (!sent) co_return;
     }
     if (frontend_seen_.terminated()) {
       client_left_ = true;
@@ -397,10 +396,9 @@ class Session {
       bytes_in_ += n;
       const std::size_t forward = frontend_seen_.scan({buf.data(), n});
       if (forward > 0) {
-        asio::error_code ec;
-        co_await asio::async_write(up.socket, asio::buffer(buf.data(), forward),
-                                   asio::redirect_error(use_awaitable, ec));
-        if (ec) co_return;
+        const std::span<const std::uint8_t> chunk(buf.data(), forward);
+        const bool sent = co_await up.transport.write_all(chunk);
+        if (!sent) co_return;
       }
       if (frontend_seen_.terminated()) break;
     }
@@ -434,7 +432,8 @@ class Session {
   // After the client left: a backend idle between statements is reset (DISCARD ALL) and goes back to the pool;
   // anything else (a transaction, COPY, a statement in flight, a failed reset) is closed by finish().
   asio::awaitable<void> return_to_pool(Upstream& up) {
-    if (!client_left_ || !up.socket.is_open() || !idle_between_statements(frontend_seen_, backend_seen_)) co_return;
+    if (!client_left_ || !up.transport.socket().is_open() || !idle_between_statements(frontend_seen_, backend_seen_))
+      co_return;
     bool clean = false;
     try {
       co_await reset_backend(up, std::chrono::milliseconds(5000));
@@ -451,9 +450,8 @@ class Session {
   asio::awaitable<void> upstream_to_client(Upstream& up) {
     std::vector<std::uint8_t> current(64 * 1024), next(64 * 1024);
     const auto read = [&up](std::vector<std::uint8_t>& into) -> asio::awaitable<std::size_t> {
-      asio::error_code ec;
-      const auto n = co_await up.socket.async_read_some(asio::buffer(into), asio::redirect_error(use_awaitable, ec));
-      co_return ec ? 0 : n;
+      const std::size_t n = co_await up.transport.read_some(into);
+      co_return n;
     };
     std::size_t n = co_await read(current);
     while (n > 0) {

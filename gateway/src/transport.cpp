@@ -20,6 +20,22 @@ asio::awaitable<bool> Transport::accept_tls(const crypto::TlsServerContext& cont
     co_return false;
   }
   tls_->feed(early);
+  const bool ok = co_await handshake();
+  co_return ok;
+}
+
+asio::awaitable<bool> Transport::connect_tls(const crypto::TlsConfig& config) {
+  const Status s = crypto::TlsSession::create(config, tls_);
+  if (!s.ok()) {
+    why_ = s.message();
+    tls_.reset();
+    co_return false;
+  }
+  const bool ok = co_await handshake();
+  co_return ok;
+}
+
+asio::awaitable<bool> Transport::handshake() {
   cipher_in_.resize(cipher_chunk);
   for (;;) {
     const crypto::TlsStep step = tls_->handshake();
@@ -32,7 +48,7 @@ asio::awaitable<bool> Transport::accept_tls(const crypto::TlsServerContext& cont
     }
     auto [err, n] = co_await socket_.async_read_some(asio::buffer(cipher_in_), as_tuple(use_awaitable));
     if (err) {
-      why_ = "the client closed the connection during the TLS handshake";
+      why_ = "the peer closed the connection during the TLS handshake";
       break;
     }
     tls_->feed({cipher_in_.data(), n});
@@ -40,6 +56,29 @@ asio::awaitable<bool> Transport::accept_tls(const crypto::TlsServerContext& cont
   if (why_.empty()) why_ = "the TLS handshake could not be sent";
   tls_.reset();
   co_return false;
+}
+
+bool Transport::detach(Detached& out) {
+  asio::error_code ec;
+  out.v6 = socket_.local_endpoint(ec).address().is_v6();
+  if (!ec) out.fd = socket_.release(ec);
+  if (ec) {
+    close();
+    return false;
+  }
+  out.tls = std::move(tls_);
+  return true;
+}
+
+bool Transport::adopt(const asio::any_io_executor& ex, Detached detached, std::optional<Transport>& out) {
+  asio::ip::tcp::socket socket(ex);
+  asio::error_code ec;
+  socket.assign(detached.v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), detached.fd, ec);
+  if (ec) return false;
+  out.emplace(std::move(socket));
+  out->tls_ = std::move(detached.tls);
+  if (out->tls_) out->cipher_in_.resize(cipher_chunk);
+  return true;
 }
 
 asio::awaitable<bool> Transport::flush() {

@@ -3,11 +3,13 @@
 // directions); one writer at a time puts ciphertext on the socket, the other's output waits in the session for it.
 #pragma once
 
+#include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +22,19 @@ class Transport {
  public:
   explicit Transport(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
 
+  // A connection taken apart for keeping without an executor (the pool): the socket's handle and the TLS session
+  // (sans-IO: it belongs to no thread). adopt() puts it back together on another executor.
+  struct Detached {
+    int fd = -1;
+    bool v6 = false;
+    std::unique_ptr<crypto::TlsSession> tls;
+  };
+  // False when the socket cannot be released (then it is closed).
+  bool detach(Detached& out);
+  static bool adopt(const asio::any_io_executor& ex, Detached detached, std::optional<Transport>& out);
+
+  // The client side of a TLS handshake (the upstream after PostgreSQL's 'S'). False when it fails (why()).
+  asio::awaitable<bool> connect_tls(const crypto::TlsConfig& config);
   // The server side of a TLS handshake. `early`: ciphertext already read from the socket (a direct-TLS ClientHello).
   // False when it fails (why() says why, without secrets); the caller closes the connection.
   asio::awaitable<bool> accept_tls(const crypto::TlsServerContext& context, std::span<const std::uint8_t> early);
@@ -39,7 +54,8 @@ class Transport {
   [[nodiscard]] asio::ip::tcp::socket& socket() noexcept { return socket_; }
 
  private:
-  asio::awaitable<bool> flush();  // the session's pending ciphertext to the socket
+  asio::awaitable<bool> flush();      // the session's pending ciphertext to the socket
+  asio::awaitable<bool> handshake();  // both roles: until done or failed
 
   asio::ip::tcp::socket socket_;
   std::unique_ptr<crypto::TlsSession> tls_;

@@ -13,6 +13,7 @@
 
 #include "config.hpp"
 #include "pg_client.hpp"
+#include "transport.hpp"
 
 namespace edgepg::gateway {
 
@@ -22,7 +23,7 @@ struct UpstreamRequest {
 };
 
 struct Upstream {
-  asio::ip::tcp::socket socket;
+  Transport transport;                                          // TCP, under TLS per upstream.sslmode
   std::vector<std::pair<std::string, std::string>> parameters;  // in the order the server sent them
   std::int32_t process_id = 0;
   std::int32_t secret_key = 0;
