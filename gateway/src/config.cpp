@@ -189,7 +189,7 @@ Config parse_config(const std::string& json_text) {
     auto& lc = c.limits;
     lc.max_clients = number<std::size_t>(*l, "limits", "max_clients", lc.max_clients, 1, 1'000'000);
     lc.auth_timeout_ms = number<int>(*l, "limits", "auth_timeout_ms", lc.auth_timeout_ms, 1, 3'600'000);
-    lc.idle_timeout_ms = number<int>(*l, "limits", "idle_timeout_ms", lc.idle_timeout_ms, 0, 0);  // not yet: only 0
+    lc.idle_timeout_ms = number<int>(*l, "limits", "idle_timeout_ms", lc.idle_timeout_ms, 0, 86'400'000);
     lc.drain_timeout_ms = number<int>(*l, "limits", "drain_timeout_ms", lc.drain_timeout_ms, 0, 3'600'000);
     lc.max_message_bytes =
         number<std::size_t>(*l, "limits", "max_message_bytes", lc.max_message_bytes, 1024, 1LL << 30);

@@ -368,6 +368,7 @@ class Session {
 
   // Bytes both ways until either side ends. Messages the client pipelined behind its password go first.
   asio::awaitable<void> relay(Upstream& up) {
+    last_activity_ = Clock::now();
     std::vector<std::uint8_t> pending;
     pg::RawMessage m;
     while (frontend_.next(m) == pg::ParseStep::message) {
@@ -385,7 +386,38 @@ class Session {
       client_left_ = true;
       co_return;
     }
-    co_await (client_to_upstream(up) || upstream_to_client(up));
+    if (snap_.config->limits.idle_timeout_ms > 0) {
+      co_await (client_to_upstream(up) || upstream_to_client(up) || idle_watch());
+    } else {
+      co_await (client_to_upstream(up) || upstream_to_client(up));
+    }
+    if (idle_timed_out_) {
+      // At a message boundary (the watch saw both streams between statements): the client gets PostgreSQL's own
+      // idle_session_timeout answer; its backend, idle, may go back to the pool.
+      pg::BackendWriter w;
+      (void)w.error_response(pg::ErrorSeverity::fatal,
+                             {"57P05",
+                              "terminating connection due to idle-session timeout (the gateway's "
+                              "limits.idle_timeout_ms); reconnect"});
+      co_await send(w);
+      client_left_ = true;
+    }
+  }
+
+  // limits.idle_timeout_ms: ends the relay once the session has been idle between statements (nothing in flight,
+  // no transaction) with no byte either way for that long. A long query or an open transaction is never idle.
+  asio::awaitable<void> idle_watch() {
+    const auto limit = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    for (;;) {
+      tick.expires_after(std::min<std::chrono::milliseconds>(limit / 4 + std::chrono::milliseconds(1),
+                                                             std::chrono::milliseconds(1000)));
+      co_await tick.async_wait(use_awaitable);
+      if (idle_between_statements(frontend_seen_, backend_seen_) && Clock::now() - last_activity_ >= limit) {
+        idle_timed_out_ = true;
+        co_return;
+      }
+    }
   }
 
   asio::awaitable<void> client_to_upstream(Upstream& up) {
@@ -394,6 +426,7 @@ class Session {
       const auto n = co_await client_.read(buf);
       if (n == 0) break;
       bytes_in_ += n;
+      last_activity_ = Clock::now();
       const std::size_t forward = frontend_seen_.scan({buf.data(), n});
       if (forward > 0) {
         const std::span<const std::uint8_t> chunk(buf.data(), forward);
@@ -456,6 +489,7 @@ class Session {
     std::size_t n = co_await read(current);
     while (n > 0) {
       bytes_out_ += n;
+      last_activity_ = Clock::now();
       backend_seen_.scan({current.data(), n});
       const std::size_t m = co_await (client_.write({current.data(), n}) && read(next));
       std::swap(current, next);
@@ -523,6 +557,8 @@ class Session {
   FrontendTracker frontend_seen_;
   BackendTracker backend_seen_;
   bool client_left_ = false;  // the relay ended because the client did (not the backend)
+  bool idle_timed_out_ = false;
+  Clock::time_point last_activity_ = Clock::now();
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
   bool pool_slot_ = false;  // this session holds a slot of the pool (its backend, or one logging in)
