@@ -181,7 +181,6 @@ Config parse_config(const std::string& json_text) {
     only_keys(*a, "audit", {"file", "statements"});
     c.audit.file = text(*a, "audit", "file", c.audit.file);
     c.audit.statements = flag(*a, "audit", "statements", false);
-    if (c.audit.statements) fail("audit.statements", "the statement log is not supported by this version yet");
   }
   if (const json* l = member(root, "limits")) {
     only_keys(*l, "limits",

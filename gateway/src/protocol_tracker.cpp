@@ -1,5 +1,8 @@
 #include "protocol_tracker.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace edgepg::gateway {
 
 std::size_t FrontendTracker::scan(std::span<const std::uint8_t> chunk) {
@@ -12,6 +15,9 @@ std::size_t FrontendTracker::scan(std::span<const std::uint8_t> chunk) {
           return false;
         }
         if (type == 'Q' || type == 'P') ++queries_;
+        current_ = type;
+        body_.clear();
+        body_cut_ = false;
         if (type == 'Q' || type == 'S') {
           ++sync_points_;
           unsynced_ = 0;
@@ -20,7 +26,26 @@ std::size_t FrontendTracker::scan(std::span<const std::uint8_t> chunk) {
         }
         return true;
       },
-      [](std::span<const std::uint8_t>) {});
+      [this](std::span<const std::uint8_t> bytes, bool last) { on_body(bytes, last); });
+}
+
+void FrontendTracker::on_body(std::span<const std::uint8_t> bytes, bool last) {
+  if (statement_limit_ == 0 || (current_ != 'Q' && current_ != 'P')) return;
+  // Parse: statement name, NUL, the SQL, NUL, ...; Query: the SQL, NUL. Keep (a bounded prefix of) the whole body.
+  const std::size_t room = statement_limit_ + 256 > body_.size() ? statement_limit_ + 256 - body_.size() : 0;
+  body_.append(reinterpret_cast<const char*>(bytes.data()), std::min(room, bytes.size()));
+  if (bytes.size() > room) body_cut_ = true;
+  if (!last) return;
+  std::string_view sql(body_);
+  if (current_ == 'P') {
+    const auto nul = sql.find('\0');
+    sql = nul == std::string_view::npos ? std::string_view() : sql.substr(nul + 1);
+  }
+  sql = sql.substr(0, sql.find('\0'));
+  std::string out(sql.substr(0, statement_limit_));
+  if (sql.size() > statement_limit_ || (body_cut_ && sql.size() == body_.size())) out += "...";
+  statements_.push_back(std::move(out));
+  body_.clear();
 }
 
 void BackendTracker::scan(std::span<const std::uint8_t> chunk) {
@@ -31,7 +56,7 @@ void BackendTracker::scan(std::span<const std::uint8_t> chunk) {
         if (in_ready_) ++ready_;
         return true;
       },
-      [this](std::span<const std::uint8_t> body) {
+      [this](std::span<const std::uint8_t> body, bool) {
         if (in_ready_ && !body.empty()) status_ = static_cast<char>(body.back());
       });
 }

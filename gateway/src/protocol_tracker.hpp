@@ -9,21 +9,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace edgepg::gateway {
 
 // Walks type + length framing: calls on_message(type) at each message's start, tracks the body's bytes.
 class Framer {
  public:
-  // The body byte of a one-byte-body message ('Z') is reported through on_byte.
+  // on_message(type) at each message's start (false: stop before it); on_body(bytes, last) for its body's bytes,
+  // last on the slice that completes it.
   template <typename OnMessage, typename OnBody>
   std::size_t scan(std::span<const std::uint8_t> chunk, OnMessage&& on_message, OnBody&& on_body) {
     std::size_t i = 0;
     while (i < chunk.size()) {
       if (skip_ > 0) {
         const std::size_t n = skip_ < chunk.size() - i ? static_cast<std::size_t>(skip_) : chunk.size() - i;
-        on_body(chunk.subspan(i, n));
         skip_ -= n;
+        on_body(chunk.subspan(i, n), skip_ == 0);
         i += n;
         continue;
       }
@@ -58,8 +62,20 @@ class FrontendTracker {
   [[nodiscard]] bool unsynced() const noexcept { return unsynced_ > 0; }
   [[nodiscard]] bool at_boundary() const noexcept { return framer_.at_boundary(); }
 
+  // audit.statements: the SQL of each Query and Parse, at most max_bytes of it (then "..."), taken by
+  // take_statements(). Bind's parameter values are never collected.
+  void collect_statements(std::size_t max_bytes) { statement_limit_ = max_bytes; }
+  std::vector<std::string> take_statements() { return std::exchange(statements_, {}); }
+
  private:
+  void on_body(std::span<const std::uint8_t> bytes, bool last);
+
   Framer framer_;
+  std::size_t statement_limit_ = 0;  // 0: not collecting
+  char current_ = 0;                 // the type of the message whose body is being read
+  std::string body_;                 // of a Query or Parse, bounded
+  bool body_cut_ = false;
+  std::vector<std::string> statements_;
   std::int64_t queries_ = 0;
   std::int64_t sync_points_ = 0;
   std::int64_t unsynced_ = 0;

@@ -377,7 +377,9 @@ class Session {
       for (int shift = 24; shift >= 0; shift -= 8) pending.push_back(static_cast<std::uint8_t>(len >> shift));
       pending.insert(pending.end(), m.body.begin(), m.body.end());
     }
+    if (snap_.config->audit.statements) frontend_seen_.collect_statements(4096);
     pending.resize(frontend_seen_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
+    log_statements();
     if (!pending.empty()) {
       const bool sent = co_await up.transport.write_all(pending);
       if (!sent) co_return;
@@ -428,6 +430,7 @@ class Session {
       bytes_in_ += n;
       last_activity_ = Clock::now();
       const std::size_t forward = frontend_seen_.scan({buf.data(), n});
+      log_statements();
       if (forward > 0) {
         const std::span<const std::uint8_t> chunk(buf.data(), forward);
         const bool sent = co_await up.transport.write_all(chunk);
@@ -516,6 +519,25 @@ class Session {
     services_.metrics.bytes(bytes_in_, bytes_out_);
     services_.metrics.session_ended(outcome);
     services_.metrics.client_closed();
+  }
+
+  // audit.statements: one "statement" line per Query or Parse the client sent (its SQL, never Bind's values).
+  void log_statements() {
+    for (auto& sql : frontend_seen_.take_statements()) {
+      AuditEvent e;
+      e.event = "statement";
+      e.session = id_;
+      e.client = info_.peer;
+      e.listener = info_.listener;
+      e.database = database_;
+      if (identity_) {
+        e.sub = identity_->sub;
+        e.iss = identity_->iss;
+        e.role = identity_->role;
+      }
+      e.sql = std::move(sql);
+      services_.audit.write(e);
+    }
   }
 
   void audit(const char* event, const std::string& reason) {

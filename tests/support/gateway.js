@@ -73,6 +73,7 @@ export async function startGateway(svc, { tlsFiles, ...overrides } = {}) {
     audit: { file: join(dir, 'audit.jsonl') },
     limits: { auth_timeout_ms: 3000 },
     ...overrides,
+    audit: { file: join(dir, 'audit.jsonl'), ...overrides.audit },  // the trail stays where audit() reads it
   }
   writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config, null, 2))
   const child = spawn(GATEWAY_BIN, ['--config', join(dir, 'gateway.json')], { stdio: ['ignore', 'pipe', 'pipe'] })
