@@ -197,7 +197,7 @@ AwsCredentialsProvider aws_default_chain(AwsChainOptions options, CloudOptions c
                  : !env("AWS_DEFAULT_REGION").empty() ? env("AWS_DEFAULT_REGION")
                                                       : std::string("us-east-1");
       if (const std::string session = env("AWS_ROLE_SESSION_NAME"); !session.empty()) w.session_name = session;
-      w.endpoint = o.sts_endpoint;
+      w.endpoint = !o.sts_endpoint.empty() ? o.sts_endpoint : env("AWS_ENDPOINT_URL_STS");
       return web_identity_fetch(w, io, now);
     }
     if (AwsContainerOptions c = aws_container_options_from_env(); !c.full_uri.empty() || !c.relative_uri.empty()) {

@@ -28,7 +28,7 @@ class AccessTokenProvider {
 
   // The cached token, exchanged when missing or about to expire. Throws edgepg::Error.
   [[nodiscard]] std::string token() const;
-  // token() as a password function (ConnectionOptions::password_provider).
+  // token() as a password function (ConnectOptions::password_provider).
   [[nodiscard]] std::function<std::string()> password() const;
   void invalidate() const;
 

@@ -4,9 +4,11 @@
 // see it for one second, then the next one retries). Providers are cheap handles: copies share one cache.
 //
 //   auto aws = edgepg::aws_default_chain();  // env keys, web identity, container endpoint, IMDSv2: the SDKs' order
-//   edgepg::ConnectionOptions o = edgepg::parse_connection_string("host=db.rds.amazonaws.com user=app sslmode=...");
+//   edgepg::ConnectOptions o = edgepg::parse_connection_string(
+//       "host=db.abc.eu-west-1.rds.amazonaws.com user=iam_app dbname=app sslmode=verify-full sslrootcert=rds.pem");
 //   o.password_provider = edgepg::rds_iam_password(aws, o.host, o.port, o.user, "eu-west-1");
 //   o.require_auth = "password";  // RDS takes the token as a cleartext password (over TLS)
+//   edgepg::Pool pool(o);
 //
 // Errors (edgepg::Error; messages name the service and what to check, never a token, key or secret):
 //   ECREDENTIALS  the service refused (its error code, e.g. InvalidIdentityToken, in the message), failed (5xx, 429),
@@ -79,7 +81,7 @@ AwsCredentialsProvider aws_imds_credentials(std::string endpoint = {}, CloudOpti
 
 struct AwsChainOptions {
   std::string region;         // for STS; empty: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1
-  std::string sts_endpoint;   // empty: the region's
+  std::string sts_endpoint;   // empty: AWS_ENDPOINT_URL_STS, else the region's
   std::string imds_endpoint;  // empty: as aws_imds_credentials
 };
 // The AWS SDKs' default chain, chosen at each refresh by what the environment configures: environment keys
@@ -90,8 +92,8 @@ AwsCredentialsProvider aws_default_chain(AwsChainOptions options = {}, CloudOpti
 
 // ---- RDS IAM ----
 
-// A password function for ConnectionOptions::password_provider / Pool: a fresh RDS IAM auth token (15 minutes),
-// signed by the core (sign::rds_auth_token) with the provider's credentials at each connect. Ask for
+// A password function for ConnectOptions::password_provider (Connection, Pool): a fresh RDS IAM auth token
+// (15 minutes), signed by the core (sign::rds_auth_token) with the provider's credentials at each connect. Ask for
 // require_auth "password": RDS takes the token as a cleartext password, which must only travel over TLS.
 std::function<std::string()> rds_iam_password(AwsCredentialsProvider provider, std::string host, std::uint16_t port,
                                               std::string user, std::string region);
