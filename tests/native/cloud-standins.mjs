@@ -55,6 +55,7 @@ const control = createServer((req, res) => {
       if (req.url === '/settings') {
         if ('credentialLifetime' in body) cloud.credentialLifetime = body.credentialLifetime
         if ('fixedCredentials' in body) cloud.fixedCredentials = body.fixedCredentials
+        if ('fixedAccessToken' in body) cloud.fixedAccessToken = body.fixedAccessToken
         if ('validTokens' in body) cloud.validTokens = body.validTokens ? new Set(body.validTokens) : null
         return json({})
       }
