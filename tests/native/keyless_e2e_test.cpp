@@ -361,6 +361,8 @@ TEST_CASE("keyless: each documented refusal is a clear ECREDENTIALS, a silent se
   CHECK(sts_fails({{"status", 503}, {"code", "IDPCommunicationError"}}, "unavailable") == "ECREDENTIALS");
   CHECK(sts_fails("malformed", "answer") == "ECREDENTIALS");
   CHECK(sts_fails("huge", "larger than 64 KiB") == "ECREDENTIALS");
+  CHECK(sts_fails("redirect", "HTTP 302") == "ECREDENTIALS");  // not followed: the token goes nowhere else
+  for (const json& r : control("/requests")) CHECK(r["path"] == "/sts/");
   reset();
   // The stand-in echoes an unknown token in its message: never in ours.
   (void)control("/settings", {{"validTokens", json::array({oidc_b})}});
