@@ -1,6 +1,6 @@
 // The native keyless providers' cache and clock (edgepg/client/aws_credentials.hpp, access_token.hpp) with sources
 // that need no network, and net/http_request's rules that hold before any connection: which plain-http hosts it
-// takes, and no line break smuggled into a header. The exchanges themselves: tests/native/keyless_e2e_test.cpp.
+// takes, and no line break smuggled into a header. The exchanges themselves: tests/native/keyless_*_e2e_test.cpp.
 #include <doctest/doctest.h>
 
 #include <atomic>
