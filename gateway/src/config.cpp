@@ -84,6 +84,28 @@ std::optional<Endpoint> optional_endpoint(const json& obj, const std::string& pa
   return endpoint(v, path + "." + key);
 }
 
+// roles.<role>.rds_iam. RDS takes an IAM token only over TLS, and the token is a password for 15 minutes: it never
+// crosses the network in the clear, so the upstream's sslmode must be require or stricter.
+RdsIamConfig rds_iam(const json& obj, const std::string& path, const UpstreamConfig& upstream) {
+  if (!obj.is_object()) fail(path, "must be an object: { \"region\": \"eu-west-1\" }");
+  only_keys(obj, path, {"region", "host", "port"});
+  RdsIamConfig r;
+  r.region = text(obj, path, "region");
+  const bool region_ok = !r.region.empty() && r.region.size() <= 32 &&
+                         r.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+  if (!region_ok) fail(path + ".region", "is required: the database's AWS region, e.g. \"eu-west-1\"");
+  r.host = text(obj, path, "host");
+  if (r.host.find_first_of("/?#@ \t\r\n") != std::string::npos) fail(path + ".host", "must be a host name");
+  if (member(obj, "port") != nullptr) r.port = number<std::uint16_t>(obj, path, "port", 5432, 1, 65535);
+  static const std::set<std::string> tls_modes = {"require", "verify-ca", "verify-full"};
+  if (!tls_modes.contains(upstream.sslmode)) {
+    fail(path,
+         "needs upstream.sslmode require, verify-ca or verify-full: RDS takes IAM tokens only over TLS, and a "
+         "token is a password that must not cross the network in the clear");
+  }
+  return r;
+}
+
 }  // namespace
 
 Config parse_config(const std::string& json_text) {
@@ -152,9 +174,10 @@ Config parse_config(const std::string& json_text) {
     for (const auto& [name, r] : roles->items()) {
       const std::string path = "roles." + name;
       only_keys(r, path, {"password_file", "password_env", "rds_iam"});
-      if (member(r, "rds_iam") != nullptr) fail(path + ".rds_iam", "is not supported by this version yet");
-      RoleCredentials rc{text(r, path, "password_file"), text(r, path, "password_env")};
-      if (rc.password_file.empty() == rc.password_env.empty()) fail(path, "needs one of password_file or password_env");
+      RoleCredentials rc{text(r, path, "password_file"), text(r, path, "password_env"), std::nullopt};
+      if (const json* iam = member(r, "rds_iam")) rc.rds_iam = rds_iam(*iam, path + ".rds_iam", c.upstream);
+      const int ways = !rc.password_file.empty() + !rc.password_env.empty() + rc.rds_iam.has_value();
+      if (ways != 1) fail(path, "needs exactly one of password_file, password_env or rds_iam");
       c.roles[name] = rc;
     }
   }

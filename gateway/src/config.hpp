@@ -51,10 +51,19 @@ struct IdentityConfig {
   int clock_tolerance_s = 30;
 };
 
-// How the gateway logs in as a role: a password from a file or an environment variable (re-read on SIGHUP).
+// An RDS IAM login: the password is an auth token the core signs with AWS credentials from the default chain.
+struct RdsIamConfig {
+  std::string region;                 // eu-west-1 ...
+  std::string host;                   // the name the token is signed for; empty: upstream.host
+  std::optional<std::uint16_t> port;  // empty: upstream.port
+};
+
+// How the gateway logs in as a role: a password from a file or an environment variable (re-read on SIGHUP), or an
+// RDS IAM token.
 struct RoleCredentials {
   std::string password_file;
   std::string password_env;
+  std::optional<RdsIamConfig> rds_iam;
 };
 
 struct SessionsConfig {

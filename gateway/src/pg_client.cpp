@@ -103,6 +103,8 @@ asio::awaitable<void> PgClient::exchange() {
     const std::size_t n = co_await st.transport.read_some(buffer);
     if (n == 0) throw PgClientError("08006", "the database closed the connection");
     const auto s = st.conn->receive({buffer.data(), n});
+    if (!s && s.code() == ErrorCode::auth)
+      throw PgClientError("08004", "the gateway's login was stopped: " + s.message());
     if (!s) throw PgClientError("08006", "the database broke the protocol: " + s.message());
     if (st.conn->phase() == pg::Phase::failed) break;  // a FATAL error: reported below
   }
@@ -149,7 +151,17 @@ asio::awaitable<void> PgClient::login(const UpstreamConfig& upstream, LoginReque
   o.application_name = request.application_name;
   if (!request.options.empty()) o.parameters.emplace_back("options", request.options);
   o.scram_nonce = nonce();
-  o.auth_policy = pg::AuthPolicy::scram_only();  // the gateway's own credentials go out through SCRAM only
+  // The gateway's own credentials go out through SCRAM only; an IAM token (a short-lived password the server must
+  // see) as cleartext, and only under TLS.
+  o.auth_policy = pg::AuthPolicy::scram_only();
+  if (request.cleartext_under_tls) {
+    if (!s_->transport.secure()) {
+      throw PgClientError("08004",
+                          "the gateway sends an IAM token only under TLS, and this upstream connection has "
+                          "none (upstream.sslmode)");
+    }
+    o.auth_policy = pg::AuthPolicy{false, true, false, false};
+  }
   s_->conn = std::make_unique<pg::Connection>(std::move(o), s_->sink);
   if (auto s = s_->conn->provide_password(std::move(request.password)); !s) throw PgClientError("08004", s.message());
   if (auto s = s_->conn->start(); !s) throw PgClientError("08004", s.message());

@@ -26,6 +26,8 @@ struct LoginRequest {
   std::string database;
   std::string application_name;
   std::string options;  // the startup "options" parameter
+  // An RDS IAM token: sent as the cleartext password the server asks for, and only under TLS (refused otherwise).
+  bool cleartext_under_tls = false;
 };
 
 // A failure the client of the gateway gets as an ErrorResponse: 08006 unreachable, 57P03 not accepting, 08004 the

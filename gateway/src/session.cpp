@@ -62,9 +62,9 @@ asio::awaitable<void> replenish(Services& services, std::shared_ptr<const Config
     req.login.user = key.role;
     req.login.database = key.database;
     req.login.application_name = "edgepg-gateway";
-    req.login.password = creds == config->roles.end()
-                             ? std::string()
-                             : read_password(creds->second.password_file, creds->second.password_env, why);
+    req.login.password =
+        creds == config->roles.end() ? std::string() : role_password(key.role, creds->second, config->upstream, why);
+    req.login.cleartext_under_tls = creds != config->roles.end() && creds->second.rds_iam.has_value();
     std::optional<Upstream> fresh;
     try {
       Upstream u = co_await login_upstream(config->upstream, std::move(req));
@@ -284,9 +284,8 @@ class Session {
 
     const auto creds = config.roles.find(who.role);
     std::string why;
-    std::string password = creds == config.roles.end()
-                               ? std::string()
-                               : read_password(creds->second.password_file, creds->second.password_env, why);
+    std::string password =
+        creds == config.roles.end() ? std::string() : role_password(who.role, creds->second, config.upstream, why);
     if (password.empty()) {
       throw Refused{
           "08004",
@@ -305,6 +304,7 @@ class Session {
     req.login.user = who.role;
     req.login.password = std::move(password);
     req.login.database = database_;
+    req.login.cleartext_under_tls = creds->second.rds_iam.has_value();
     if (pooled) {
       // A pooled backend outlives its holder: nothing of the holder goes into its startup packet, whose values
       // RESET/DISCARD ALL would restore for the next one. The holder's settings follow as set_config below.

@@ -85,3 +85,23 @@ test('sslmode disable: plain, as asked; verify-full against another CA: no login
     await wrong.stop()
   }
 })
+
+test('an rds_iam role over TLS: the IAM token goes only to a server that asks for a cleartext password', async () => {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAGATEWAYTEST00002'
+  process.env.AWS_SECRET_ACCESS_KEY = 'upstreamTlsTestSecretKey/0123456789+abcdefgh'
+  const gw = await startGateway(svc, { upstream: upstream({ sslmode: 'verify-full', sslrootcert: certs.caFile }),
+    roles: { gw_user: { rds_iam: { region: 'eu-west-1' } }, gw_admin: { password_env: 'PATH' }, gw_anon: { password_env: 'PATH' } } })
+  try {
+    const tok = await token({ sub: 'nina', role: 'gw_user' })
+    const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE, password: tok })
+    // gw_user logs in by SCRAM on this server: the gateway, holding an IAM token, refuses to answer SCRAM with it.
+    await assert.rejects(c.connect(), (e) => {
+      assert.equal(e.code, '08004', e.message)
+      assert.ok(!e.message.includes(tok) && !e.message.includes(process.env.AWS_SECRET_ACCESS_KEY))
+      return true
+    })
+    assert.ok(!gw.output().includes(process.env.AWS_SECRET_ACCESS_KEY))
+  } finally {
+    await gw.stop()
+  }
+})

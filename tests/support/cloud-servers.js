@@ -19,7 +19,7 @@ function secret(n) {
 export async function startCloudServer() {
   const server = {
     requests: [], // { service, method, path, headers, body (raw), form (parsed) }
-    behaviour: {}, // service -> 'ok' | 'slow' | 'malformed' | 'huge' | { status, code, message }
+    behaviour: {}, // service -> 'ok' | 'slow' | 'malformed' | 'huge' | 'redirect' | { status, code, message }
     validTokens: null, // a Set: tokens the identity provider accepts; null: any JWT-shaped token
     now: () => Date.now(),
     issued: [], // every credential or access token handed out
@@ -49,6 +49,12 @@ export async function startCloudServer() {
     }
     if (b === 'malformed') {
       reply(res, 200, 'text/plain', service === 'sts' ? '<AssumeRoleWithWebIdentityResponse><oops' : '{"access_token": ')
+      return true
+    }
+    if (b === 'redirect') {
+      // A client that followed it would send the request (and its token) again, elsewhere.
+      res.writeHead(302, { location: '/redirected' + service, 'content-length': 0 })
+      res.end()
       return true
     }
     if (b === 'huge') {

@@ -70,7 +70,6 @@ export async function startGateway(svc, { tlsFiles, ...overrides } = {}) {
       role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin'], anonymous_role: 'gw_anon' },
     roles,
     claims: { setting: 'request.jwt.claims', sessions: { user: CLAIMS_ADMIN.user, password_file: join(dir, 'claims-admin') } },
-    audit: { file: join(dir, 'audit.jsonl') },
     limits: { auth_timeout_ms: 3000 },
     ...overrides,
     audit: { file: join(dir, 'audit.jsonl'), ...overrides.audit },  // the trail stays where audit() reads it

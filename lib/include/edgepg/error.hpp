@@ -7,13 +7,16 @@
 // (error_code(), from the one registry edgepg/error_code.hpp), the same names the JS layer uses. Natively:
 //   ECONNREFUSED  nothing accepts connections at the address
 //   ENOTFOUND     the host name does not resolve
-//   ETIMEDOUT     connect_timeout or query_timeout passed (after a query timeout the connection is closed)
+//   ETIMEDOUT     connect_timeout or query_timeout passed (after a query timeout the connection is closed), or a
+//                 JWKS fetch's or a token service's timeout
 //   ECONNCLOSED   the server or a proxy closed the connection, or the Connection was closed or broken earlier
 //   ECONNRESET    a socket error while reading or writing
 //   ETLS          TLS could not be negotiated (server refused SSL under sslmode=require or stricter, handshake error)
 //   ECERT         the server's certificate was refused (unknown CA, host name mismatch) under verify-ca/verify-full
 //   EWEBSOCKET    the WebSocket handshake or framing failed (e.g. the proxy answered 404)
 //   EHTTP         fetching a JWKS: a status other than 200, a malformed response, a document too large
+//   ECREDENTIALS  the keyless providers (aws_credentials.hpp, access_token.hpp): a token service refused, failed or
+//                 answered something unreadable or over 64 KiB; no AWS source configured; a token file unreadable
 //   EPROTO        the server broke the PostgreSQL protocol
 //   EAUTH         authentication could not proceed, or the server did not prove it knows the password (SCRAM)
 //   EINVAL        the caller passed something unusable (bad connection string, NUL byte in a query, bad index)
