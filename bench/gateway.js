@@ -2,13 +2,14 @@
 // in session mode (the PostgreSQL path), to the same PostgreSQL, on this machine, in one run. Run through
 // scripts/with-services.js (npm run bench does). Prints medians and ratios; nothing here is a test.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { WebSocket } from 'ws'
 import { Client as EdgeClient } from 'edgepg'
+import { Client as NeonClient, neonConfig } from '@neondatabase/serverless'
 import { fmt, median, printTable, ratio } from './stats.js'
 import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../tests/support/gateway.js'
 import { freePort, psql, waitForPort } from '../tests/support/services.js'
@@ -132,6 +133,98 @@ printTable('edgepg-gateway, WebSocket path (edgepg client; gateway: token login 
   ['sequential select $1::int, per query', fmt(g.seq), fmt(w.seq), ratio(g.seq, w.seq)],
   ['100,000 rows x 3 columns', fmt(g.rows), fmt(w.rows), ratio(g.rows, w.rows)],
   ['connect + first query + end', fmt(g.connect), fmt(w.connect), ratio(g.connect, w.connect)],
+])
+
+// ---- the connect path: a fresh connection, its first query, its end (what an edge function does per request) ----
+const pooled = await startGateway(svc, { pool: { max: 10, min_idle: 2 } })
+const viaGateway = (gateway) => () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
+  password: tok, requireAuth: 'password', webSocketUrl: gateway.wsUrl(), webSocketConstructor: WebSocket })
+neonConfig.webSocketConstructor = WebSocket
+neonConfig.wsProxy = (host, port) => `127.0.0.1:${pooled.websocket}/v2?address=${host}:${port}`
+neonConfig.useSecureWebSocket = false
+neonConfig.pipelineTLS = false
+neonConfig.pipelineConnect = 'password'
+const connectPaths = {
+  'edgepg, gateway with warm backends': viaGateway(pooled),
+  'edgepg, gateway without pool': viaGateway(gw),
+  'edgepg, websockify (SCRAM)': wsClients.websockify,
+  "Neon's driver, gateway with warm backends (pipelined login)": () => new NeonClient({ host: '127.0.0.1', port: svc.pgPort,
+    user: 'gw_user', database: DATABASE, password: tok }),
+}
+// The floor: a WebSocket opened to the gateway and one round trip in it (an SSLRequest, answered 'N' by the gateway
+// itself), then closed.
+async function floorOnce() {
+  const sock = new WebSocket(pooled.wsUrl())
+  sock.binaryType = 'nodebuffer'
+  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject) })
+  const answered = new Promise((resolve) => sock.once('message', resolve))
+  sock.send(Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]))
+  await answered
+  sock.close()
+}
+const connectRuns = quick ? 20 : 200
+const connect = {}
+for (const [name, make] of Object.entries(connectPaths)) {
+  const times = []
+  for (let r = 0; r < connectRuns + 5; r++) {
+    const t0 = performance.now()
+    const k = make()
+    await k.connect()
+    await k.query('select 1')
+    await k.end()
+    if (r >= 5) times.push(performance.now() - t0)  // the first five warm the paths (and the pool)
+  }
+  connect[name] = median(times)
+}
+const floorTimes = []
+for (let r = 0; r < connectRuns + 5; r++) {
+  const t0 = performance.now()
+  await floorOnce()
+  if (r >= 5) floorTimes.push(performance.now() - t0)
+}
+const floor = median(floorTimes)
+const warm = connect['edgepg, gateway with warm backends']
+printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this'], [
+  ...Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t)]),
+  ['floor: WebSocket open + one round trip to the gateway', fmt(floor), ratio(warm, floor)],
+])
+await pooled.stop()
+
+// ---- 500 concurrent authenticated sessions, each running queries (no pool: 500 backends; scripts/bench raises the
+// server's max_connections), with the gateway's resident memory while they are all open ----
+const rssOf = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
+const crowdGateway = await startGateway(svc, { limits: { auth_timeout_ms: 60000, max_clients: 1000 } })
+const crowdSize = quick ? 100 : 500
+const idleRss = rssOf(crowdGateway.child.pid, 'VmRSS')
+let failures = 0
+const crowd = await Promise.all(Array.from({ length: crowdSize }, async (_, i) => {
+  const c = new pg.Client({ host: '127.0.0.1', port: crowdGateway.postgres, user: 'gw_user', database: DATABASE,
+    password: await token({ sub: `crowd${i}`, role: 'gw_user' }) })
+  try {
+    await c.connect()
+    return c
+  } catch {
+    failures++
+    return null
+  }
+}))
+const t0 = performance.now()
+await Promise.all(crowd.filter(Boolean).map(async (c, i) => {
+  for (let q = 0; q < 10; q++) {
+    const r = await c.query('select $1::int as n, edgepg.sub() as sub', [q]).catch(() => null)
+    if (!r || r.rows[0].n !== q || r.rows[0].sub !== `crowd${i}`) failures++
+  }
+}))
+const crowdMs = performance.now() - t0
+const openRss = rssOf(crowdGateway.child.pid, 'VmRSS')
+await Promise.all(crowd.filter(Boolean).map((c) => c.end().catch(() => {})))
+const peakRss = Math.max(openRss, rssOf(crowdGateway.child.pid, 'VmHWM'))  // VmHWM is updated lazily
+await crowdGateway.stop()
+const mb = (b) => (b / 1048576).toFixed(1) + ' MB'
+printTable(`${crowdSize} concurrent authenticated sessions through the gateway (node-postgres over TCP, 10 queries each)`, ['', 'value'], [
+  ['sessions opened and answered correctly', `${crowdSize * 11 - failures} of ${crowdSize * 11} (connects + queries)`],
+  ['10 queries on every session, wall time', fmt(crowdMs)],
+  ['gateway RSS idle / all sessions open / peak', `${mb(idleRss)} / ${mb(openRss)} / ${mb(peakRss)}`],
 ])
 
 await gw.stop()

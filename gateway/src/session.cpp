@@ -423,7 +423,7 @@ class Session {
   }
 
   asio::awaitable<void> client_to_upstream(Upstream& up) {
-    std::vector<std::uint8_t> buf(64 * 1024);
+    std::vector<std::uint8_t> buf(16 * 1024);  // clients send small messages; memory per session matters more
     for (;;) {
       const auto n = co_await client_.read(buf);
       if (n == 0) break;
@@ -484,7 +484,7 @@ class Session {
   // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
   // large result streams instead of stopping at every write (backpressure still holds: one chunk in flight).
   asio::awaitable<void> upstream_to_client(Upstream& up) {
-    std::vector<std::uint8_t> current(64 * 1024), next(64 * 1024);
+    std::vector<std::uint8_t> current(32 * 1024), next(32 * 1024);
     const auto read = [&up](std::vector<std::uint8_t>& into) -> asio::awaitable<std::size_t> {
       const std::size_t n = co_await up.transport.read_some(into);
       co_return n;

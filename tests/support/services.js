@@ -88,7 +88,7 @@ export async function startPostgres() {
   ].join('\n') + original)
   const pgPort = await freePort()
   runPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
-    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'])
+    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${process.env.EDGEPG_PG_MAX_CONNECTIONS ?? 200}`, 'start'])
   const svc = { dir, data, pgPort }
   try {
     setUpRoles(svc)
