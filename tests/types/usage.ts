@@ -168,6 +168,9 @@ export async function identityUsage(request: Request): Promise<Response> {
     pool,
   })
   console.log(token, iamToken)
+  // Gateway mode: no keys, no password at the edge.
+  const viaGateway = identityGate({ gateway: { webSocketUrl: 'wss://gateway.example/v1', database: 'app', user: 'app_user' } })
+  console.log(viaGateway.pool)
   gate.invalidateSubject('user-1', Date.now())
   gate.refreshRole('user-1')
   const secure = new Client({ connectionString: 'postgres://u@db/app?sslmode=require', requireAuth: ['scram-sha-256'], channelBinding: 'prefer', scramMaxIterations: 10000 })

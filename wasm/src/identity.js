@@ -8,6 +8,7 @@
 // that never echoes the token nor the database's own message (that goes to the log).
 import { loadCore } from './core.js'
 import { EdgepgError } from './errors.js'
+import { gatewayConnector } from './gate-gateway.js'
 import { GateSession } from './gate-session.js'
 import { JwtVerifier } from './jwt.js'
 import { Pool } from './pool.js'
@@ -47,7 +48,14 @@ async function finish(client, end) {
 
 export function identityGate(options = {}) {
   const { roleClaim = 'role', allowedRoles, anonymousRole, resolveRole } = options
-  if (!Array.isArray(allowedRoles) || allowedRoles.length === 0) {
+  // Gateway mode (options.gateway): edgepg-gateway verifies the token and logs in as its role; the edge keeps no
+  // password and no keys. allowedRoles, when given, is checked again on the role the gateway chose.
+  const openViaGateway = options.gateway ? gatewayConnector(options.gateway) : null
+  if (openViaGateway) {
+    if (allowedRoles !== undefined && (!Array.isArray(allowedRoles) || allowedRoles.length === 0)) {
+      throw new EdgepgError('EINVAL', 'allowedRoles must be a non-empty list of roles')
+    }
+  } else if (!Array.isArray(allowedRoles) || allowedRoles.length === 0) {
     throw new EdgepgError('EINVAL', 'identityGate needs allowedRoles: the PostgreSQL roles a token may map to')
   }
   if (typeof roleClaim !== 'string' && typeof roleClaim !== 'function') {
@@ -56,9 +64,9 @@ export function identityGate(options = {}) {
   if (resolveRole !== undefined && typeof resolveRole !== 'function') {
     throw new EdgepgError('EINVAL', 'resolveRole must be a function (claims) => role, sync or async')
   }
-  const verifier = new JwtVerifier(options)
-  const pool = options.pool ?? new Pool(options.connection ?? options)
-  const ownsPool = !options.pool
+  const verifier = openViaGateway ? null : new JwtVerifier(options)
+  const pool = openViaGateway ? null : options.pool ?? new Pool(options.connection ?? options)
+  const ownsPool = !openViaGateway && !options.pool
   const log = options.log ?? ((message, err) => console.error(message, err))
   // Roles decided by resolveRole, per subject, for resolveRoleTtl ms (default one minute); invalidateSubject and
   // refreshRole drop them at once.
@@ -66,7 +74,7 @@ export function identityGate(options = {}) {
   const roleTtl = options.resolveRoleTtl ?? 60_000
 
   function checkAllowed(role) {
-    if (typeof role !== 'string' || !allowedRoles.includes(role)) {
+    if (typeof role !== 'string' || (allowedRoles && !allowedRoles.includes(role))) {
       throw new EdgepgError('ERR_JWT_ROLE_NOT_ALLOWED', 'the role the token maps to is not allowed (allowedRoles)')
     }
     return role
@@ -92,21 +100,33 @@ export function identityGate(options = {}) {
   async function run(token, fn) {
     let claims = {}
     let role
-    if (token === null || token === undefined) {
-      if (!anonymousRole) throw new EdgepgError('ERR_JWT_MISSING', 'a bearer token is required')
-      role = anonymousRole
+    let client
+    if (openViaGateway) {
+      const opened = await openViaGateway(token)
+      ;({ client, claims, role } = opened)
+      try {
+        checkAllowed(role)
+      } catch (e) {
+        client.release()
+        throw e
+      }
     } else {
-      claims = await verifier.verify(token)
-      role = await roleFor(claims)
+      if (token === null || token === undefined) {
+        if (!anonymousRole) throw new EdgepgError('ERR_JWT_MISSING', 'a bearer token is required')
+        role = anonymousRole
+      } else {
+        claims = await verifier.verify(token)
+        role = await roleFor(claims)
+      }
+      client = await pool.connect()
     }
-    const client = await pool.connect()
     const db = new GateSession(client)
     let result
     try {
-      await Promise.all([
-        client.query('BEGIN'),
-        client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, JSON.stringify(claims)]),
-      ])
+      await Promise.all(openViaGateway
+        ? [client.query('BEGIN')] // the login is the role, the gateway set the claims
+        : [client.query('BEGIN'),
+            client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [role, JSON.stringify(claims)])])
       let failed = false
       let failure
       try {
@@ -141,7 +161,7 @@ export function identityGate(options = {}) {
       const m = /^Bearer +([A-Za-z0-9._~+/=-]+) *$/i.exec(header)
       if (!m) return httpError(401, 'ERR_JWT_MALFORMED', 'the Authorization header must be "Bearer <token>"', bearerChallenge('invalid_token', 'malformed Authorization header'))
       token = m[1]
-    } else if (!anonymousRole) {
+    } else if (!anonymousRole && !openViaGateway) {
       return httpError(401, 'ERR_JWT_MISSING', 'a bearer token is required', bearerChallenge())
     }
     try {
@@ -176,14 +196,14 @@ export function identityGate(options = {}) {
     run,
     // Revokes the subject's tokens issued until now (or atMs) and drops its cached role.
     invalidateSubject(sub, atMs) {
-      verifier.invalidateSubject(sub, atMs)
+      verifier?.invalidateSubject(sub, atMs)
       roleCache.invalidateTag('sub:' + sub)
     },
     // Drops the subject's role cached from resolveRole, so the next request asks resolveRole again.
     refreshRole: (sub) => roleCache.invalidateTag('sub:' + sub),
     pool,
     async end() {
-      verifier.dispose()
+      verifier?.dispose()
       if (ownsPool) await pool.end()
     },
   }

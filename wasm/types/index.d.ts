@@ -557,9 +557,14 @@ export class JwtVerifier {
 
 // ---- identityGate (wasm/src/identity.js) -----------------------------------------------------------------------
 
-export interface IdentityGateOptions extends JwtVerifyOptions, PoolOptions {
-  /** The PostgreSQL roles a token may map to. */
-  allowedRoles: string[]
+export interface IdentityGateOptions extends Partial<JwtVerifyOptions>, PoolOptions {
+  /** The PostgreSQL roles a token may map to (required unless `gateway` is set; then checked again on the role the
+   *  gateway chose). */
+  allowedRoles?: string[]
+  /** Gateway mode: each request's bearer token is the password of its own connection to edgepg-gateway, which
+   *  verifies it and logs in as the mapped role; the edge holds no password and no keys. The gateway's Client
+   *  options (webSocketUrl required; never a password). */
+  gateway?: Omit<ConnectionOptions, 'password'> & { webSocketUrl: string }
   /** A dotted claim path of nested keys ('role', 'app_metadata.role'; a literal dot inside a key is written '\\.',
    *  e.g. 'https://example\\.com/roles') or a function of the claims. Default 'role'. */
   roleClaim?: string | ((claims: JwtClaims) => string | Promise<string>)
