@@ -484,7 +484,11 @@ class Session {
   // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
   // large result streams instead of stopping at every write (backpressure still holds: one chunk in flight).
   asio::awaitable<void> upstream_to_client(Upstream& up) {
-    std::vector<std::uint8_t> current(32 * 1024), next(32 * 1024);
+    // The buffers start small (an idle session costs little) and double, up to 256 KiB, while reads fill them: a
+    // large result then reaches the client in fewer, larger messages (each WebSocket message costs the client a
+    // call into its decoder).
+    constexpr std::size_t kMaxChunk = 256 * 1024;
+    std::vector<std::uint8_t> current(16 * 1024), next(16 * 1024);
     const auto read = [&up](std::vector<std::uint8_t>& into) -> asio::awaitable<std::size_t> {
       const std::size_t n = co_await up.transport.read_some(into);
       co_return n;
@@ -493,8 +497,12 @@ class Session {
     while (n > 0) {
       bytes_out_ += n;
       last_activity_ = Clock::now();
-      backend_seen_.scan({current.data(), n});
-      const std::size_t m = co_await (client_.write({current.data(), n}) && read(next));
+      const std::span<const std::uint8_t> chunk(current.data(), n);
+      backend_seen_.scan(chunk);
+      if (n == current.size() && next.size() < std::min(2 * current.size(), kMaxChunk)) {
+        next.resize(std::min(2 * current.size(), kMaxChunk));
+      }
+      const std::size_t m = co_await (client_.write(chunk) && read(next));
       std::swap(current, next);
       n = m;
     }
