@@ -39,6 +39,25 @@ struct TlsSession::Impl {
     if (ssl) SSL_free(ssl);
     if (ctx) SSL_CTX_free(ctx);
   }
+  // The SSL object over two memory BIOs, in the client or the server role.
+  Status open(bool server) {
+    ssl = SSL_new(ctx);
+    in = BIO_new(BIO_s_mem());
+    out = BIO_new(BIO_s_mem());
+    if (!ssl || !in || !out) {
+      if (in) BIO_free(in);
+      if (out) BIO_free(out);
+      return Status(ErrorCode::tls, "TLS: cannot create a session: " + openssl_error_text());
+    }
+    BIO_set_mem_eof_return(in, -1);  // an empty input means "want more", not end of stream
+    SSL_set_bio(ssl, in, out);
+    if (server) {
+      SSL_set_accept_state(ssl);
+    } else {
+      SSL_set_connect_state(ssl);
+    }
+    return {};
+  }
 };
 
 TlsSession::TlsSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -65,17 +84,7 @@ Status TlsSession::create(const TlsConfig& config, std::unique_ptr<TlsSession>& 
   } else {
     SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_NONE, nullptr);
   }
-  impl->ssl = SSL_new(impl->ctx);
-  impl->in = BIO_new(BIO_s_mem());
-  impl->out = BIO_new(BIO_s_mem());
-  if (!impl->ssl || !impl->in || !impl->out) {
-    if (impl->in) BIO_free(impl->in);
-    if (impl->out) BIO_free(impl->out);
-    return Status(ErrorCode::tls, "TLS: cannot create a session: " + openssl_error_text());
-  }
-  BIO_set_mem_eof_return(impl->in, -1);  // an empty input means "want more", not end of stream
-  SSL_set_bio(impl->ssl, impl->in, impl->out);
-  SSL_set_connect_state(impl->ssl);
+  if (auto s = impl->open(false); !s) return s;
 
   const bool ip = is_ip_literal(config.server_name);
   if (!config.server_name.empty() && !ip) SSL_set_tlsext_host_name(impl->ssl, config.server_name.c_str());
@@ -165,17 +174,7 @@ Status TlsSession::accept(const TlsServerContext& context, std::unique_ptr<TlsSe
   auto impl = std::make_unique<Impl>();
   SSL_CTX_up_ref(context.impl_->ctx);
   impl->ctx = context.impl_->ctx;
-  impl->ssl = SSL_new(impl->ctx);
-  impl->in = BIO_new(BIO_s_mem());
-  impl->out = BIO_new(BIO_s_mem());
-  if (!impl->ssl || !impl->in || !impl->out) {
-    if (impl->in) BIO_free(impl->in);
-    if (impl->out) BIO_free(impl->out);
-    return Status(ErrorCode::tls, "TLS: cannot create a session: " + openssl_error_text());
-  }
-  BIO_set_mem_eof_return(impl->in, -1);
-  SSL_set_bio(impl->ssl, impl->in, impl->out);
-  SSL_set_accept_state(impl->ssl);
+  if (auto s = impl->open(true); !s) return s;
   out.reset(new TlsSession(std::move(impl)));
   return {};
 }
