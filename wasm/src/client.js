@@ -45,7 +45,8 @@ export class Client extends Emitter {
   #ended = false // end() was called
   #typeParsers = new Map()
   #binaryParsers = new Map()
-  #statements = new Map() // name -> text of node-postgres's named statements (run with the unnamed statement)
+  #statements = new Map() // name -> the text last given for node-postgres's named statement `name`
+  #prepared = new Map() // name -> text of the named statements parsed on this connection (server-side)
   #scramCacheKey = null
 
   constructor(config) {
@@ -305,10 +306,15 @@ export class Client extends Emitter {
 
   #settle(q) {
     if (q.error) {
+      // Whether its Parse succeeded is unknown (or 26000: the statement is gone): the next use parses it again.
+      if (q.name !== undefined) this.#prepared.delete(q.name)
       q.reject(q.error)
       return
     }
     const r = q.results
+    // DEALLOCATE (a name or ALL) and DISCARD ALL drop server-side statements: parse every name again when next used
+    // (a Parse of a named statement closes that name first, so one still there is no error).
+    if (r.some((x) => x.command === 'DEALLOCATE' || x.command === 'DISCARD')) this.#prepared.clear()
     q.resolve(r.length === 0 ? emptyResult() : r.length === 1 ? r[0] : r)
   }
 
@@ -384,22 +390,26 @@ export class Client extends Emitter {
     let text, rowMode, signal
     let types = this.#options.typeParserSource // pg's `types: { getTypeParser }` option: for every query
     let timeout = this.#options.query_timeout
+    let name
     if (typeof config === 'string') text = config
-    else if (config && typeof config.name === 'string' && config.name !== '' && config.text == null &&
-      this.#statements.has(config.name)) {
-      // node-postgres's named statements: { name, values } runs the text given with that name earlier.
-      return this.#query({ ...config, text: this.#statements.get(config.name) }, values)
+    else if (config && typeof config.name === 'string' && config.name !== '' &&
+      (config.text == null || typeof config.text === 'string')) {
+      // node-postgres's named statements: parsed once per connection under that name, then bound and executed;
+      // { name, values } runs the text given with that name earlier (no text at all: pg parses an empty query).
+      name = config.name
+      text = config.text ?? this.#statements.get(name) ?? ''
     } else if (config && typeof config.text === 'string') {
       text = config.text
+    } else {
+      return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+    }
+    if (typeof config === 'object') {
       values = config.values ?? values
       rowMode = config.rowMode
       signal = config.signal
       timeout = config.query_timeout ?? timeout
       if (typeof config.types?.getTypeParser === 'function') types = config.types
-      if (typeof config.name === 'string' && config.name !== '') this.#statements.set(config.name, text)
-      if (config.queryMode === 'extended') values ??= []
-    } else {
-      return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+      if (config.queryMode === 'extended' || name !== undefined) values ??= []
     }
     if (this.#ended && this.#state !== 'ending') {
       return Promise.reject(new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable'))
@@ -417,17 +427,31 @@ export class Client extends Emitter {
     }
     if (signal?.aborted) return Promise.reject(abortError(signal))
     if (this.#options.queryMode === 'extended') values ??= [] // node-postgres's option: one statement per query
+    const parsed = name === undefined ? undefined : this.#prepared.get(name)
+    if (parsed !== undefined && parsed !== text) {
+      return Promise.reject(new EdgepgError('EINVAL', `Prepared statements must be unique - '${name}' was used for a different statement`))
+    }
     let status
     try {
       const raw = types !== undefined // a per-query parser gets every column as text, as with node-postgres
-      status = values && values.length > 0 ? sendExtended(this.#core, this.#conn, text, values, raw) : this.#sendSimple(text, values, raw)
+      if (name !== undefined) {
+        status = sendExtended(this.#core, this.#conn, text, values, raw, { name, parse: parsed === undefined })
+      } else {
+        status = values && values.length > 0 ? sendExtended(this.#core, this.#conn, text, values, raw) : this.#sendSimple(text, values, raw)
+      }
     } catch (e) {
       return Promise.reject(e)
     }
     if (status !== 0) return Promise.reject(coreError(status, this.#conn.lastError()))
+    // Counted as parsed from now on, so a query queued right behind it binds it without a Parse; a failure of this
+    // query forgets it again (#settle).
+    if (name !== undefined) {
+      this.#prepared.set(name, text)
+      this.#statements.set(name, text)
+    }
     this.#scheduleFlush()
     return new Promise((resolve, reject) => {
-      const q = { rowMode, types, results: [], error: null, resolve, reject }
+      const q = { rowMode, types, name, results: [], error: null, resolve, reject }
       this.#queue.push(q)
       if (signal || timeout > 0) this.#watch(q, signal, timeout)
     })
