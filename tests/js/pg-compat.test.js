@@ -300,3 +300,55 @@ test('Buffer and Uint8Array parameters are binary: an empty Buffer into text is 
     return { rows, back: Buffer.from(back).toString('hex'), n: sizes[0].n, arr: sizes[0].arr.map((x) => Buffer.from(x).toString('hex')), notInt, named }
   })
 })
+
+test("a query refused before it is sent is followed by 'drain', as in pg", { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client(d.config)
+    await c.connect()
+    const drained = await new Promise((resolve) => {
+      c.query({ text: {} }, (err) => {
+        assert.ok(err)
+        c.query({}, (err2) => {
+          assert.ok(err2)
+          const timer = setTimeout(() => resolve(false), 2000)
+          c.on('drain', () => {
+            clearTimeout(timer)
+            resolve(true)
+          })
+        })
+      })
+    })
+    await c.end()
+    return drained
+  })
+})
+
+test('end() during the login: queued queries run first, then the client ends (pg with pipeline: true)', { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client({ ...d.config, pipeline: true })
+    const connected = c.connect().then(() => 'connected')
+    const p1 = c.query('select 1 as num')
+    const p2 = c.query('select 2 as num')
+    const ended = c.end().then(() => 'ended')
+    const rows = (await Promise.all([p1, p2])).map((r) => r.rows)
+    const after = await c.query('select 3').catch((e) => e.message)
+    return { rows, states: await Promise.all([connected, ended]), after }
+  })
+})
+
+test("a FATAL error: the running query gets it, the ones behind it 'Connection terminated unexpectedly'", { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const pool = new d.Pool(d.config)
+    const client = await pool.connect()
+    const errors = []
+    client.on('error', (e) => errors.push(e.code ?? e.message))
+    const [first, second] = await Promise.all([
+      client.query('select pg_terminate_backend(pg_backend_pid())').catch((e) => e.code),
+      client.query('select 1').catch((e) => e.message),
+    ])
+    const later = await client.query('select 1').catch((e) => e.message)
+    client.release(true)
+    await pool.end()
+    return { first, second, later, emitted: errors.length > 0 }
+  })
+})

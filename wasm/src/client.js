@@ -41,6 +41,7 @@ export class Client extends Emitter {
   #flushScheduled = false
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
+  #connecting = null // the login's promise, once connect() was called
   #fatal = null // the error that ended the connection
   #ended = false // end() was called
   #typeParsers = new Map()
@@ -89,7 +90,7 @@ export class Client extends Emitter {
       },
       error: (err, fatal) => {
         if (fatal) {
-          this.#fail(err)
+          this.#fail(err, true)
           return true
         }
         const q = this.#queue[0]
@@ -115,7 +116,9 @@ export class Client extends Emitter {
   connect(arg) {
     const callback = typeof arg === 'function' ? arg : undefined
     const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
-    const p = this.#userPromise(this.#connect(signal).then(() => this)) // resolves to the client, as node-postgres
+    const attempt = this.#connect(signal)
+    this.#connecting ??= attempt // a second connect() fails without touching the first
+    const p = this.#userPromise(attempt.then(() => this)) // resolves to the client, as node-postgres
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -319,7 +322,9 @@ export class Client extends Emitter {
   }
 
   // Ends the connection with an error: every pending query and a pending connect reject with it.
-  #fail(err) {
+  // fromServer: a FATAL ErrorResponse after the login. As node-postgres: the query running gets it, the ones behind it
+  // "Connection terminated unexpectedly" (with the server's error as the cause).
+  #fail(err, fromServer = false) {
     if (this.#fatal) return
     this.#fatal = err
     const wasConnecting = this.#state === 'connecting'
@@ -332,7 +337,15 @@ export class Client extends Emitter {
     const pending = [...this.#queue, ...this.#beforeLogin]
     this.#queue = []
     this.#beforeLogin = []
-    for (const q of pending) q.reject(err)
+    pending.forEach((q, i) => {
+      if (i === 0 || !fromServer || wasConnecting) {
+        q.reject(err)
+        return
+      }
+      const lost = new EdgepgError('ECONNCLOSED', 'Connection terminated unexpectedly')
+      lost.cause = err
+      q.reject(lost)
+    })
     this.#closeSocket()
     this.#release()
     // As node-postgres: a connection lost after the login is also the client's 'error' (when someone listens;
@@ -401,7 +414,7 @@ export class Client extends Emitter {
     } else if (config && typeof config.text === 'string') {
       text = config.text
     } else {
-      return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+      return this.#refuse(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
     }
     if (typeof config === 'object') {
       values = config.values ?? values
@@ -429,7 +442,7 @@ export class Client extends Emitter {
     if (this.#options.queryMode === 'extended') values ??= [] // node-postgres's option: one statement per query
     const parsed = name === undefined ? undefined : this.#prepared.get(name)
     if (parsed !== undefined && parsed !== text) {
-      return Promise.reject(new EdgepgError('EINVAL', `Prepared statements must be unique - '${name}' was used for a different statement`))
+      return this.#refuse(new EdgepgError('EINVAL', `Prepared statements must be unique - '${name}' was used for a different statement`))
     }
     let status
     try {
@@ -455,6 +468,15 @@ export class Client extends Emitter {
       this.#queue.push(q)
       if (signal || timeout > 0) this.#watch(q, signal, timeout)
     })
+  }
+
+  // A query refused before it was sent. node-postgres queues it like any other, fails it, and then emits 'drain' when
+  // nothing else is pending: the same here, after the caller's callback or continuation has run.
+  #refuse(err) {
+    if (this.#state === 'ready' && this.#queue.length === 0) {
+      setTimeout(() => this.#state === 'ready' && this.#queue.length === 0 && this.emit('drain'), 0)
+    }
+    return Promise.reject(err)
   }
 
   // An aborted query rejects at once and the server is asked to cancel it (CancelRequest on a new socket); its
@@ -536,6 +558,11 @@ export class Client extends Emitter {
   }
 
   async #end() {
+    if (this.#state === 'connecting' && this.#beforeLogin.length > 0) {
+      // Queries wait for the login: it finishes, they run, then the client ends (node-postgres in pipeline mode;
+      // edgepg always pipelines). A failed login has failed them already.
+      await this.#connecting.catch(ignore)
+    }
     this.#ended = true // as node-postgres: even before connect(), later queries fail as "closed"
     if (this.#state === 'new') return
     if (this.#state === 'closed') {
