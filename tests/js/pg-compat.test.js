@@ -352,3 +352,12 @@ test("a FATAL error: the running query gets it, the ones behind it 'Connection t
     return { first, second, later, emitted: errors.length > 0 }
   })
 })
+
+test('end() right after connect(), nothing queued: connect() fails at once (pg leaves it pending)', { timeout: 20000 }, async () => {
+  const [, d] = drivers().find(([name]) => name === 'edgepg')
+  const c = new d.Client(d.config)
+  const connected = c.connect().then(() => 'connected', (e) => `${e.code} ${e.message}`)
+  await c.end()
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('pending'), 3000))
+  assert.equal(await Promise.race([connected, timeout]), 'ECONNCLOSED the client was ended while connecting')
+})

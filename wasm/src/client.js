@@ -140,6 +140,7 @@ export class Client extends Emitter {
     checkTransportSecurity(o, url) // sslmode=require and up need wss://
     webSocketConstructorFor(o) // fails fast (ENOWEBSOCKET) before the wasm loads
     const core = (this.#core = await loadCore())
+    if (this.#fatal) throw this.#fatal // end() or an abort while the core loaded: no socket is opened
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
     this.#check(conn.setAuthPolicy(o.requireAuth, o.scramMaxIterations))
