@@ -353,11 +353,25 @@ test("a FATAL error: the running query gets it, the ones behind it 'Connection t
   })
 })
 
-test('end() right after connect(), nothing queued: connect() fails at once (pg leaves it pending)', { timeout: 20000 }, async () => {
+test('end() right after connect(), nothing queued: connect() fails at once (pg leaves it pending), never as an unhandled rejection', { timeout: 20000 }, async () => {
   const [, d] = drivers().find(([name]) => name === 'edgepg')
   const c = new d.Client(d.config)
   const connected = c.connect().then(() => 'connected', (e) => `${e.code} ${e.message}`)
   await c.end()
   const timeout = new Promise((resolve) => setTimeout(() => resolve('pending'), 3000))
   assert.equal(await Promise.race([connected, timeout]), 'ECONNCLOSED the client was ended while connecting')
+
+  // node-postgres's quick-disconnect test: connect() and end() with nothing awaiting the connect.
+  const unhandled = []
+  const onUnhandled = (reason) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    const c2 = new d.Client(d.config)
+    c2.connect()
+    await c2.end()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+  }
+  assert.deepEqual(unhandled, [])
 })

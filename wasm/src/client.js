@@ -42,6 +42,7 @@ export class Client extends Emitter {
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
   #connecting = null // the login's promise, once connect() was called
+  #endedWhileConnecting = null // the error end() gave a login it interrupted
   #fatal = null // the error that ended the connection
   #ended = false // end() was called
   #typeParsers = new Map()
@@ -118,7 +119,15 @@ export class Client extends Emitter {
     const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
     const attempt = this.#connect(signal)
     this.#connecting ??= attempt // a second connect() fails without touching the first
-    const p = this.#userPromise(attempt.then(() => this)) // resolves to the client, as node-postgres
+    // Resolves to the client, as node-postgres. A login ended by the caller's own end() rejects, but as a handled
+    // rejection: pg leaves that connect() pending, so code that never awaits it must not crash on it here.
+    const result = new Promise((resolve, reject) => {
+      attempt.then(() => resolve(this), (err) => {
+        if (err === this.#endedWhileConnecting) result.catch(ignore)
+        reject(err)
+      })
+    })
+    const p = this.#userPromise(result)
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -571,7 +580,8 @@ export class Client extends Emitter {
       return
     }
     if (this.#state === 'connecting') {
-      this.#fail(new EdgepgError('ECONNCLOSED', 'the client was ended while connecting'))
+      this.#endedWhileConnecting = new EdgepgError('ECONNCLOSED', 'the client was ended while connecting')
+      this.#fail(this.#endedWhileConnecting)
       return
     }
     this.#state = 'ending'
