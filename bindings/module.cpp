@@ -1,6 +1,11 @@
 // The embind declarations: the whole surface the JS package sees. Conversions live in the *_binding.cpp files.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
+#include <string>
+#include <string_view>
+
+#include "auth/nfkc.hpp"
 #include "cache_binding.hpp"
 #include "cloud_binding.hpp"
 #include "jwt_binding.hpp"
@@ -8,6 +13,39 @@
 #include "wasm_connection.hpp"
 
 using namespace edgepg::bindings;
+
+// SASLprep's NFKC step in the wasm module (CMake: EDGEPG_NFKC_TABLES OFF): the JS runtime's
+// String.prototype.normalize('NFKC') (ECMAScript, every runtime edgepg supports; UAX #15 as the tables are),
+// which keeps the UCD tables (about 40 KB gzipped) out of the module. Writes up to `cap` code points at `dst` and
+// returns how many there are (`in` is a JS keyword: the parameters are src and dst). A non-ASCII password's code points
+// cross here (JS gave the password in the first place).
+EM_JS(int, edgepg_js_nfkc, (const char32_t* src, int count, char32_t* dst, int cap), {
+  let s = "";
+  for (let i = 0; i < count; i++) s += String.fromCodePoint(HEAPU32[(src >> 2) + i]);
+  let n = 0;
+  for (const ch of s.normalize('NFKC')) {
+    if (n < cap) HEAPU32[(dst >> 2) + n] = ch.codePointAt(0);
+    n++;
+  }
+  return n;
+});
+
+namespace edgepg::auth {
+
+std::u32string nfkc(std::u32string_view input) {
+  std::u32string out(input.size() * 4 + 4, U'\0');
+  for (;;) {
+    const int n =
+        edgepg_js_nfkc(input.data(), static_cast<int>(input.size()), out.data(), static_cast<int>(out.size()));
+    if (static_cast<std::size_t>(n) <= out.size()) {
+      out.resize(static_cast<std::size_t>(n));
+      return out;
+    }
+    out.assign(static_cast<std::size_t>(n), U'\0');  // a longer result (U+FDFA is 18 code points): once more
+  }
+}
+
+}  // namespace edgepg::auth
 
 EMSCRIPTEN_BINDINGS(edgepg_core) {
   // Read once when the module loads: the error registry's names by code, and the event tape's tags.

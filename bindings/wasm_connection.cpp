@@ -110,19 +110,30 @@ int WasmConnection::query_params(std::uint32_t length, bool raw) {
   const std::uint8_t* p = request_.data();
   const std::uint8_t* end = p + length;
   auto bad = [this] { return finish(Status(ErrorCode::invalid_argument, "malformed parameter buffer")); };
-  if (end - p < 4) return bad();
-  const auto sql_len = read_u32le(p);
-  p += 4;
-  if (static_cast<std::size_t>(end - p) < sql_len + 4u) return bad();
-  const std::string_view sql(reinterpret_cast<const char*>(p), sql_len);
-  p += sql_len;
-  const auto count = read_u32le(p);
-  p += 4;
-  params_.clear();
-  for (std::uint32_t i = 0; i < count; ++i) {
-    if (end - p < 4) return bad();
-    const auto len = static_cast<std::int32_t>(read_u32le(p));
+  const auto take_string = [&](std::string_view& out) {
+    if (end - p < 4) return false;
+    const auto len = read_u32le(p);
     p += 4;
+    if (static_cast<std::size_t>(end - p) < len) return false;
+    out = std::string_view(reinterpret_cast<const char*>(p), len);
+    p += len;
+    return true;
+  };
+  pg::ExtendedQuery q;
+  if (!take_string(q.sql) || !take_string(q.statement) || end - p < 8) return bad();
+  q.parse = (read_u32le(p) & 1u) != 0;
+  const auto count = read_u32le(p + 4);
+  p += 8;
+  params_.clear();
+  formats_.clear();
+  bool binary = false;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (end - p < 5) return bad();
+    const auto len = static_cast<std::int32_t>(read_u32le(p));
+    const std::int16_t format = p[4];
+    p += 5;
+    formats_.push_back(format);
+    binary = binary || format != 0;
     if (len < 0) {
       params_.emplace_back(std::nullopt);
       continue;
@@ -131,7 +142,9 @@ int WasmConnection::query_params(std::uint32_t length, bool raw) {
     params_.emplace_back(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(len)));
     p += len;
   }
-  auto s = conn_.query_params(sql, params_);
+  q.params = params_;
+  if (binary) q.param_formats = formats_;  // all text: Bind says so with a single zero count
+  auto s = conn_.query_extended(q);
   if (s.ok()) tape_.expect_query(raw);
   return finish(std::move(s));
 }

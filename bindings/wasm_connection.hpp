@@ -35,8 +35,9 @@ class WasmConnection {
   int receive(std::uint32_t length);
   // Simple query: `length` bytes of SQL in the request buffer. raw: hand every column over as text.
   int query(std::uint32_t length, bool raw);
-  // Extended query. Request buffer: [sql length u32][sql][count u32] then per parameter [length i32 (-1 = NULL)]
-  // [bytes]. All little-endian, as wasm memory is.
+  // Extended query. Request buffer: [sql length u32][sql][name length u32][name][flags u32: 1 = parse][count u32]
+  // then per parameter [length i32 (-1 = NULL)][format u8: 0 text, 1 binary][bytes]. All little-endian, as wasm
+  // memory is. An empty name is the unnamed statement (always parsed); see pg::ExtendedQuery.
   int query_params(std::uint32_t length, bool raw);
   // Types to hand over as raw text: `count` u32 OIDs in the request buffer.
   void set_raw_types(std::uint32_t count);
@@ -60,6 +61,7 @@ class WasmConnection {
   pg::Connection conn_;
   std::vector<std::uint8_t> request_;
   std::vector<pg::Param> params_;
+  std::vector<std::int16_t> formats_;
   std::string last_error_;
   std::uint32_t header_[8] = {};
   pg::FrontendWriter cancel_;

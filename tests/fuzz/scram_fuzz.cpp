@@ -3,12 +3,15 @@
 // ask for more than 4096 iterations are skipped (one would take seconds), the bound itself being a unit test.
 // Secret-leak oracle (fuzz_util.hpp): no message and no client-final holds the password or the cached ClientKey /
 // ServerKey (planted, random), unless the server's own bytes spelled that piece out.
+// The same bytes also go through SASLprep (no crash, no sanitizer report) and, read as code points, through NFKC,
+// which must be idempotent (UAX #15: NFKC(NFKC(x)) == NFKC(x)).
 #include <algorithm>
 #include <charconv>
 #include <iterator>
 #include <string>
 #include <string_view>
 
+#include "auth/nfkc.hpp"
 #include "edgepg/auth/scram_client.hpp"
 #include "fuzz_util.hpp"
 
@@ -49,9 +52,21 @@ void check_no_leak(std::string_view text, std::string_view input) {
                       &planted::scram_secrets());
 }
 
+void check_saslprep(const std::uint8_t* data, std::size_t size) {
+  (void)saslprep_password(std::string_view(reinterpret_cast<const char*>(data), size));
+  std::u32string cps;
+  for (std::size_t i = 0; i + 3 <= size; i += 3) {
+    const char32_t c = ((char32_t{data[i]} << 16) | (char32_t{data[i + 1]} << 8) | data[i + 2]) % 0x110000;
+    if (c < 0xD800 || c > 0xDFFF) cps += c;
+  }
+  const std::u32string once = nfkc(cps);
+  EDGEPG_FUZZ_CHECK(nfkc(once) == once);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  check_saslprep(data, size);
   FuzzedDataProvider fdp(data, size);
   const bool cached = fdp.ConsumeBool();
   const bool prefix_nonce = fdp.ConsumeBool();  // most servers' messages start with r=<our nonce>...

@@ -206,3 +206,172 @@ test("the Promise option: connect(), query() and end() return that library's pro
     return kinds
   })
 })
+
+// Named statements are server-side prepared statements, parsed once per connection: pg_prepared_statements shows
+// them, and the same name with other text fails with pg's message.
+test('named statements are prepared on the server once per connection; other text under a name fails as in pg', { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client(d.config)
+    await c.connect()
+    const q = { name: 'plus-one', text: 'select $1::int + 1 as n', values: [1] }
+    const rows = [(await c.query(q)).rows, (await c.query({ name: 'plus-one', values: [41] })).rows,
+      (await c.query({ ...q, values: [2] })).rows]
+    const onServer = (await c.query("select name, statement from pg_prepared_statements where name = 'plus-one'")).rows
+    const clash = await c.query({ name: 'plus-one', text: 'select 2', values: [] }).catch((e) => e.message)
+    const after = (await c.query({ name: 'plus-one', values: [9] })).rows // the clash left the statement alone
+    const empties = await Promise.all([
+      c.query({ name: 'e1', text: null }), c.query({ name: 'e2', text: '   ' }), c.query({ name: 'e3', text: '' }),
+    ]).then((rs) => rs.map((r) => r.rows))
+    await c.end()
+    // A new connection has none of them.
+    const c2 = new d.Client(d.config)
+    await c2.connect()
+    const fresh = (await c2.query("select count(*)::int as n from pg_prepared_statements")).rows
+    const again = (await c2.query(q)).rows
+    await c2.end()
+    return { rows, onServer, clash, after, empties, fresh, again }
+  })
+})
+
+test('named statements after DEALLOCATE, DISCARD ALL and a 26000 error are parsed again (pg fails with 26000)', { timeout: 20000 }, async () => {
+  const [, d] = drivers().find(([name]) => name === 'edgepg')
+  const c = new d.Client(d.config)
+  await c.connect()
+  const q = { name: 'twice', text: 'select $1::int * 2 as n', values: [4] }
+  const run = async (v) => (await c.query({ name: 'twice', values: [v] })).rows[0].n
+  assert.equal((await c.query(q)).rows[0].n, 8)
+  await c.query('deallocate twice')
+  assert.equal(await run(5), 10)
+  await c.query('discard all')
+  assert.equal(await run(6), 12)
+  // Sent before the DEALLOCATE's answer is seen: the statement is gone, the server says 26000; then it is parsed again.
+  const dropped = c.query('deallocate twice')
+  const gone = await c.query({ name: 'twice', values: [7] }).catch((e) => e.code)
+  await dropped
+  assert.equal(gone, '26000')
+  assert.equal(await run(8), 16)
+  // A failed Parse leaves nothing behind: a later correct text under the same name works.
+  const bad = await c.query({ name: 'oops', text: 'select nonsense(', values: [] }).catch((e) => e.code)
+  assert.equal(bad, '42601')
+  assert.deepEqual((await c.query({ name: 'oops', text: 'select 1 as one', values: [] })).rows, [{ one: 1 }])
+  await c.end()
+
+  // pg does not track DEALLOCATE: the next use fails (recorded so that a change in pg shows here).
+  const [, p] = drivers().find(([name]) => name === 'pg')
+  const pc = new p.Client(p.config)
+  await pc.connect()
+  await pc.query(q)
+  await pc.query('deallocate twice')
+  assert.equal(await pc.query({ name: 'twice', values: [5] }).catch((e) => e.code), '26000')
+  await pc.end()
+})
+
+test('pooled clients keep their named statements per connection', { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const pool = new d.Pool({ ...d.config, max: 2 })
+    const q = (v) => pool.query({ name: 'pooled', text: 'select $1::int as n, pg_backend_pid() as pid', values: [v] })
+    const [a, b] = await Promise.all([q(1), q(2)]) // two connections, each parses it
+    const c = await q(3)
+    const client = await pool.connect()
+    const count = (await client.query("select count(*)::int as n from pg_prepared_statements where name = 'pooled'")).rows[0].n
+    client.release()
+    await pool.end()
+    return { ns: [a.rows[0].n, b.rows[0].n, c.rows[0].n], count, twoBackends: a.rows[0].pid !== b.rows[0].pid }
+  })
+})
+
+// pg sends Buffer (and other ArrayBuffer view) parameters in binary format: their bytes are the value.
+test('Buffer and Uint8Array parameters are binary: an empty Buffer into text is empty, bytea round-trips', { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client(d.config)
+    await c.connect()
+    await c.query('create temp table posts (body text, data bytea)')
+    const ins = 'insert into posts (body, data) values ($1, $2) returning body, encode(data, \'hex\') as hex'
+    const rows = [
+      (await c.query(ins, [Buffer.from('foo'), Buffer.from([0, 1, 254, 255])])).rows,
+      (await c.query(ins, [Buffer.from([]), Buffer.from([])])).rows,
+      (await c.query(ins, [new Uint8Array([104, 105]), new Uint16Array([0x4241])])).rows,
+    ]
+    const back = (await c.query('select $1::bytea as b', [Buffer.from([0, 92, 120, 255])])).rows[0].b
+    const sizes = (await c.query('select octet_length($1::bytea) as n, $2::bytea[] as arr', [Buffer.alloc(70000, 7), [Buffer.from('a')]])).rows
+    const notInt = await c.query('select $1::int as n', [Buffer.from('12')]).catch((e) => e.code) // binary int4 needs 4 bytes
+    const named = (await c.query({ name: 'bin', text: 'select $1::text as t', values: [Buffer.from('héllo')] })).rows
+    await c.end()
+    return { rows, back: Buffer.from(back).toString('hex'), n: sizes[0].n, arr: sizes[0].arr.map((x) => Buffer.from(x).toString('hex')), notInt, named }
+  })
+})
+
+test("a query refused before it is sent is followed by 'drain', as in pg", { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client(d.config)
+    await c.connect()
+    const drained = await new Promise((resolve) => {
+      c.query({ text: {} }, (err) => {
+        assert.ok(err)
+        c.query({}, (err2) => {
+          assert.ok(err2)
+          const timer = setTimeout(() => resolve(false), 2000)
+          c.on('drain', () => {
+            clearTimeout(timer)
+            resolve(true)
+          })
+        })
+      })
+    })
+    await c.end()
+    return drained
+  })
+})
+
+test('end() during the login: queued queries run first, then the client ends (pg with pipeline: true)', { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const c = new d.Client({ ...d.config, pipeline: true })
+    const connected = c.connect().then(() => 'connected')
+    const p1 = c.query('select 1 as num')
+    const p2 = c.query('select 2 as num')
+    const ended = c.end().then(() => 'ended')
+    const rows = (await Promise.all([p1, p2])).map((r) => r.rows)
+    const after = await c.query('select 3').catch((e) => e.message)
+    return { rows, states: await Promise.all([connected, ended]), after }
+  })
+})
+
+test("a FATAL error: the running query gets it, the ones behind it 'Connection terminated unexpectedly'", { timeout: 20000 }, async () => {
+  await both(async (d) => {
+    const pool = new d.Pool(d.config)
+    const client = await pool.connect()
+    const errors = []
+    client.on('error', (e) => errors.push(e.code ?? e.message))
+    const [first, second] = await Promise.all([
+      client.query('select pg_terminate_backend(pg_backend_pid())').catch((e) => e.code),
+      client.query('select 1').catch((e) => e.message),
+    ])
+    const later = await client.query('select 1').catch((e) => e.message)
+    client.release(true)
+    await pool.end()
+    return { first, second, later, emitted: errors.length > 0 }
+  })
+})
+
+test('end() right after connect(), nothing queued: connect() fails at once (pg leaves it pending), never as an unhandled rejection', { timeout: 20000 }, async () => {
+  const [, d] = drivers().find(([name]) => name === 'edgepg')
+  const c = new d.Client(d.config)
+  const connected = c.connect().then(() => 'connected', (e) => `${e.code} ${e.message}`)
+  await c.end()
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('pending'), 3000))
+  assert.equal(await Promise.race([connected, timeout]), 'ECONNCLOSED the client was ended while connecting')
+
+  // node-postgres's quick-disconnect test: connect() and end() with nothing awaiting the connect.
+  const unhandled = []
+  const onUnhandled = (reason) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    const c2 = new d.Client(d.config)
+    c2.connect()
+    await c2.end()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+  }
+  assert.deepEqual(unhandled, [])
+})

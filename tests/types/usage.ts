@@ -43,6 +43,10 @@ export async function clientUsage(): Promise<number> {
   const count: number | null = r.rowCount
   const arrays = await client.query<[number, string]>({ text: 'select 1, $1::text', values: ['a'], rowMode: 'array' })
   const first: number = arrays.rows[0][0]
+  await client.query({ name: 'by-id', text: 'select $1::int as n', values: [1] })
+  const again = await client.query<{ n: number }>({ name: 'by-id', values: [2] })
+  const bytes = await client.query('select $1::bytea as b', [new Uint8Array([1, 2])])
+  console.log(again.rows[0].n, bytes.rowCount)
   client.query('select 1', (err, result) => console.log(err?.message, result.rows))
   const total = await client.transaction(async (tx) => (await tx.query<{ c: number }>('select 1 as c')).rows[0].c, {
     isolationLevel: 'serializable',

@@ -58,6 +58,10 @@ ConnectionOptions options() {
   return o;
 }
 
+std::string be32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+
 std::string out_text(const Connection& c) {
   return std::string(reinterpret_cast<const char*>(c.output().data()), c.output().size());
 }
@@ -305,6 +309,62 @@ TEST_CASE("connection: pipelined queries, one failing alone") {
   CHECK(rec.log ==
         std::vector<std::string>{"fields n:23", "row '1'", "complete SELECT 1", "ready I", "error 42703", "ready I"});
   CHECK(c.phase() == Phase::ready);
+}
+
+TEST_CASE("connection: named statements: Close and Parse once, then Bind alone; binary formats; checks") {
+  Recorder rec;
+  Connection c(options(), rec);
+  REQUIRE(c.start());
+  REQUIRE(c.receive(login_tail().bytes()));
+  c.clear_output();
+  const Param params[] = {Param(std::string_view("\x01\x02", 2))};
+  const std::int16_t binary[] = {1};
+  ExtendedQuery q;
+  q.sql = "select $1::bytea";
+  q.params = params;
+  q.param_formats = binary;
+  q.statement = "s1";
+  REQUIRE(c.query_extended(q));
+  const auto first = out_text(c);
+  CHECK(first.rfind("C"s + be32(4 + 1 + 3) + "Ss1\0"s + "P", 0) == 0);  // Close of the name, then Parse
+  CHECK(first.find("\0s1\0"s + "\0\1"s + "\0\1"s + "\0\1"s + be32(2) + "\x01\x02") != std::string::npos);
+  c.clear_output();
+  q.parse = false;
+  REQUIRE(c.query_extended(q));
+  const auto second = out_text(c);
+  CHECK(second[0] == 'B');  // Bind the statement parsed before: no Close, no Parse
+  CHECK(second.find("select") == std::string::npos);
+  c.clear_output();
+
+  Wire w;
+  w.msg('3', "")
+      .msg('1', "")
+      .msg('2', "")
+      .row_description({{"bytea", 17}})
+      .data_row({"\\x0102"})
+      .command_complete("SELECT 1")
+      .ready();
+  w.msg('2', "").row_description({{"bytea", 17}}).data_row({"\\x0102"}).command_complete("SELECT 1").ready();
+  rec.log.clear();
+  REQUIRE(c.receive(w.bytes()));
+  CHECK(rec.log == std::vector<std::string>{"fields bytea:17", "row '\\x0102'", "complete SELECT 1", "ready I",
+                                            "fields bytea:17", "row '\\x0102'", "complete SELECT 1", "ready I"});
+
+  ExtendedQuery bad = q;
+  bad.statement = "";
+  CHECK(c.query_extended(bad).code() == ErrorCode::invalid_argument);  // the unnamed statement is always parsed
+  bad = q;
+  const std::int16_t two[] = {1, 0};
+  bad.param_formats = two;
+  CHECK(c.query_extended(bad).code() == ErrorCode::invalid_argument);  // formats must match the parameters
+  const std::int16_t odd[] = {2};
+  bad.param_formats = odd;
+  CHECK(c.query_extended(bad).code() == ErrorCode::invalid_argument);
+  bad = q;
+  const std::string nul_name = "a\0b"s;
+  bad.statement = nul_name;
+  CHECK(c.query_extended(bad).code() == ErrorCode::invalid_argument);
+  CHECK(out_text(c).empty());
 }
 
 TEST_CASE("connection: the same events for any chunking of a server stream") {

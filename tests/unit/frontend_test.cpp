@@ -48,6 +48,15 @@ TEST_CASE("extended query messages") {
   CHECK(text(w) == "D"s + be32(6) + "P\0"s + "E"s + be32(9) + "\0"s + be32(0));
 }
 
+TEST_CASE("Bind with per-parameter formats: text and binary") {
+  FrontendWriter w;
+  const Param params[] = {Param("ab"), Param(std::string_view("\0\xff", 2)), Param(std::nullopt)};
+  const std::int16_t formats[] = {0, 1, 0};
+  w.bind("", "stmt", params, formats);
+  CHECK(text(w) == "B"s + be32(4 + 1 + 5 + 2 + 6 + 2 + (4 + 2) + (4 + 2) + 4 + 2) + "\0stmt\0"s + "\0\3"s +
+                       "\0\0\0\1\0\0"s + "\0\3"s + be32(2) + "ab" + be32(2) + "\0\xff"s + be32(0xFFFFFFFF) + "\0\0"s);
+}
+
 TEST_CASE("SASL messages") {
   FrontendWriter w;
   w.sasl_initial_response("SCRAM-SHA-256", "n,,n=,r=abc");

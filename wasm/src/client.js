@@ -41,11 +41,14 @@ export class Client extends Emitter {
   #flushScheduled = false
   #state = 'new' // new | connecting | ready | ending | closed
   #connectWaiter = null
+  #connecting = null // the login's promise, once connect() was called
+  #endedWhileConnecting = null // the error end() gave a login it interrupted
   #fatal = null // the error that ended the connection
   #ended = false // end() was called
   #typeParsers = new Map()
   #binaryParsers = new Map()
-  #statements = new Map() // name -> text of node-postgres's named statements (run with the unnamed statement)
+  #statements = new Map() // name -> the text last given for node-postgres's named statement `name`
+  #prepared = new Map() // name -> text of the named statements parsed on this connection (server-side)
   #scramCacheKey = null
 
   constructor(config) {
@@ -88,7 +91,7 @@ export class Client extends Emitter {
       },
       error: (err, fatal) => {
         if (fatal) {
-          this.#fail(err)
+          this.#fail(err, true)
           return true
         }
         const q = this.#queue[0]
@@ -114,7 +117,17 @@ export class Client extends Emitter {
   connect(arg) {
     const callback = typeof arg === 'function' ? arg : undefined
     const signal = typeof arg === 'object' && arg !== null ? arg.signal : undefined
-    const p = this.#userPromise(this.#connect(signal).then(() => this)) // resolves to the client, as node-postgres
+    const attempt = this.#connect(signal)
+    this.#connecting ??= attempt // a second connect() fails without touching the first
+    // Resolves to the client, as node-postgres. A login ended by the caller's own end() rejects, but as a handled
+    // rejection: pg leaves that connect() pending, so code that never awaits it must not crash on it here.
+    const result = new Promise((resolve, reject) => {
+      attempt.then(() => resolve(this), (err) => {
+        if (err === this.#endedWhileConnecting) result.catch(ignore)
+        reject(err)
+      })
+    })
+    const p = this.#userPromise(result)
     if (typeof callback === 'function') {
       p.then(() => callback(null, this), (err) => callback(err))
       return undefined
@@ -136,6 +149,7 @@ export class Client extends Emitter {
     checkTransportSecurity(o, url) // sslmode=require and up need wss://
     webSocketConstructorFor(o) // fails fast (ENOWEBSOCKET) before the wasm loads
     const core = (this.#core = await loadCore())
+    if (this.#fatal) throw this.#fatal // end() or an abort while the core loaded: no socket is opened
     const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
     this.#header = conn.header() >>> 2
     this.#check(conn.setAuthPolicy(o.requireAuth, o.scramMaxIterations))
@@ -305,15 +319,22 @@ export class Client extends Emitter {
 
   #settle(q) {
     if (q.error) {
+      // Whether its Parse succeeded is unknown (or 26000: the statement is gone): the next use parses it again.
+      if (q.name !== undefined) this.#prepared.delete(q.name)
       q.reject(q.error)
       return
     }
     const r = q.results
+    // DEALLOCATE (a name or ALL) and DISCARD ALL drop server-side statements: parse every name again when next used
+    // (a Parse of a named statement closes that name first, so one still there is no error).
+    if (r.some((x) => x.command === 'DEALLOCATE' || x.command === 'DISCARD')) this.#prepared.clear()
     q.resolve(r.length === 0 ? emptyResult() : r.length === 1 ? r[0] : r)
   }
 
   // Ends the connection with an error: every pending query and a pending connect reject with it.
-  #fail(err) {
+  // fromServer: a FATAL ErrorResponse after the login. As node-postgres: the query running gets it, the ones behind it
+  // "Connection terminated unexpectedly" (with the server's error as the cause).
+  #fail(err, fromServer = false) {
     if (this.#fatal) return
     this.#fatal = err
     const wasConnecting = this.#state === 'connecting'
@@ -326,7 +347,15 @@ export class Client extends Emitter {
     const pending = [...this.#queue, ...this.#beforeLogin]
     this.#queue = []
     this.#beforeLogin = []
-    for (const q of pending) q.reject(err)
+    pending.forEach((q, i) => {
+      if (i === 0 || !fromServer || wasConnecting) {
+        q.reject(err)
+        return
+      }
+      const lost = new EdgepgError('ECONNCLOSED', 'Connection terminated unexpectedly')
+      lost.cause = err
+      q.reject(lost)
+    })
     this.#closeSocket()
     this.#release()
     // As node-postgres: a connection lost after the login is also the client's 'error' (when someone listens;
@@ -384,22 +413,26 @@ export class Client extends Emitter {
     let text, rowMode, signal
     let types = this.#options.typeParserSource // pg's `types: { getTypeParser }` option: for every query
     let timeout = this.#options.query_timeout
+    let name
     if (typeof config === 'string') text = config
-    else if (config && typeof config.name === 'string' && config.name !== '' && config.text == null &&
-      this.#statements.has(config.name)) {
-      // node-postgres's named statements: { name, values } runs the text given with that name earlier.
-      return this.#query({ ...config, text: this.#statements.get(config.name) }, values)
+    else if (config && typeof config.name === 'string' && config.name !== '' &&
+      (config.text == null || typeof config.text === 'string')) {
+      // node-postgres's named statements: parsed once per connection under that name, then bound and executed;
+      // { name, values } runs the text given with that name earlier (no text at all: pg parses an empty query).
+      name = config.name
+      text = config.text ?? this.#statements.get(name) ?? ''
     } else if (config && typeof config.text === 'string') {
       text = config.text
+    } else {
+      return this.#refuse(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+    }
+    if (typeof config === 'object') {
       values = config.values ?? values
       rowMode = config.rowMode
       signal = config.signal
       timeout = config.query_timeout ?? timeout
       if (typeof config.types?.getTypeParser === 'function') types = config.types
-      if (typeof config.name === 'string' && config.name !== '') this.#statements.set(config.name, text)
-      if (config.queryMode === 'extended') values ??= []
-    } else {
-      return Promise.reject(new EdgepgError('EINVAL', 'query() needs SQL text or a { text, values } object'))
+      if (config.queryMode === 'extended' || name !== undefined) values ??= []
     }
     if (this.#ended && this.#state !== 'ending') {
       return Promise.reject(new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable'))
@@ -417,20 +450,43 @@ export class Client extends Emitter {
     }
     if (signal?.aborted) return Promise.reject(abortError(signal))
     if (this.#options.queryMode === 'extended') values ??= [] // node-postgres's option: one statement per query
+    const parsed = name === undefined ? undefined : this.#prepared.get(name)
+    if (parsed !== undefined && parsed !== text) {
+      return this.#refuse(new EdgepgError('EINVAL', `Prepared statements must be unique - '${name}' was used for a different statement`))
+    }
     let status
     try {
       const raw = types !== undefined // a per-query parser gets every column as text, as with node-postgres
-      status = values && values.length > 0 ? sendExtended(this.#core, this.#conn, text, values, raw) : this.#sendSimple(text, values, raw)
+      if (name !== undefined) {
+        status = sendExtended(this.#core, this.#conn, text, values, raw, { name, parse: parsed === undefined })
+      } else {
+        status = values && values.length > 0 ? sendExtended(this.#core, this.#conn, text, values, raw) : this.#sendSimple(text, values, raw)
+      }
     } catch (e) {
       return Promise.reject(e)
     }
     if (status !== 0) return Promise.reject(coreError(status, this.#conn.lastError()))
+    // Counted as parsed from now on, so a query queued right behind it binds it without a Parse; a failure of this
+    // query forgets it again (#settle).
+    if (name !== undefined) {
+      this.#prepared.set(name, text)
+      this.#statements.set(name, text)
+    }
     this.#scheduleFlush()
     return new Promise((resolve, reject) => {
-      const q = { rowMode, types, results: [], error: null, resolve, reject }
+      const q = { rowMode, types, name, results: [], error: null, resolve, reject }
       this.#queue.push(q)
       if (signal || timeout > 0) this.#watch(q, signal, timeout)
     })
+  }
+
+  // A query refused before it was sent. node-postgres queues it like any other, fails it, and then emits 'drain' when
+  // nothing else is pending: the same here, after the caller's callback or continuation has run.
+  #refuse(err) {
+    if (this.#state === 'ready' && this.#queue.length === 0) {
+      setTimeout(() => this.#state === 'ready' && this.#queue.length === 0 && this.emit('drain'), 0)
+    }
+    return Promise.reject(err)
   }
 
   // An aborted query rejects at once and the server is asked to cancel it (CancelRequest on a new socket); its
@@ -512,6 +568,11 @@ export class Client extends Emitter {
   }
 
   async #end() {
+    if (this.#state === 'connecting' && this.#beforeLogin.length > 0) {
+      // Queries wait for the login: it finishes, they run, then the client ends (node-postgres in pipeline mode;
+      // edgepg always pipelines). A failed login has failed them already.
+      await this.#connecting.catch(ignore)
+    }
     this.#ended = true // as node-postgres: even before connect(), later queries fail as "closed"
     if (this.#state === 'new') return
     if (this.#state === 'closed') {
@@ -519,7 +580,8 @@ export class Client extends Emitter {
       return
     }
     if (this.#state === 'connecting') {
-      this.#fail(new EdgepgError('ECONNCLOSED', 'the client was ended while connecting'))
+      this.#endedWhileConnecting = new EdgepgError('ECONNCLOSED', 'the client was ended while connecting')
+      this.#fail(this.#endedWhileConnecting)
       return
     }
     this.#state = 'ending'

@@ -1,4 +1,5 @@
-// Query parameters as text, the way node-postgres serialises them (prepareValue), never interpolated into SQL.
+// Query parameters the way node-postgres serialises them (prepareValue), never interpolated into SQL: text, except
+// byte views (Buffer, Uint8Array, any ArrayBuffer view), which go as binary parameters with their bytes, as pg does.
 import { EdgepgError } from './errors.js'
 
 function pad(n, width) {
@@ -21,6 +22,10 @@ function dateToString(d) {
   return bc ? s + ' BC' : s
 }
 
+function bytesOf(view) {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
 function byteaToString(bytes) {
   let s = '\\x'
   for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0')
@@ -34,7 +39,7 @@ function arrayToString(arr, seen, index) {
     const v = arr[i]
     if (v === null || v === undefined) s += 'NULL'
     else if (Array.isArray(v)) s += arrayToString(v, seen, index)
-    else if (v instanceof Uint8Array) s += '"\\\\x' + byteaToString(v).slice(2) + '"'
+    else if (ArrayBuffer.isView(v)) s += '"\\\\x' + byteaToString(bytesOf(v)).slice(2) + '"'
     else s += '"' + String(prepareValue(v, seen, index)).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"'
   }
   return s + '}'
@@ -44,7 +49,7 @@ function unserialisable(index, what) {
   return new EdgepgError('EINVAL', `query parameter $${index + 1} is ${what} and cannot be sent to PostgreSQL`)
 }
 
-// One parameter: null for SQL NULL, else its text.
+// One parameter: null for SQL NULL, a Uint8Array for a binary parameter (its bytes), else its text.
 export function prepareValue(v, seen = [], index = 0) {
   if (v === null || v === undefined) return null
   switch (typeof v) {
@@ -59,7 +64,7 @@ export function prepareValue(v, seen = [], index = 0) {
     case 'symbol':
       throw unserialisable(index, 'a symbol')
   }
-  if (v instanceof Uint8Array) return byteaToString(v)
+  if (ArrayBuffer.isView(v)) return bytesOf(v)
   if (v instanceof Date) return dateToString(v)
   if (seen.includes(v)) throw unserialisable(index, 'a circular structure')
   seen.push(v)

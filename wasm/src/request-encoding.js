@@ -13,29 +13,45 @@ export function sendSimple(core, conn, text, raw) {
   return conn.query(written, raw)
 }
 
-// An extended-protocol query: [sql length][sql][count] then per value [length or -1][bytes], little-endian.
-export function sendExtended(core, conn, text, values, raw) {
+// An extended-protocol query: [sql length][sql][name length][name][flags: 1 = parse][count] then per value
+// [length or -1][format: 0 text, 1 binary][bytes], little-endian. statement: { name, parse } for a named statement
+// (parse: false when this connection parsed it already); the unnamed statement is parsed every time.
+export function sendExtended(core, conn, text, values, raw, statement) {
   if (!Array.isArray(values)) throw new EdgepgError('EINVAL', 'query values must be an array')
   const prepared = values.map((v, i) => prepareValue(v, [], i))
-  let max = 8 + text.length * 3
-  for (const v of prepared) max += 4 + (v === null ? 0 : v.length * 3)
+  const name = statement?.name ?? ''
+  let max = 16 + (text.length + name.length) * 3
+  for (const v of prepared) max += 5 + (v === null ? 0 : v instanceof Uint8Array ? v.length : v.length * 3)
   const addr = conn.requestBuffer(max)
   const heap = core.HEAPU8
   const view = new DataView(heap.buffer)
-  let at = addr + 4
-  at += encoder.encodeInto(text, heap.subarray(at, addr + max)).written
-  view.setUint32(addr, at - addr - 4, true)
-  view.setUint32(at, prepared.length, true)
-  at += 4
+  let at = addr
+  const putString = (s) => {
+    const { written } = encoder.encodeInto(s, heap.subarray(at + 4, addr + max))
+    view.setUint32(at, written, true)
+    at += 4 + written
+  }
+  putString(text)
+  putString(name)
+  view.setUint32(at, name === '' || statement.parse ? 1 : 0, true)
+  view.setUint32(at + 4, prepared.length, true)
+  at += 8
   for (const v of prepared) {
     if (v === null) {
       view.setInt32(at, -1, true)
-      at += 4
-      continue
+      heap[at + 4] = 0
+      at += 5
+    } else if (v instanceof Uint8Array) {
+      view.setInt32(at, v.length, true)
+      heap[at + 4] = 1
+      heap.set(v, at + 5)
+      at += 5 + v.length
+    } else {
+      heap[at + 4] = 0
+      const { written } = encoder.encodeInto(v, heap.subarray(at + 5, addr + max))
+      view.setInt32(at, written, true)
+      at += 5 + written
     }
-    const { written } = encoder.encodeInto(v, heap.subarray(at + 4, addr + max))
-    view.setInt32(at, written, true)
-    at += 4 + written
   }
   return conn.queryParams(at - addr, raw)
 }

@@ -153,7 +153,7 @@ export type QueryValue =
   | null
   | undefined
   | Date
-  | Uint8Array
+  | ArrayBufferView // Buffer, Uint8Array, ...: sent as a binary parameter (its bytes), as node-postgres does
   | PostgresInterval
   | { toPostgres(): unknown }
   | QueryValue[]
@@ -252,11 +252,20 @@ export interface QueryResult<R = any> {
 
 export interface QueryConfig<V extends QueryValue[] = QueryValue[]> {
   text: string
+  /** A server-side prepared statement: parsed once per connection under this name, then only bound and executed.
+   *  Other text under a name this connection prepared rejects (EINVAL), as node-postgres does. */
+  name?: string
   values?: V
   rowMode?: 'array'
   /** Aborting rejects the query with EABORT and asks the server to cancel it. */
   signal?: AbortSignal
   query_timeout?: number
+}
+
+/** Runs the statement prepared under `name` earlier on this connection (node-postgres's `{ name, values }`). */
+export interface NamedQueryConfig<V extends QueryValue[] = QueryValue[]> extends Omit<QueryConfig<V>, 'text'> {
+  name: string
+  text?: string
 }
 
 export interface QueryArrayConfig<V extends QueryValue[] = QueryValue[]> extends QueryConfig<V> {
@@ -328,10 +337,10 @@ export class Client extends Emitter<ClientEvents> {
 
   query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
   query<R extends any[] = any[]>(config: QueryArrayConfig): Promise<QueryResult<R>>
-  query<R = any>(config: QueryConfig): Promise<QueryResult<R>>
+  query<R = any>(config: QueryConfig | NamedQueryConfig): Promise<QueryResult<R>>
   query<R = any>(text: string, callback: Callback<QueryResult<R>>): void
   query<R = any>(text: string, values: QueryValue[], callback: Callback<QueryResult<R>>): void
-  query<R = any>(config: QueryConfig, callback: Callback<QueryResult<R>>): void
+  query<R = any>(config: QueryConfig | NamedQueryConfig, callback: Callback<QueryResult<R>>): void
 
   /** Runs fn(client) in a transaction: COMMIT when it returns, ROLLBACK (and rethrow) when it throws. */
   transaction<T>(fn: (client: this) => Promise<T> | T, options?: TransactionOptions): Promise<T>
@@ -388,7 +397,7 @@ export class Pool extends Emitter<PoolEvents> {
 
   query<R = any>(text: string, values?: QueryValue[]): Promise<QueryResult<R>>
   query<R extends any[] = any[]>(config: QueryArrayConfig): Promise<QueryResult<R>>
-  query<R = any>(config: QueryConfig): Promise<QueryResult<R>>
+  query<R = any>(config: QueryConfig | NamedQueryConfig): Promise<QueryResult<R>>
   query<R = any>(text: string, callback: Callback<QueryResult<R>>): void
   query<R = any>(text: string, values: QueryValue[], callback: Callback<QueryResult<R>>): void
 

@@ -384,14 +384,36 @@ Status Connection::query(std::string_view sql) {
 
 Status Connection::query_params(std::string_view sql, std::span<const Param> params,
                                 std::span<const std::uint32_t> param_types) {
+  ExtendedQuery q;
+  q.sql = sql;
+  q.params = params;
+  q.param_types = param_types;
+  return query_extended(q);
+}
+
+Status Connection::query_extended(const ExtendedQuery& q) {
   if (auto s = check_ready_for_query(); !s) return s;
-  if (has_nul(sql)) return Status(ErrorCode::invalid_argument, "the query text contains a NUL byte");
-  if (params.size() > 65535) return Status(ErrorCode::invalid_argument, "more than 65535 parameters");
-  if (!param_types.empty() && param_types.size() != params.size()) {
+  if (has_nul(q.sql)) return Status(ErrorCode::invalid_argument, "the query text contains a NUL byte");
+  if (has_nul(q.statement)) return Status(ErrorCode::invalid_argument, "the statement name contains a NUL byte");
+  if (q.params.size() > 65535) return Status(ErrorCode::invalid_argument, "more than 65535 parameters");
+  if (!q.param_types.empty() && q.param_types.size() != q.params.size()) {
     return Status(ErrorCode::invalid_argument, "parameter types and values differ in count");
   }
-  writer_.parse("", sql, param_types);
-  writer_.bind("", "", params);
+  if (!q.param_formats.empty() && q.param_formats.size() != q.params.size()) {
+    return Status(ErrorCode::invalid_argument, "parameter formats and values differ in count");
+  }
+  for (const auto f : q.param_formats) {
+    if (f != 0 && f != 1)
+      return Status(ErrorCode::invalid_argument, "a parameter format is neither 0 (text) nor 1 (binary)");
+  }
+  if (!q.parse && q.statement.empty()) {
+    return Status(ErrorCode::invalid_argument, "the unnamed statement must be parsed with each query");
+  }
+  if (q.parse) {
+    if (!q.statement.empty()) writer_.close('S', q.statement);
+    writer_.parse(q.statement, q.sql, q.param_types);
+  }
+  writer_.bind("", q.statement, q.params, q.param_formats);
   writer_.describe('P', "");
   writer_.execute("", 0);
   writer_.sync();

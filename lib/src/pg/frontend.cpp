@@ -94,11 +94,13 @@ void FrontendWriter::parse(std::string_view statement, std::string_view sql,
   end(at);
 }
 
-void FrontendWriter::bind(std::string_view portal, std::string_view statement, std::span<const Param> params) {
+void FrontendWriter::bind(std::string_view portal, std::string_view statement, std::span<const Param> params,
+                          std::span<const std::int16_t> param_formats) {
   const auto at = begin('B');
   put_cstr(portal);
   put_cstr(statement);
-  put_i16(0);  // all parameters in text format
+  put_i16(static_cast<std::int16_t>(param_formats.size()));  // 0: all parameters in text format
+  for (const auto f : param_formats) put_i16(f);
   put_i16(static_cast<std::int16_t>(params.size()));
   for (const auto& p : params) {
     if (!p) {

@@ -69,10 +69,11 @@ class ScramClient {
   enum class Step { first, final, done } step_ = Step::first;
 };
 
-// SASLprep (RFC 4013) as PostgreSQL's client applies it before SCRAM: non-ASCII spaces become ' ', characters
-// "commonly mapped to nothing" are removed; when the result would hold prohibited output, the raw password is used
-// (as libpq does). NFKC normalisation is not applied: passwords already in NFKC form (all ASCII ones, and what the
-// server stored when it normalised them itself) match the server.
+// SASLprep (RFC 4013) of a password as PostgreSQL applies it before SCRAM, in the server (when it stores the SCRAM
+// secret) and in libpq: non-ASCII spaces become ' ', characters "commonly mapped to nothing" are removed, the result
+// is normalised to NFKC. An all-ASCII password, invalid UTF-8, a password of more than 1024 bytes, an empty mapped
+// result, a prohibited or unassigned (Unicode 3.2) character or a failed bidi check keep the raw password, as
+// PostgreSQL does.
 std::string saslprep_password(std::string_view password);
 
 // PostgreSQL's MD5 password exchange: "md5" + md5hex(md5hex(password + user) + salt).

@@ -45,6 +45,21 @@ struct ConnectionOptions {
   std::size_t max_parameter_bytes = 64 * 1024;
 };
 
+// An extended-protocol query: [Close statement, Parse,] Bind, Describe portal, Execute, Sync.
+struct ExtendedQuery {
+  std::string_view sql;  // sent with Parse
+  std::span<const Param> params;
+  // Empty: every parameter in text format; else one format code per parameter (0 text, 1 binary: the raw bytes of
+  // the type's binary representation, e.g. bytea's bytes or text's UTF-8).
+  std::span<const std::int16_t> param_formats;
+  std::span<const std::uint32_t> param_types;  // empty: the server infers; else one OID per parameter (0 = infer)
+  std::string_view statement;                  // "" is the unnamed statement
+  // false: Bind `statement`, parsed earlier on this connection, without a Parse. A named statement that is parsed is
+  // closed first (Close of a statement that does not exist is no error), so one left from an earlier attempt whose
+  // outcome the caller could not know never fails the Parse with 42P05.
+  bool parse = true;
+};
+
 // Events of a connection. Defaults ignore; implement what you need. Bodies are valid only during the call.
 class EventSink {
  public:
@@ -98,6 +113,10 @@ class Connection {
   // param_types may be empty (the server infers) or one OID per parameter (0 = infer).
   Status query_params(std::string_view sql, std::span<const Param> params,
                       std::span<const std::uint32_t> param_types = {});
+  // Any extended-protocol query (see ExtendedQuery). ErrorCode::invalid_argument: NUL in the SQL text or the name,
+  // more than 65535 parameters, types or formats whose count is not the parameters' count, a format other than 0
+  // or 1, parse = false for the unnamed statement; ErrorCode::invalid_state when no query can be sent now.
+  Status query_extended(const ExtendedQuery& q);
   // Queues Terminate; the connection is closed for further queries.
   void terminate();
   // The connection broke outside the protocol (socket closed): no more input or queries.

@@ -30,8 +30,10 @@ class FrontendWriter {
   void sasl_response(std::string_view data);
   void query(std::string_view sql);  // simple query
   void parse(std::string_view statement, std::string_view sql, std::span<const std::uint32_t> param_types);
-  // Bind with all parameters and all results in text format.
-  void bind(std::string_view portal, std::string_view statement, std::span<const Param> params);
+  // Bind, all results in text format. param_formats: empty = every parameter in text format, else one format code
+  // per parameter (0 text, 1 binary).
+  void bind(std::string_view portal, std::string_view statement, std::span<const Param> params,
+            std::span<const std::int16_t> param_formats = {});
   void describe(char kind, std::string_view name);  // kind 'S' statement or 'P' portal
   void execute(std::string_view portal, std::int32_t max_rows);
   void close(char kind, std::string_view name);
