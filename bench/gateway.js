@@ -197,19 +197,22 @@ const crowdGateway = await startGateway(svc, { limits: { auth_timeout_ms: 60000,
 const crowdSize = quick ? 100 : 500
 const idleRss = rssOf(crowdGateway.child.pid, 'VmRSS')
 let failures = 0
+const connectErrors = new Map()
 const crowd = await Promise.all(Array.from({ length: crowdSize }, async (_, i) => {
   const c = new pg.Client({ host: '127.0.0.1', port: crowdGateway.postgres, user: 'gw_user', database: DATABASE,
     password: await token({ sub: `crowd${i}`, role: 'gw_user' }) })
   try {
     await c.connect()
     return c
-  } catch {
+  } catch (e) {
     failures++
+    connectErrors.set(`${e.code} ${e.message}`, (connectErrors.get(`${e.code} ${e.message}`) ?? 0) + 1)
     return null
   }
 }))
 const t0 = performance.now()
-await Promise.all(crowd.filter(Boolean).map(async (c, i) => {
+await Promise.all(crowd.map(async (c, i) => {
+  if (!c) return
   for (let q = 0; q < 10; q++) {
     const r = await c.query('select $1::int as n, edgepg.sub() as sub', [q]).catch(() => null)
     if (!r || r.rows[0].n !== q || r.rows[0].sub !== `crowd${i}`) failures++
@@ -218,6 +221,7 @@ await Promise.all(crowd.filter(Boolean).map(async (c, i) => {
 const crowdMs = performance.now() - t0
 const openRss = rssOf(crowdGateway.child.pid, 'VmRSS')
 await Promise.all(crowd.filter(Boolean).map((c) => c.end().catch(() => {})))
+for (const [why, n] of connectErrors) console.log(`(${n} sessions not opened: ${why})`)
 const peakRss = Math.max(openRss, rssOf(crowdGateway.child.pid, 'VmHWM'))  // VmHWM is updated lazily
 await crowdGateway.stop()
 const mb = (b) => (b / 1048576).toFixed(1) + ' MB'

@@ -2,6 +2,8 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include "credentials.hpp"
@@ -24,41 +26,68 @@ constexpr const char* kSweep =
 
 ClaimsChannel::ClaimsChannel(asio::any_io_executor executor) : strand_(asio::make_strand(executor)) {}
 
-// An idle admin connection, or a new one (logged in as claims.sessions.user; stale rows swept once).
+// An idle admin connection, or a new one under kMaxOpen (logged in as claims.sessions.user; stale rows swept once);
+// at kMaxOpen, wait for one to come back.
 asio::awaitable<std::unique_ptr<PgClient>> ClaimsChannel::acquire(const Config& config) {
-  std::unique_ptr<PgClient> client = co_await asio::co_spawn(
-      strand_,
-      [this]() -> asio::awaitable<std::unique_ptr<PgClient>> {
-        std::unique_ptr<PgClient> c;
-        if (!idle_.empty()) {
-          c = std::move(idle_.back());
-          idle_.pop_back();
-        }
-        co_return c;
-      },
-      asio::use_awaitable);
-  if (client && client->usable()) co_return client;
-  const SessionsConfig& sc = *config.claims.sessions;
-  std::string why;
-  std::string password = read_password(sc.password_file, sc.password_env, why);
-  if (password.empty()) throw PgClientError("08004", "the claims channel has no credentials (" + why + ")");
-  client = std::make_unique<PgClient>();
-  LoginRequest req;
-  req.user = sc.user;
-  req.password = std::move(password);
-  req.database = config.upstream.databases.empty() ? sc.user : config.upstream.databases.front();
-  req.application_name = "edgepg-gateway claims";
-  co_await client->login(config.upstream, std::move(req));
-  co_await client->query(std::string(kSweep), {});
+  struct Turn {
+    std::unique_ptr<PgClient> idle;
+    bool open_new = false;
+  };
+  asio::steady_timer wait(co_await asio::this_coro::executor);
+  for (int attempt = 0;; ++attempt) {
+    Turn turn = co_await asio::co_spawn(
+        strand_,
+        [this]() -> asio::awaitable<Turn> {
+          Turn t;
+          if (!idle_.empty()) {
+            t.idle = std::move(idle_.back());
+            idle_.pop_back();
+          } else if (open_ < kMaxOpen) {
+            ++open_;
+            t.open_new = true;
+          }
+          co_return t;
+        },
+        asio::use_awaitable);
+    if (turn.idle && turn.idle->usable()) co_return std::move(turn.idle);
+    if (turn.idle) {  // it broke while idle: its slot becomes a new connection
+      turn.idle.reset();
+      turn.open_new = true;
+    }
+    if (turn.open_new) break;
+    wait.expires_after(std::chrono::milliseconds(std::min(1 << std::min(attempt, 4), 10)));
+    co_await wait.async_wait(asio::use_awaitable);
+  }
+  std::unique_ptr<PgClient> client;
+  try {
+    const SessionsConfig& sc = *config.claims.sessions;
+    std::string why;
+    std::string password = read_password(sc.password_file, sc.password_env, why);
+    if (password.empty()) throw PgClientError("08004", "the claims channel has no credentials (" + why + ")");
+    client = std::make_unique<PgClient>();
+    LoginRequest req;
+    req.user = sc.user;
+    req.password = std::move(password);
+    req.database = config.upstream.databases.empty() ? sc.user : config.upstream.databases.front();
+    req.application_name = "edgepg-gateway claims";
+    co_await client->login(config.upstream, std::move(req));
+    co_await client->query(std::string(kSweep), {});
+  } catch (const PgClientError&) {
+    give_back(nullptr);  // the slot
+    throw;
+  }
   co_return client;
 }
 
 void ClaimsChannel::give_back(std::unique_ptr<PgClient> client) {
-  if (!client || !client->usable()) return;
   asio::co_spawn(
       strand_,
       [this, c = std::move(client)]() mutable -> asio::awaitable<void> {
-        if (idle_.size() < kMaxIdle) idle_.push_back(std::move(c));
+        if (c && c->usable()) {
+          idle_.push_back(std::move(c));
+        } else if (open_ > 0) {
+          --open_;
+        }
         co_return;
       },
       asio::detached);
@@ -73,7 +102,13 @@ asio::awaitable<std::string> ClaimsChannel::record(const Config& config, std::in
   params.emplace_back(who.role);
   params.emplace_back(who.claims_json);
   const std::string sql = kRecord;
-  const auto rows = co_await client->query(sql, params);
+  std::vector<Row> rows;
+  try {
+    rows = co_await client->query(sql, params);
+  } catch (const PgClientError&) {
+    give_back(std::move(client));  // unusable now: frees its slot
+    throw;
+  }
   give_back(std::move(client));
   if (rows.size() != 1 || !rows[0][0])
     throw PgClientError("08004", "the claims channel found no backend " + std::to_string(pid));
@@ -84,7 +119,12 @@ asio::awaitable<void> ClaimsChannel::forget(const Config& config, std::int32_t p
   try {
     auto client = co_await acquire(config);
     std::vector<std::optional<std::string>> params{std::to_string(pid), backend_start};
-    co_await client->query(std::string(kForget), params);
+    try {
+      co_await client->query(std::string(kForget), params);
+    } catch (const PgClientError&) {
+      give_back(std::move(client));
+      throw;
+    }
     give_back(std::move(client));
   } catch (const PgClientError&) {
     // The sweep of the next admin connection removes it.

@@ -28,11 +28,15 @@ class ClaimsChannel {
 
  private:
   asio::awaitable<std::unique_ptr<PgClient>> acquire(const Config& config);
+  // A connection back to the idle list; an unusable one (or none: it was lost to an error) frees its slot.
   void give_back(std::unique_ptr<PgClient> client);
 
-  asio::strand<asio::any_io_executor> strand_;   // guards idle_
-  std::vector<std::unique_ptr<PgClient>> idle_;  // admin connections ready for use (at most kMaxIdle)
-  static constexpr std::size_t kMaxIdle = 4;
+  asio::strand<asio::any_io_executor> strand_;   // guards idle_ and open_
+  std::vector<std::unique_ptr<PgClient>> idle_;  // admin connections ready for use
+  std::size_t open_ = 0;                         // idle, in use or logging in
+  // At most this many admin connections: a burst of logins waits for one rather than exhausting the server's
+  // connection slots (500 concurrent logins once opened hundreds: "too many clients").
+  static constexpr std::size_t kMaxOpen = 8;
 };
 
 }  // namespace edgepg::gateway
