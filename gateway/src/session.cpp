@@ -14,6 +14,7 @@
 
 #include "backend_chat.hpp"
 #include "credentials.hpp"
+#include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/server_codec.hpp"
 #include "protocol_tracker.hpp"
 #include "upstream.hpp"
@@ -122,6 +123,12 @@ class Session {
     // The claims row goes before the backend can go back to the pool: its next holder records its own.
     if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
+    if (upstream && !given_back_ && frontend_seen_.terminated()) {
+      // The backend closes with the session: pass the client's Terminate on, so the server ends it cleanly.
+      pg::FrontendWriter bye;
+      bye.terminate();
+      upstream->transport.write_and_close(bye.data());
+    }
     finish(outcome);
   }
 
@@ -479,6 +486,7 @@ class Session {
     if (!clean) co_return;
     services_.pool->give_back(*pool_key_, std::move(up), born_);
     pool_slot_ = false;
+    given_back_ = true;
   }
 
   // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
@@ -591,8 +599,9 @@ class Session {
   Clock::time_point last_activity_ = Clock::now();
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
-  bool pool_slot_ = false;  // this session holds a slot of the pool (its backend, or one logging in)
-  Clock::time_point born_;  // of the pooled backend
+  bool pool_slot_ = false;   // this session holds a slot of the pool (its backend, or one logging in)
+  bool given_back_ = false;  // its backend went back to the pool
+  Clock::time_point born_;   // of the pooled backend
 };
 
 }  // namespace
