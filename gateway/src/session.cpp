@@ -16,7 +16,7 @@
 #include "credentials.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/server_codec.hpp"
-#include "protocol_tracker.hpp"
+#include "relay.hpp"
 #include "upstream.hpp"
 
 namespace edgepg::gateway {
@@ -123,7 +123,7 @@ class Session {
     // The claims row goes before the backend can go back to the pool: its next holder records its own.
     if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
-    if (upstream && !given_back_ && frontend_seen_.terminated()) {
+    if (upstream && !given_back_ && relay_ && relay_->client_terminated()) {
       // The backend closes with the session: pass the client's Terminate on, so the server ends it cleanly.
       pg::FrontendWriter bye;
       bye.terminate();
@@ -373,9 +373,8 @@ class Session {
     co_return std::move(acquired);
   }
 
-  // Bytes both ways until either side ends. Messages the client pipelined behind its password go first.
+  // Bytes both ways until either side ends (relay.hpp). Messages the client pipelined behind its password go first.
   asio::awaitable<void> relay(Upstream& up) {
-    last_activity_ = Clock::now();
     std::vector<std::uint8_t> pending;
     pg::RawMessage m;
     while (frontend_.next(m) == pg::ParseStep::message) {
@@ -384,68 +383,12 @@ class Session {
       for (int shift = 24; shift >= 0; shift -= 8) pending.push_back(static_cast<std::uint8_t>(len >> shift));
       pending.insert(pending.end(), m.body.begin(), m.body.end());
     }
-    if (snap_.config->audit.statements) frontend_seen_.collect_statements(4096);
-    pending.resize(frontend_seen_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
-    log_statements();
-    if (!pending.empty()) {
-      const bool sent = co_await up.transport.write_all(pending);
-      if (!sent) co_return;
-    }
-    if (frontend_seen_.terminated()) {
-      client_left_ = true;
-      co_return;
-    }
-    if (snap_.config->limits.idle_timeout_ms > 0) {
-      co_await (client_to_upstream(up) || upstream_to_client(up) || idle_watch());
-    } else {
-      co_await (client_to_upstream(up) || upstream_to_client(up));
-    }
-    if (idle_timed_out_) {
-      // At a message boundary (the watch saw both streams between statements): the client gets PostgreSQL's own
-      // idle_session_timeout answer; its backend, idle, may go back to the pool.
-      pg::BackendWriter w;
-      (void)w.error_response(pg::ErrorSeverity::fatal,
-                             {"57P05",
-                              "terminating connection due to idle-session timeout (the gateway's "
-                              "limits.idle_timeout_ms); reconnect"});
-      co_await send(w);
-      client_left_ = true;
-    }
-  }
-
-  // limits.idle_timeout_ms: ends the relay once the session has been idle between statements (nothing in flight,
-  // no transaction) with no byte either way for that long. A long query or an open transaction is never idle.
-  asio::awaitable<void> idle_watch() {
-    const auto limit = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
-    asio::steady_timer tick(co_await asio::this_coro::executor);
-    for (;;) {
-      tick.expires_after(std::min<std::chrono::milliseconds>(limit / 4 + std::chrono::milliseconds(1),
-                                                             std::chrono::milliseconds(1000)));
-      co_await tick.async_wait(use_awaitable);
-      if (idle_between_statements(frontend_seen_, backend_seen_) && Clock::now() - last_activity_ >= limit) {
-        idle_timed_out_ = true;
-        co_return;
-      }
-    }
-  }
-
-  asio::awaitable<void> client_to_upstream(Upstream& up) {
-    std::vector<std::uint8_t> buf(16 * 1024);  // clients send small messages; memory per session matters more
-    for (;;) {
-      const auto n = co_await client_.read(buf);
-      if (n == 0) break;
-      bytes_in_ += n;
-      last_activity_ = Clock::now();
-      const std::size_t forward = frontend_seen_.scan({buf.data(), n});
-      log_statements();
-      if (forward > 0) {
-        const std::span<const std::uint8_t> chunk(buf.data(), forward);
-        const bool sent = co_await up.transport.write_all(chunk);
-        if (!sent) co_return;
-      }
-      if (frontend_seen_.terminated()) break;
-    }
-    client_left_ = true;
+    RelayOptions options;
+    options.idle_timeout = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
+    options.statements = snap_.config->audit.statements;
+    options.on_statement = [this](std::string sql) { log_statement(std::move(sql)); };
+    relay_.emplace(client_, up, std::move(options));
+    co_await relay_->run(std::move(pending));
   }
 
   // A warm backend (pool): an idle one of the role and database, or a new login while under pool.max; at max, wait
@@ -475,8 +418,7 @@ class Session {
   // After the client left: a backend idle between statements is reset (DISCARD ALL) and goes back to the pool;
   // anything else (a transaction, COPY, a statement in flight, a failed reset) is closed by finish().
   asio::awaitable<void> return_to_pool(Upstream& up) {
-    if (!client_left_ || !up.transport.socket().is_open() || !idle_between_statements(frontend_seen_, backend_seen_))
-      co_return;
+    if (!relay_ || !relay_->client_left() || !up.transport.socket().is_open() || !relay_->backend_reusable()) co_return;
     bool clean = false;
     try {
       co_await reset_backend(up, std::chrono::milliseconds(5000));
@@ -487,33 +429,6 @@ class Session {
     services_.pool->give_back(*pool_key_, std::move(up), born_);
     pool_slot_ = false;
     given_back_ = true;
-  }
-
-  // Two buffers: the next read from the upstream runs while the previous chunk is written to the client, so a
-  // large result streams instead of stopping at every write (backpressure still holds: one chunk in flight).
-  asio::awaitable<void> upstream_to_client(Upstream& up) {
-    // The buffers start small (an idle session costs little) and double, up to 256 KiB, while reads fill them: a
-    // large result then reaches the client in fewer, larger messages (each WebSocket message costs the client a
-    // call into its decoder).
-    constexpr std::size_t kMaxChunk = 256 * 1024;
-    std::vector<std::uint8_t> current(16 * 1024), next(16 * 1024);
-    const auto read = [&up](std::vector<std::uint8_t>& into) -> asio::awaitable<std::size_t> {
-      const std::size_t n = co_await up.transport.read_some(into);
-      co_return n;
-    };
-    std::size_t n = co_await read(current);
-    while (n > 0) {
-      bytes_out_ += n;
-      last_activity_ = Clock::now();
-      const std::span<const std::uint8_t> chunk(current.data(), n);
-      backend_seen_.scan(chunk);
-      if (n == current.size() && next.size() < std::min(2 * current.size(), kMaxChunk)) {
-        next.resize(std::min(2 * current.size(), kMaxChunk));
-      }
-      const std::size_t m = co_await (client_.write(chunk) && read(next));
-      std::swap(current, next);
-      n = m;
-    }
   }
 
   asio::awaitable<void> refuse(const Refused& r) {
@@ -532,29 +447,31 @@ class Session {
     if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
     if (pool_slot_) services_.pool->closed(*pool_key_);  // the backend was not given back: it closes with us
     if (identity_) audit("session_end", "");
-    services_.metrics.bytes(bytes_in_, bytes_out_);
+    services_.metrics.bytes(bytes_in(), bytes_out());
     services_.metrics.session_ended(outcome);
     services_.metrics.client_closed();
   }
 
   // audit.statements: one "statement" line per Query or Parse the client sent (its SQL, never Bind's values).
-  void log_statements() {
-    for (auto& sql : frontend_seen_.take_statements()) {
-      AuditEvent e;
-      e.event = "statement";
-      e.session = id_;
-      e.client = info_.peer;
-      e.listener = info_.listener;
-      e.database = database_;
-      if (identity_) {
-        e.sub = identity_->sub;
-        e.iss = identity_->iss;
-        e.role = identity_->role;
-      }
-      e.sql = std::move(sql);
-      services_.audit.write(e);
+  void log_statement(std::string sql) {
+    AuditEvent e;
+    e.event = "statement";
+    e.session = id_;
+    e.client = info_.peer;
+    e.listener = info_.listener;
+    e.database = database_;
+    if (identity_) {
+      e.sub = identity_->sub;
+      e.iss = identity_->iss;
+      e.role = identity_->role;
     }
+    e.sql = std::move(sql);
+    services_.audit.write(e);
   }
+
+  // Bytes of the whole session: the login's, then the relay's.
+  [[nodiscard]] std::uint64_t bytes_in() const { return bytes_in_ + (relay_ ? relay_->bytes_in() : 0); }
+  [[nodiscard]] std::uint64_t bytes_out() const { return bytes_out_ + (relay_ ? relay_->bytes_out() : 0); }
 
   void audit(const char* event, const std::string& reason) {
     AuditEvent e;
@@ -571,9 +488,9 @@ class Session {
     }
     if (std::string_view(event) == "session_end") {
       e.duration_ms = elapsed_ms(started_);
-      e.bytes_in = static_cast<std::int64_t>(bytes_in_);
-      e.bytes_out = static_cast<std::int64_t>(bytes_out_);
-      e.queries = frontend_seen_.queries();
+      e.bytes_in = static_cast<std::int64_t>(bytes_in());
+      e.bytes_out = static_cast<std::int64_t>(bytes_out());
+      e.queries = relay_ ? relay_->queries() : 0;
     }
     services_.audit.write(e);
   }
@@ -592,11 +509,7 @@ class Session {
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
-  FrontendTracker frontend_seen_;
-  BackendTracker backend_seen_;
-  bool client_left_ = false;  // the relay ended because the client did (not the backend)
-  bool idle_timed_out_ = false;
-  Clock::time_point last_activity_ = Clock::now();
+  std::optional<Relay> relay_;                                       // after the login
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
   bool pool_slot_ = false;   // this session holds a slot of the pool (its backend, or one logging in)

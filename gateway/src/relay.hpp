@@ -1,0 +1,63 @@
+// The relay of a session after its login: bytes both ways between the client and its backend until either side
+// ends, with what it learns on the way (protocol_tracker.hpp): the client's queries and statements, whether the
+// backend was left idle between statements (the pool's test), and limits.idle_timeout_ms (a FATAL 57P05 to the
+// client at a message boundary). Buffers: 16 KiB from the client; from the backend two that start at 16 KiB and
+// double up to 256 KiB while reads fill them (one read runs while the previous chunk is written: backpressure holds,
+// one chunk in flight).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "client_stream.hpp"
+#include "protocol_tracker.hpp"
+#include "upstream.hpp"
+
+namespace edgepg::gateway {
+
+struct RelayOptions {
+  std::chrono::milliseconds idle_timeout{0};  // 0: none
+  bool statements = false;                    // collect each Query/Parse's SQL for on_statement
+  std::function<void(std::string sql)> on_statement;
+};
+
+class Relay {
+ public:
+  Relay(ClientStream& client, Upstream& upstream, RelayOptions options)
+      : client_(client), up_(upstream), options_(std::move(options)) {}
+
+  // `pending`: the client's messages already read behind its login (pipelined), forwarded first.
+  asio::awaitable<void> run(std::vector<std::uint8_t> pending);
+
+  // The relay ended because the client left (EOF, Terminate, or the idle timeout), not the backend.
+  [[nodiscard]] bool client_left() const noexcept { return client_left_; }
+  // The backend is idle between statements with nothing in flight: it may be reset and reused.
+  [[nodiscard]] bool backend_reusable() const { return idle_between_statements(frontend_, backend_); }
+  [[nodiscard]] bool client_terminated() const noexcept { return frontend_.terminated(); }
+  [[nodiscard]] std::int64_t queries() const noexcept { return frontend_.queries(); }
+  [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
+  [[nodiscard]] std::uint64_t bytes_out() const noexcept { return bytes_out_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  asio::awaitable<void> client_to_upstream();
+  asio::awaitable<void> upstream_to_client();
+  asio::awaitable<void> idle_watch();
+  void pass_statements();
+
+  ClientStream& client_;
+  Upstream& up_;
+  RelayOptions options_;
+  FrontendTracker frontend_;
+  BackendTracker backend_;
+  std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  bool client_left_ = false;
+  bool idle_timed_out_ = false;
+  Clock::time_point last_activity_ = Clock::now();
+};
+
+}  // namespace edgepg::gateway
