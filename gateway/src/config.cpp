@@ -112,7 +112,9 @@ Config parse_config(const std::string& json_text) {
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number too large for a double (found by fuzzing: it escaped as an
+    // exception of nlohmann's own type rather than a ConfigError).
     throw ConfigError(std::string("configuration: not valid JSON: ") + e.what());
   }
   only_keys(root, "$", {"listen", "upstream", "identity", "roles", "claims", "audit", "limits", "pool"});
