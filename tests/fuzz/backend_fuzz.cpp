@@ -122,12 +122,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Once whole, decoding every body; then in chunks picked from split_seed: the same messages must come out.
   const auto [whole, whole_failed] = frame({Bytes(stream)}, stream.size(), max_size, true);
-  FuzzedDataProvider split(split_seed.data(), split_seed.size());
+  // Chunk sizes 1..16 from split_seed, cycled over the whole stream (a seed of 0 bytes: 1-byte chunks for the first
+  // 256 bytes, then 64): every boundary shape is reached without feeding a long stream one byte at a time, which
+  // made this target ~1,200 executions a second.
   std::vector<Bytes> parts;
   parts.reserve(stream.size());
   std::size_t pos = 0;
+  std::size_t k = 0;
   while (pos < stream.size()) {
-    std::size_t n = split.remaining_bytes() ? split.ConsumeIntegralInRange<std::size_t>(1, 16) : 1;
+    std::size_t n = split_seed.empty() ? (pos < 256 ? 1 : 64) : 1 + split_seed[k++ % split_seed.size()] % 16;
     if (n > stream.size() - pos) n = stream.size() - pos;
     parts.emplace_back(stream.data() + pos, n);
     pos += n;
