@@ -120,8 +120,15 @@ for (const [name, make] of Object.entries(wsClients)) {
   for (let r = 0; r < (quick ? 5 : 30); r++) {
     const t0 = performance.now()
     const k = make()
-    await k.connect()
-    await k.query('select 1')
+    if (name.includes('issued together')) {
+      // The pipelined login with its first query: startup, token and query in one WebSocket message.
+      const connected = k.connect()
+      await k.query('select 1')
+      await connected
+    } else {
+      await k.connect()
+      await k.query('select 1')
+    }
     await k.end()
     connects.push(performance.now() - t0)
   }
@@ -146,6 +153,7 @@ neonConfig.pipelineTLS = false
 neonConfig.pipelineConnect = 'password'
 const connectPaths = {
   'edgepg, gateway with warm backends': viaGateway(pooled),
+  'edgepg, warm backends, connect() and query issued together': viaGateway(pooled),
   'edgepg, gateway without pool': viaGateway(gw),
   'edgepg, websockify (SCRAM)': wsClients.websockify,
   "Neon's driver, gateway with warm backends (pipelined login)": () => new NeonClient({ host: '127.0.0.1', port: svc.pgPort,
@@ -169,8 +177,15 @@ for (const [name, make] of Object.entries(connectPaths)) {
   for (let r = 0; r < connectRuns + 5; r++) {
     const t0 = performance.now()
     const k = make()
-    await k.connect()
-    await k.query('select 1')
+    if (name.includes('issued together')) {
+      // The pipelined login with its first query: startup, token and query in one WebSocket message.
+      const connected = k.connect()
+      await k.query('select 1')
+      await connected
+    } else {
+      await k.connect()
+      await k.query('select 1')
+    }
     await k.end()
     if (r >= 5) times.push(performance.now() - t0)  // the first five warm the paths (and the pool)
   }

@@ -22,7 +22,11 @@ void EventTape::on_backend_key_data(const pg::BackendKeyData& k) {
 }
 
 void EventTape::on_ready(pg::TransactionStatus s) {
-  if (!raw_queries_.empty()) raw_queries_.pop_front();
+  if (login_ready_) {
+    login_ready_ = false;
+  } else if (!raw_queries_.empty()) {
+    raw_queries_.pop_front();
+  }
   tape_.words.push_back(ev_ready);
   tape_.words.push_back(static_cast<std::uint32_t>(s));
 }

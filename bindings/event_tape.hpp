@@ -23,7 +23,10 @@ class EventTape final : public pg::EventSink {
   void seal() { tape_.seal(); }
 
   void on_password_needed() override { tape_.words.push_back(ev_password_needed); }
-  void on_authenticated() override { tape_.words.push_back(ev_authenticated); }
+  void on_authenticated() override {
+    login_ready_ = true;
+    tape_.words.push_back(ev_authenticated);
+  }
   void on_parameter_status(const pg::ParameterStatus& p) override;
   void on_backend_key_data(const pg::BackendKeyData& k) override;
   void on_ready(pg::TransactionStatus s) override;
@@ -42,7 +45,8 @@ class EventTape final : public pg::EventSink {
   // Types whose values are handed over as raw text (the JS side applies its own parser to them).
   void set_raw_types(std::vector<std::uint32_t> oids) { raw_types_ = std::move(oids); }
   // One entry per query sent, in order: whether all its columns go over as raw text (a per-query `types` parser
-  // in JS, as node-postgres allows). Each ReadyForQuery ends the oldest query.
+  // in JS, as node-postgres allows). Each ReadyForQuery ends the oldest query, but the login's own (queries may
+  // be queued before it with a pipelined login).
   void expect_query(bool raw) { raw_queries_.push_back(raw); }
 
   // A DataRow that broke the protocol (set while decoding; receive() reports it).
@@ -58,6 +62,7 @@ class EventTape final : public pg::EventSink {
   std::deque<bool> raw_queries_;
   bool row_error_ = false;
   bool notifications_wanted_ = false;
+  bool login_ready_ = false;  // AuthenticationOk came: the next ReadyForQuery is the login's
 };
 
 }  // namespace edgepg::bindings

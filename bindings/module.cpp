@@ -73,6 +73,7 @@ EMSCRIPTEN_BINDINGS(edgepg_core) {
       .function("setNotificationsWanted", &WasmConnection::set_notifications_wanted)
       .function("start", &WasmConnection::start)
       .function("providePassword", &WasmConnection::provide_password)
+      .function("pipelinePassword", &WasmConnection::pipeline_password)
       .function("receive", &WasmConnection::receive)
       .function("query", &WasmConnection::query)
       .function("queryParams", &WasmConnection::query_params)

@@ -31,6 +31,11 @@ class WasmConnection {
   int start();
   // Password: `length` UTF-8 bytes in the request buffer (wiped after use).
   int provide_password(std::uint32_t length);
+  // After start() and provide_password(): the pipelined login (pg::Connection::pipeline_password).
+  int pipeline_password() {
+    tape_.reset();
+    return finish(conn_.pipeline_password());
+  }
   // Server bytes: `length` bytes in the request buffer.
   int receive(std::uint32_t length);
   // Simple query: `length` bytes of SQL in the request buffer. raw: hand every column over as text.

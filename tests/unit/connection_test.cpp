@@ -288,6 +288,115 @@ TEST_CASE("connection: queries before login are refused; NUL bytes are refused")
   CHECK(c.query("select '\0'"s).code() == ErrorCode::invalid_argument);
 }
 
+// A pipelined login (pipeline_password): startup, password and a query in one write, before the server said anything.
+Connection pipelined(Recorder& rec) {
+  ConnectionOptions o = options();
+  REQUIRE(parse_require_auth("password", o.auth_policy));
+  return Connection(o, rec);
+}
+
+TEST_CASE("connection: a pipelined login sends startup, password and the first query at once") {
+  Recorder rec;
+  ConnectionOptions o = options();
+  REQUIRE(parse_require_auth("password", o.auth_policy));
+  Connection c(o, rec);
+  REQUIRE(c.provide_password("tok3n"));
+  REQUIRE(c.start());
+  REQUIRE(c.pipeline_password());
+  CHECK(c.login_pipelined());
+  REQUIRE(c.query("select 1"));
+  const auto out = out_text(c);
+  const auto password_at = out.find("p\0\0\0\x0atok3n\0"s);  // 'p', length 10, the password
+  REQUIRE(password_at != std::string::npos);
+  CHECK(out.find("Q\0\0\0\x0dselect 1\0"s) > password_at);  // the query right behind it
+  c.clear_output();
+  Wire w;
+  w.auth(3);
+  REQUIRE(c.receive(w.bytes()));
+  CHECK(c.output().empty());  // the request was answered with the startup: nothing is sent twice
+  CHECK(rec.log.empty());     // and no on_password_needed
+  Wire rest = login_tail();
+  rest.row_description({{"?column?", 23}}).data_row({"1"}).command_complete("SELECT 1").ready('I');
+  REQUIRE(c.receive(rest.bytes()));
+  CHECK(rec.log == std::vector<std::string>{"auth-ok", "param server_version=15.18", "key 99", "ready I",
+                                            "fields ?column?:23", "row '1'", "complete SELECT 1", "ready I"});
+  CHECK(c.phase() == Phase::ready);
+}
+
+TEST_CASE("connection: a pipelined login only with require_auth=password, a known password, right after start") {
+  Recorder rec;
+  {
+    Connection c(options(), rec);  // any method allowed: the password's form would depend on the server's request
+    REQUIRE(c.provide_password("tok3n"));
+    REQUIRE(c.start());
+    CHECK(c.pipeline_password().code() == ErrorCode::invalid_state);
+    CHECK(c.query("select 1").code() == ErrorCode::invalid_state);
+  }
+  for (const char* policy : {"scram-sha-256", "password,scram-sha-256", "password,none", "md5"}) {
+    ConnectionOptions o = options();
+    REQUIRE(parse_require_auth(policy, o.auth_policy));
+    Connection c(o, rec);
+    REQUIRE(c.provide_password("tok3n"));
+    REQUIRE(c.start());
+    CHECK(c.pipeline_password().code() == ErrorCode::invalid_state);
+  }
+  {
+    Connection c = pipelined(rec);
+    CHECK(c.pipeline_password().code() == ErrorCode::invalid_state);  // before start
+    REQUIRE(c.start());
+    CHECK(c.pipeline_password().code() == ErrorCode::invalid_state);  // no password
+  }
+  {
+    Connection c = pipelined(rec);
+    REQUIRE(c.provide_password("tok3n"));
+    REQUIRE(c.start());
+    REQUIRE(c.pipeline_password());
+    CHECK(c.pipeline_password().code() == ErrorCode::invalid_state);  // once
+  }
+}
+
+TEST_CASE(
+    "connection: a refused pipelined login fails the queued query unrun; other requests fail as the policy says") {
+  {
+    Recorder rec;
+    Connection c = pipelined(rec);
+    REQUIRE(c.provide_password("expired"));
+    REQUIRE(c.start());
+    REQUIRE(c.pipeline_password());
+    REQUIRE(c.query("select 1"));
+    c.clear_output();
+    Wire w;
+    w.auth(3).error({{'S', "FATAL"}, {'C', "28000"}, {'M', "token expired"}});
+    REQUIRE(c.receive(w.bytes()));
+    CHECK(rec.log == std::vector<std::string>{"error 28000 fatal"});
+    CHECK(c.phase() == Phase::failed);
+    CHECK(c.output().empty());
+  }
+  {
+    Recorder rec;
+    Connection c = pipelined(rec);
+    REQUIRE(c.provide_password("tok3n"));
+    REQUIRE(c.start());
+    REQUIRE(c.pipeline_password());
+    Wire w;
+    w.auth(10, "SCRAM-SHA-256\0\0"s);
+    const auto s = c.receive(w.bytes());
+    CHECK(s.code() == ErrorCode::auth);
+    CHECK(s.message().find("pipelined") != std::string::npos);
+    CHECK(s.message().find("tok3n") == std::string::npos);
+  }
+  {
+    Recorder rec;
+    Connection c = pipelined(rec);
+    REQUIRE(c.provide_password("tok3n"));
+    REQUIRE(c.start());
+    REQUIRE(c.pipeline_password());
+    Wire w;
+    w.auth(3).auth(3);
+    CHECK(c.receive(w.bytes()).code() == ErrorCode::protocol);
+  }
+}
+
 TEST_CASE("connection: pipelined queries, one failing alone") {
   Recorder rec;
   Connection c(options(), rec);

@@ -132,3 +132,21 @@ TEST_CASE("event tape: arena strings become addresses when sealed") {
   CHECK(tape.words()[4] == 3);
   CHECK(tape.words()[3] - tape.words()[1] == before[3] - before[1]);  // both offsets moved by the arena's base
 }
+
+TEST_CASE("event tape: the login's ReadyForQuery does not end a query queued behind a pipelined login") {
+  // A raw query (per-query parser: every column as text) queued before the login finished, then a plain one.
+  EventTape tape;
+  tape.expect_query(true);
+  tape.expect_query(false);
+  tape.on_authenticated();
+  tape.on_ready(pg::TransactionStatus::idle);  // the login's: both queries still wait
+  const auto first_row = [&tape] {
+    tape.on_row_description({column("n", pg::oid::int4)});
+    const std::size_t at = tape.words().size();
+    tape.on_data_row(data_row({"7"}));
+    return row_cells(tape, at).at(0);
+  };
+  CHECK(first_row() == cell_ascii);  // the first query's: raw text
+  tape.on_ready(pg::TransactionStatus::idle);
+  CHECK(first_row() != cell_ascii);  // the second's: a number
+}

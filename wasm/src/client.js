@@ -50,6 +50,8 @@ export class Client extends Emitter {
   #statements = new Map() // name -> the text last given for node-postgres's named statement `name`
   #prepared = new Map() // name -> text of the named statements parsed on this connection (server-side)
   #scramCacheKey = null
+  #loginPipelined = false // the password went with the startup: queries may follow it before the login ends
+  #holdFlush = false // a pipelined login waits for its password: nothing leaves before it
 
   constructor(config) {
     super()
@@ -157,6 +159,7 @@ export class Client extends Emitter {
     this.#sendRawTypes()
     for (const [name, value] of o.startupParameters) this.#check(conn.addStartupParameter(name, value))
     this.#check(conn.start())
+    if (o.pipelineConnect === 'password' && o.password != null) this.#pipelineLogin()
 
     await new Promise((resolve, reject) => {
       this.#connectWaiter = { resolve, reject }
@@ -224,7 +227,7 @@ export class Client extends Emitter {
   // Everything the core produced since the last flush leaves as one WebSocket message.
   #flush() {
     const ws = this.#ws
-    if (!ws || ws.readyState !== 1 || !this.#conn) return
+    if (!ws || ws.readyState !== 1 || !this.#conn || this.#holdFlush) return
     const h = this.#heapU32()
     const len = h[this.#header + 1]
     if (len === 0) return
@@ -282,20 +285,45 @@ export class Client extends Emitter {
     if (this.#conn) sendRawTypes(this.#core, this.#conn, [...this.#typeParsers.keys()])
   }
 
-  // The password may be a string or a (possibly async) function; it is asked for only when the server wants it.
-  async #supplyPassword() {
+  // The password: a string or a (possibly async) function. undefined when it failed (the connection has failed then).
+  async #resolvePassword() {
     let password = this.#options.password
     try {
       if (typeof password === 'function') password = await password()
     } catch (e) {
       this.#fail(new EdgepgError('EAUTH', 'the password provider failed: ' + (e?.message ?? 'unknown error')))
-      return
+      return undefined
     }
     if (typeof password !== 'string') {
       this.#fail(new EdgepgError('EAUTH', 'the server asks for a password: set password (a string or a function returning one)'))
+      return undefined
+    }
+    return this.#fatal || !this.#conn ? undefined : password
+  }
+
+  // A pipelined login (pipelineConnect: 'password'): the password right behind the startup, then the queries issued so
+  // far, all in the first WebSocket message (the first flush waits for the password). The core checks the policy
+  // allows nothing but a cleartext password.
+  async #pipelineLogin() {
+    this.#holdFlush = true
+    const password = await this.#resolvePassword()
+    this.#holdFlush = false
+    if (password === undefined) return
+    let status = providePassword(this.#core, this.#conn, password)
+    if (status === 0) status = this.#conn.pipelinePassword()
+    if (status !== 0) {
+      this.#fail(coreError(status, this.#conn.lastError()))
       return
     }
-    if (this.#fatal || !this.#conn) return
+    this.#loginPipelined = true
+    for (const b of this.#beforeLogin.splice(0)) this.#query(b.config, b.values).then(b.resolve, b.reject)
+    this.#flush()
+  }
+
+  // Otherwise the password is asked for only when the server wants it.
+  async #supplyPassword() {
+    const password = await this.#resolvePassword()
+    if (password === undefined) return
     if (this.#options.scramKeyCache !== false) {
       // Keys from an earlier login with this password skip PBKDF2 (the core uses them only if the salt and
       // iteration count match).
@@ -437,11 +465,13 @@ export class Client extends Emitter {
     if (this.#ended && this.#state !== 'ending') {
       return Promise.reject(new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable'))
     }
-    if (this.#state === 'new' || this.#state === 'connecting') {
+    // Behind a pipelined login a query is sent at once: the server runs it when the login is done.
+    const behindLogin = this.#state === 'connecting' && this.#loginPipelined
+    if ((this.#state === 'new' || this.#state === 'connecting') && !behindLogin) {
       // node-postgres queues queries issued before (or during) the login and runs them after it.
       return new Promise((resolve, reject) => this.#beforeLogin.push({ config, values, resolve, reject }))
     }
-    if (this.#state !== 'ready') {
+    if (this.#state !== 'ready' && !behindLogin) {
       // node-postgres's messages, with the cause of a broken connection added.
       const err = this.#ended ? new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable')
         : new EdgepgError('ECONNCLOSED', 'Client has encountered a connection error and is not queryable')
@@ -568,7 +598,7 @@ export class Client extends Emitter {
   }
 
   async #end() {
-    if (this.#state === 'connecting' && this.#beforeLogin.length > 0) {
+    if (this.#state === 'connecting' && (this.#beforeLogin.length > 0 || this.#queue.length > 0)) {
       // Queries wait for the login: it finishes, they run, then the client ends (node-postgres in pipeline mode;
       // edgepg always pipelines). A failed login has failed them already.
       await this.#connecting.catch(ignore)

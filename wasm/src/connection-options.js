@@ -74,6 +74,21 @@ function requireAuthText(value, hasPassword) {
   throw new EdgepgError('EINVAL', "requireAuth must be a string like 'scram-sha-256' or 'password', or a list of them")
 }
 
+// pipelineConnect: 'password' sends the password with the startup, before the server asks. Only sound when the
+// password is all the policy allows (cleartext, whose answer is the same whatever the server asks; SCRAM cannot be
+// pipelined), where it is the default.
+function pipelineConnect(value, requireAuth) {
+  const passwordOnly = requireAuth.trim() === 'password'
+  if (value === undefined || value === null) return passwordOnly ? 'password' : false
+  if (value === false) return false
+  if (value !== 'password') throw new EdgepgError('EINVAL', "pipelineConnect must be 'password' or false")
+  if (!passwordOnly) {
+    throw new EdgepgError('EINVAL', "pipelineConnect: 'password' sends the password before the server asks for it, so it " +
+      "needs requireAuth: 'password' (cleartext only; SCRAM cannot be pipelined)")
+  }
+  return value
+}
+
 // The channel binding libpq would do. edgepg has no SCRAM-SHA-256-PLUS: over a WebSocket the TLS is the proxy's,
 // not PostgreSQL's, so there is nothing to bind to; `require` is refused rather than silently weakened.
 function channelBinding(value) {
@@ -159,6 +174,7 @@ export function resolveOptions(config) {
     scramMaxIterations: config.scramMaxIterations ?? 100_000,
   }
   o.requireAuth = requireAuthText(config.requireAuth ?? fromString.require_auth, o.password !== undefined && o.password !== null)
+  o.pipelineConnect = pipelineConnect(config.pipelineConnect, o.requireAuth)
   checkHost(o.host)
   if (!['string', 'number', 'bigint'].includes(o.int8)) {
     throw new EdgepgError('EINVAL', "invalid int8 option: use 'string' (default), 'number' or 'bigint'")

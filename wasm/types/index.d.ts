@@ -230,6 +230,14 @@ export interface ConnectionOptions {
   sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
   /** A server asking for more SCRAM iterations is refused (EAUTH). Default 100000 (PostgreSQL's is 4096). */
   scramMaxIterations?: number
+  /**
+   * A pipelined login, as Neon's driver names it: the startup message, the password and the queries issued
+   * during connect() leave in the first WebSocket message, without waiting for the server to ask (one round trip
+   * instead of three). Only with requireAuth 'password' (cleartext: the one method whose answer does not depend
+   * on the server's request, as edgepg-gateway and RDS IAM tokens use), where it is the default; false turns it
+   * off. A refused login rejects the queued queries with the login's error; nothing is sent again.
+   */
+  pipelineConnect?: 'password' | false
 }
 
 export interface FieldDef {

@@ -97,6 +97,23 @@ Status Connection::provide_password(std::string password) {
   return {};
 }
 
+Status Connection::pipeline_password() {
+  const AuthPolicy& p = options_.auth_policy;
+  if (!p.password || p.md5 || p.scram || p.none) {
+    return Status(ErrorCode::invalid_state,
+                  "a pipelined login sends the password before the server asks for it, so it needs "
+                  "require_auth=password (cleartext only; the password is then the same whatever the server asks)");
+  }
+  if (phase_ != Phase::authenticating || auth_requested_ || pipelined_) {
+    return Status(ErrorCode::invalid_state, "a pipelined login must be asked for right after start()");
+  }
+  if (!password_) return Status(ErrorCode::invalid_state, "a pipelined login needs the password: provide it first");
+  writer_.password(*password_);
+  pipelined_ = true;
+  forget_password();
+  return {};
+}
+
 void Connection::use_scram_keys(const auth::ScramKeys& keys, std::string salt_b64, std::uint32_t iterations) {
   cached_keys_.emplace(keys, std::make_pair(std::move(salt_b64), iterations));
 }
@@ -263,6 +280,12 @@ Status Connection::handle_authentication(Bytes body) {
       if (scram_) return Status(ErrorCode::protocol, "server restarted authentication in the middle of SCRAM");
       // Checked before the password is asked for or sent: a refused method never sees it.
       if (auto s = check_policy(a.request); !s) return s;
+      if (pipelined_) {
+        // The PasswordMessage went with the startup: this request is answered already, and only once.
+        if (auth_requested_) return Status(ErrorCode::protocol, "server asked for the password twice");
+        auth_requested_ = true;
+        return {};
+      }
       auth_requested_ = true;
       pending_auth_ = a;
       pending_auth_data_.assign(a.data.begin(), a.data.end());
@@ -304,10 +327,13 @@ Status Connection::check_policy(AuthRequest request) const {
   if (request == AuthRequest::md5_password && !p.md5) method = "an MD5 password hash (md5)";
   if (request == AuthRequest::sasl && !p.scram) method = "SASL (scram-sha-256)";
   if (method == nullptr) return {};
-  return Status(ErrorCode::auth, std::string("the server asks for ") + method +
-                                     ", which require_auth does not allow (" + p.describe() +
-                                     "); nothing was sent. If this server is the one you meant, allow the "
-                                     "method in require_auth (e.g. require_auth=password for RDS IAM tokens)");
+  return Status(ErrorCode::auth,
+                std::string("the server asks for ") + method + ", which require_auth does not allow (" + p.describe() +
+                    ")" +
+                    (pipelined_ ? "; the password had gone with the startup (pipelined login), nothing else was sent"
+                                : "; nothing was sent") +
+                    ". If this server is the one you meant, allow the method in require_auth (e.g. "
+                    "require_auth=password for RDS IAM tokens)");
 }
 
 Status Connection::remember_parameter(const ParameterStatus& p) {
@@ -371,6 +397,8 @@ Status Connection::answer_password_request() {
 
 Status Connection::check_ready_for_query() const {
   if (phase_ == Phase::ready) return {};
+  // Behind a pipelined login: the server runs them once the login is done.
+  if (pipelined_ && (phase_ == Phase::authenticating || phase_ == Phase::authenticated)) return {};
   if (phase_ == Phase::closed || phase_ == Phase::failed) return Status(ErrorCode::closed, "the connection is closed");
   return Status(ErrorCode::invalid_state, "the connection is not ready: wait for login to finish");
 }

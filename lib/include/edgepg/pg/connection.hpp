@@ -4,6 +4,7 @@
 // signature verified) and tracks the transaction status; queries may be pipelined, each ended by its own Sync.
 //
 // Lifecycle: startup -> authenticating [-> awaiting_password] -> authenticated -> ready -> (closed | failed).
+// With a pipelined login (pipeline_password) queries may be queued from authenticating on.
 // Errors returned by receive() are fatal for the connection (phase failed): ErrorCode::protocol, message_too_large,
 // auth, unsupported. A server ErrorResponse is an event (on_error), fatal only during startup or when FATAL/PANIC.
 #pragma once
@@ -102,6 +103,14 @@ class Connection {
   Status start();
   // Gives the password now (before start, or when on_password_needed fired). It is wiped once used.
   Status provide_password(std::string password);
+  // A pipelined login: right after start(), queues the PasswordMessage behind the StartupMessage without waiting
+  // for the server to ask, and lets queries be queued before the login's ReadyForQuery (they run once it is done; a
+  // refused login fails them unrun). Only when the password is known and the policy allows nothing but a cleartext
+  // password (require_auth=password, e.g. a token for the gateway or RDS IAM): that is the one method whose answer
+  // does not depend on the server's request. The server's AuthenticationCleartextPassword is then answered already;
+  // any other request fails the connection as the policy says. ErrorCode::invalid_state otherwise.
+  Status pipeline_password();
+  [[nodiscard]] bool login_pipelined() const noexcept { return pipelined_; }
   // Reuse SCRAM keys derived earlier for the same password (see ScramClient::use_cached_keys).
   void use_scram_keys(const auth::ScramKeys& keys, std::string salt_b64, std::uint32_t iterations);
   // Feeds server bytes and runs every whole message through the state machine.
@@ -163,6 +172,7 @@ class Connection {
   std::unique_ptr<auth::ScramClient> scram_;
   bool sasl_done_ = false;
   bool auth_requested_ = false;  // the server asked for some authentication before AuthenticationOk
+  bool pipelined_ = false;       // the password went with the startup (pipeline_password)
   std::size_t parameter_bytes_ = 0;
   std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>> cached_keys_;
   std::optional<std::pair<auth::ScramKeys, std::pair<std::string, std::uint32_t>>> derived_keys_;
