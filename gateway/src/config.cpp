@@ -84,6 +84,23 @@ std::optional<Endpoint> optional_endpoint(const json& obj, const std::string& pa
   return endpoint(v, path + "." + key);
 }
 
+// listen.oauthbearer: true (the defaults), false (off) or { "scope": ..., "openid_configuration": ... }. Only the
+// postgres listener speaks SASL: it must be there.
+std::optional<OAuthBearerConfig> oauthbearer(const json& v, const ListenConfig& listen) {
+  const std::string path = "listen.oauthbearer";
+  OAuthBearerConfig o;
+  if (v.is_boolean()) {
+    if (!v.get<bool>()) return std::nullopt;
+  } else {
+    if (!v.is_object()) fail(path, "must be true, false or an object { \"scope\", \"openid_configuration\" }");
+    only_keys(v, path, {"scope", "openid_configuration"});
+    o.scope = text(v, path, "scope", o.scope);
+    o.openid_configuration = text(v, path, "openid_configuration");
+  }
+  if (!listen.postgres) fail(path, "needs listen.postgres: OAUTHBEARER is a PostgreSQL login (SASL)");
+  return o;
+}
+
 // roles.<role>.rds_iam. RDS takes an IAM token only over TLS, and the token is a password for 15 minutes: it never
 // crosses the network in the clear, so the upstream's sslmode must be require or stricter.
 RdsIamConfig rds_iam(const json& obj, const std::string& path, const UpstreamConfig& upstream) {
@@ -121,7 +138,7 @@ Config parse_config(const std::string& json_text) {
   Config c;
 
   if (const json* l = member(root, "listen")) {
-    only_keys(*l, "listen", {"websocket", "postgres", "http", "tls"});
+    only_keys(*l, "listen", {"websocket", "postgres", "http", "tls", "oauthbearer"});
     c.listen.websocket = optional_endpoint(*l, "listen", "websocket");
     c.listen.postgres = optional_endpoint(*l, "listen", "postgres");
     c.listen.http = optional_endpoint(*l, "listen", "http");
@@ -134,6 +151,9 @@ Config parse_config(const std::string& json_text) {
     }
   }
   if (!c.listen.websocket && !c.listen.postgres) fail("listen", "needs websocket or postgres (or both)");
+  if (const json* l = member(root, "listen")) {
+    if (const json* o = member(*l, "oauthbearer")) c.listen.oauthbearer = oauthbearer(*o, c.listen);
+  }
 
   if (const json* u = member(root, "upstream")) {
     only_keys(*u, "upstream", {"host", "port", "sslmode", "sslrootcert", "databases", "allow_addresses"});
@@ -170,6 +190,12 @@ Config parse_config(const std::string& json_text) {
   if (sources != 1) fail("identity", "needs exactly one of jwks_url, jwks_file or secret_file");
   if (ic.secret_file.empty() && ic.algorithms.empty()) fail("identity.algorithms", "is required with public keys");
   if (ic.allowed_roles.empty()) fail("identity.allowed_roles", "must list the roles tokens may map to");
+  if (c.listen.oauthbearer && c.listen.oauthbearer->openid_configuration.empty() && !ic.issuer.empty()) {
+    // OpenID Connect Discovery 1.0 §4: the issuer (without a trailing '/') + "/.well-known/openid-configuration".
+    std::string issuer = ic.issuer;
+    if (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
+    c.listen.oauthbearer->openid_configuration = issuer + "/.well-known/openid-configuration";
+  }
 
   if (const json* roles = member(root, "roles")) {
     if (!roles->is_object()) fail("roles", "must be an object of role names");

@@ -22,11 +22,19 @@ struct TlsFiles {
   std::string key_file;
 };
 
+// listen.oauthbearer: the postgres listener asks for SASL OAUTHBEARER (PostgreSQL 18, RFC 7628) instead of the
+// token as a cleartext password. scope and openid_configuration go into the error challenge for a refused token.
+struct OAuthBearerConfig {
+  std::string scope = "openid";
+  std::string openid_configuration;  // parse_config fills it from identity.issuer when not given
+};
+
 struct ListenConfig {
   std::optional<Endpoint> websocket;
   std::optional<Endpoint> postgres;
   std::optional<Endpoint> http;
   std::optional<TlsFiles> tls;
+  std::optional<OAuthBearerConfig> oauthbearer;
 };
 
 struct UpstreamConfig {

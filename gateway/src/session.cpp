@@ -14,6 +14,7 @@
 
 #include "backend_chat.hpp"
 #include "credentials.hpp"
+#include "edgepg/auth/oauthbearer.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/server_codec.hpp"
 #include "relay.hpp"
@@ -260,6 +261,8 @@ class Session {
     const auto early = startup_.take_remaining();
     (void)frontend_.feed({early.data(), early.size()});
 
+    // listen.oauthbearer: PostgreSQL 18's SASL OAUTHBEARER on the postgres listener, instead of the cleartext password.
+    const bool oauthbearer = config.listen.oauthbearer.has_value() && info_.listener == "postgres";
     std::string token;
     if (info_.bearer) {
       token = *info_.bearer;
@@ -270,21 +273,31 @@ class Session {
                       "(wss://) or from loopback; connect with TLS",
                       "ERR_INSECURE_TRANSPORT"};
       }
-      w.authentication_cleartext_password();
-      co_await send(w);
-      const pg::RawMessage m = co_await next_message();
-      std::string_view password;
-      if (m.type != pg::frontend::password || !pg::decode_password_message(m.body, password)) {
-        throw Refused{"08P01", "expected the password message (the token)", "protocol"};
+      if (oauthbearer) {
+        token = co_await oauthbearer_client_first(w);
+      } else {
+        w.authentication_cleartext_password();
+        co_await send(w);
+        const pg::RawMessage m = co_await next_message();
+        std::string_view password;
+        if (m.type != pg::frontend::password || !pg::decode_password_message(m.body, password)) {
+          throw Refused{"08P01", "expected the password message (the token)", "protocol"};
+        }
+        token.assign(password);
       }
-      token.assign(password);
     }
     Identity who;
     Refusal refusal;
-    const bool ok = snap_.identity->verify(token, user_, who, refusal);
+    bool ok = false;
+    if (oauthbearer && token.empty()) {
+      refusal = {"ERR_JWT_MALFORMED", "the OAUTHBEARER auth value is not \"Bearer <token>\" (RFC 6750 §2.1)"};
+    } else {
+      ok = snap_.identity->verify(token, user_, who, refusal);
+    }
     std::fill(token.begin(), token.end(), '\0');
     if (!ok) {
       services_.metrics.auth_failed(refusal.code);
+      if (oauthbearer) co_await oauthbearer_challenge(config, refusal);
       throw Refused{"28000", refusal.code + ": " + refusal.message, refusal.code};
     }
     identity_ = who;
@@ -371,6 +384,78 @@ class Session {
     co_await send(w);
     audit("session_start", "");
     co_return std::move(acquired);
+  }
+
+  // OAUTHBEARER (RFC 7628 §3.2, as PostgreSQL 18 runs it): AuthenticationSASL offering only OAUTHBEARER, then the
+  // client-first message, in the SASLInitialResponse or, when that has none, in a SASLResponse after an empty
+  // SASLContinue. Returns the bearer token, or "" when the auth value is not "Bearer <b64token>" (an invalid token,
+  // as PostgreSQL counts it). A malformed message is a protocol violation (08P01); a discovery request (an empty
+  // auth value) gets the error challenge and then the end of the connection, as PostgreSQL 18 does.
+  asio::awaitable<std::string> oauthbearer_client_first(pg::BackendWriter& w) {
+    const std::string_view mechanisms[] = {auth::oauthbearer_mechanism};
+    (void)w.authentication_sasl(mechanisms);
+    co_await send(w);
+    std::vector<std::uint8_t> first;
+    const pg::RawMessage m = co_await next_message();
+    pg::SaslInitialResponse initial;
+    if (m.type != pg::frontend::password || !pg::decode_sasl_initial_response(m.body, initial)) {
+      throw Refused{"08P01", "expected a SASLInitialResponse (OAUTHBEARER)", "protocol"};
+    }
+    if (initial.mechanism != auth::oauthbearer_mechanism) {
+      throw Refused{"08P01",
+                    "client selected an invalid SASL authentication mechanism (this listener offers only OAUTHBEARER)",
+                    "protocol"};
+    }
+    if (initial.data) {
+      first.assign(initial.data->begin(), initial.data->end());
+    } else {
+      (void)w.authentication_sasl_continue({});
+      co_await send(w);
+      const pg::RawMessage response = co_await next_message();
+      if (response.type != pg::frontend::password) {
+        throw Refused{"08P01", "expected a SASLResponse (the OAUTHBEARER client-first message)", "protocol"};
+      }
+      first.assign(response.body.begin(), response.body.end());
+    }
+    auth::OAuthBearerClientFirst parsed;
+    const Status parsed_ok = auth::parse_oauthbearer_client_first(first, parsed);
+    std::string token;
+    std::string_view bearer;
+    const bool discovery = parsed_ok && parsed.auth.empty();
+    if (parsed_ok && !discovery && auth::oauthbearer_token(parsed.auth, bearer)) token.assign(bearer);
+    const std::optional<std::string> authzid = parsed_ok ? parsed.authzid : std::nullopt;
+    std::fill(first.begin(), first.end(), 0);
+    if (!parsed_ok) throw Refused{"08P01", parsed_ok.message(), "protocol"};
+    // gs2-authzid: the identity to act as; PostgreSQL has one, the startup user.
+    if (authzid && *authzid != user_) {
+      std::fill(token.begin(), token.end(), '\0');
+      throw Refused{"28000", "the SASL authorization identity (a=) must be the startup user name, or be left out",
+                    "authzid"};
+    }
+    if (discovery) {
+      const Refusal none{"ERR_JWT_MISSING", "discovery"};
+      co_await oauthbearer_challenge(*snap_.config, none);
+      throw Refused{"", "", "oauth_discovery"};  // PostgreSQL 18 ends a discovery exchange without an error
+    }
+    co_return token;
+  }
+
+  // A refused token under OAUTHBEARER: the error challenge (AuthenticationSASLContinue with RFC 7628 §3.2.2's JSON),
+  // then the client's acknowledgement, a single kvsep; the caller then sends the ErrorResponse.
+  asio::awaitable<void> oauthbearer_challenge(const Config& config, const Refusal& refusal) {
+    const auto& o = *config.listen.oauthbearer;
+    const std::string challenge = auth::oauthbearer_error_challenge(o.scope, o.openid_configuration);
+    pg::BackendWriter w;
+    (void)w.authentication_sasl_continue(
+        pg::Bytes(reinterpret_cast<const std::uint8_t*>(challenge.data()), challenge.size()));
+    co_await send(w);
+    const pg::RawMessage m = co_await next_message();
+    if (m.type != pg::frontend::password || !auth::is_oauthbearer_error_ack(m.body)) {
+      throw Refused{"08P01",
+                    refusal.code + ": " + refusal.message +
+                        " (and the client did not acknowledge the OAUTHBEARER error with a single kvsep)",
+                    refusal.code};
+    }
   }
 
   // Bytes both ways until either side ends (relay.hpp). Messages the client pipelined behind its password go first.

@@ -5,11 +5,14 @@
 //      message through every decoder, and re-encoded by the client's FrontendWriter to the very same bytes
 //   2  BackendWriter calls with fuzzed arguments: a refused call leaves the buffer unchanged; an accepted one is one
 //      message that the client's BackendParser frames and its decoders read back to the arguments
+// The data of every SASLInitialResponse/SASLResponse in modes 0 and 1 also goes through the OAUTHBEARER server's
+// parser (auth/oauthbearer.hpp): an accepted client-first re-encodes to a message that parses back the same.
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "edgepg/auth/oauthbearer.hpp"
 #include "edgepg/pg/backend_parser.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/messages.hpp"
@@ -153,6 +156,48 @@ StartupRun run_startup(const std::vector<Bytes>& parts, std::size_t max_length) 
   return r;
 }
 
+// ---- SASL OAUTHBEARER (modes 0 and 1) ----
+
+void check_oauthbearer(Bytes data) {
+  const auto copy = exact_copy(data);
+  auth::OAuthBearerClientFirst first;
+  if (!auth::parse_oauthbearer_client_first(copy, first).ok()) {
+    (void)auth::is_oauthbearer_error_ack(copy);
+    return;
+  }
+  const auto* begin = reinterpret_cast<const char*>(copy.data());
+  EDGEPG_FUZZ_CHECK(first.auth.data() >= begin && first.auth.data() + first.auth.size() <= begin + copy.size());
+  EDGEPG_FUZZ_CHECK(first.channel_binding_flag == 'n' || first.channel_binding_flag == 'y');
+  EDGEPG_FUZZ_CHECK(first.auth.find('\x01') == std::string_view::npos);
+  std::string_view token;
+  if (auth::oauthbearer_token(first.auth, token)) {
+    EDGEPG_FUZZ_CHECK(!token.empty() && token.find(' ') == std::string_view::npos);
+  }
+  // Re-encoded (the authzid escaped again, unknown pairs dropped): the same fields.
+  std::string again(1, first.channel_binding_flag);
+  again += ',';
+  if (first.authzid) {
+    again += "a=";
+    for (const char c : *first.authzid) {
+      if (c == ',') {
+        again += "=2C";
+      } else if (c == '=') {
+        again += "=3D";
+      } else {
+        again += c;
+      }
+    }
+  }
+  again +=
+      ",\x01"
+      "auth=" +
+      std::string(first.auth) + "\x01\x01";
+  auth::OAuthBearerClientFirst back;
+  EDGEPG_FUZZ_CHECK(auth::parse_oauthbearer_client_first(fuzz::bytes_of(again), back).ok());
+  EDGEPG_FUZZ_CHECK(back.channel_binding_flag == first.channel_binding_flag && back.authzid == first.authzid &&
+                    back.auth == first.auth);
+}
+
 // ---- mode 1: frontend messages ----
 
 void check_message(const RawMessage& m, std::size_t max) {
@@ -178,6 +223,7 @@ void check_message(const RawMessage& m, std::size_t max) {
   SaslInitialResponse sir;
   if (decode_sasl_initial_response(m.body, sir).ok()) {
     EDGEPG_FUZZ_CHECK(!sir.mechanism.empty());
+    if (sir.data) check_oauthbearer(*sir.data);
     if (sir.data && m.type == frontend::password) {
       w.sasl_initial_response(sir.mechanism, fuzz::text_of(*sir.data));
       same();
@@ -185,6 +231,7 @@ void check_message(const RawMessage& m, std::size_t max) {
   }
   Bytes data;
   EDGEPG_FUZZ_CHECK(decode_sasl_response(m.body, data).ok() && data.size() == m.body.size());
+  check_oauthbearer(data);
   if (decode_query(m.body, s).ok() && m.type == frontend::query) {
     w.query(s);
     same();

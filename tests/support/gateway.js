@@ -50,8 +50,9 @@ export function token(claims, { exp = '10m', secret = SECRET, iss = ISSUER, aud 
     .setExpirationTime(exp).sign(new TextEncoder().encode(secret))
 }
 
-// overrides: top-level configuration sections to replace; tlsFiles: listen.tls ({ cert_file, key_file }).
-export async function startGateway(svc, { tlsFiles, ...overrides } = {}) {
+// overrides: top-level configuration sections to replace; tlsFiles: listen.tls ({ cert_file, key_file });
+// listenExtra: more listen keys (e.g. { oauthbearer: true }).
+export async function startGateway(svc, { tlsFiles, listenExtra, ...overrides } = {}) {
   if (!existsSync(GATEWAY_BIN)) throw new Error(`no ${GATEWAY_BIN}: build it first (scripts/build native)`)
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-gateway-'))
   writeFileSync(join(dir, 'secret'), SECRET + '\n')
@@ -64,7 +65,7 @@ export async function startGateway(svc, { tlsFiles, ...overrides } = {}) {
   const ports = { postgres: await freePort(), websocket: await freePort(), http: await freePort() }
   const config = {
     listen: { postgres: `127.0.0.1:${ports.postgres}`, websocket: `127.0.0.1:${ports.websocket}`, http: `127.0.0.1:${ports.http}`,
-      ...(tlsFiles ? { tls: tlsFiles } : {}) },
+      ...(tlsFiles ? { tls: tlsFiles } : {}), ...listenExtra },
     upstream: { host: '127.0.0.1', port: svc.pgPort, sslmode: 'disable', databases: [DATABASE] },
     identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret_file: join(dir, 'secret'),
       role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin'], anonymous_role: 'gw_anon' },

@@ -11,7 +11,7 @@ namespace {
 
 using namespace edgepg;
 
-static_assert(std::is_class_v<auth::ScramClient>);
+static_assert(std::is_class_v<auth::ScramClient> && std::is_class_v<auth::OAuthBearerClientFirst>);
 static_assert(std::is_class_v<cache::TokenCache>);
 static_assert(std::is_class_v<cloud::Request> && std::is_function_v<decltype(cloud::aws_web_identity_request)>);
 static_assert(std::is_function_v<decltype(cloud::gcp_sts_request)> &&

@@ -4,6 +4,7 @@
 // Pool, JwksCache, BlockingTokenCache, edgepg::Error) has its own umbrella, client.hpp.
 #pragma once
 
+#include "edgepg/auth/oauthbearer.hpp"
 #include "edgepg/auth/scram_client.hpp"
 #include "edgepg/cache/token_cache.hpp"
 #include "edgepg/cloud/aws.hpp"
