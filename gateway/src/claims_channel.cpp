@@ -11,9 +11,11 @@
 namespace edgepg::gateway {
 namespace {
 
+// pg_stat_get_activity(pid) reads the one backend's entry; the pg_stat_activity view builds all of them and joins
+// the catalogs (~300 us rather than ~75 us per login here, with 20 backends).
 constexpr const char* kRecord =
     "insert into edgepg.sessions (pid, backend_start, sub, iss, role, claims) "
-    "select a.pid, a.backend_start, $2, $3, $4, $5::jsonb from pg_stat_activity a where a.pid = $1::int "
+    "select $1::int, a.backend_start, $2, $3, $4, $5::jsonb from pg_stat_get_activity($1::int) a "
     "on conflict (pid, backend_start) do update set sub = excluded.sub, iss = excluded.iss, role = excluded.role, "
     "claims = excluded.claims, created_at = now() "
     "returning backend_start::text";
@@ -104,9 +106,14 @@ asio::awaitable<std::string> ClaimsChannel::record(const Config& config, std::in
   const std::string sql = kRecord;
   std::vector<Row> rows;
   try {
-    rows = co_await client->query(sql, params);
+    rows = co_await client->query(sql, params, "edgepg_record");
   } catch (const PgClientError&) {
     give_back(std::move(client));  // unusable now: frees its slot
+    throw;
+  } catch (...) {
+    // Cancelled mid-query (the login's deadline, or the other half of the login failed): its answer may still
+    // come, so this connection is closed, never reused; its slot is freed.
+    give_back(nullptr);
     throw;
   }
   give_back(std::move(client));
@@ -120,9 +127,12 @@ asio::awaitable<void> ClaimsChannel::forget(const Config& config, std::int32_t p
     auto client = co_await acquire(config);
     std::vector<std::optional<std::string>> params{std::to_string(pid), backend_start};
     try {
-      co_await client->query(std::string(kForget), params);
+      co_await client->query(std::string(kForget), params, "edgepg_forget");
     } catch (const PgClientError&) {
       give_back(std::move(client));
+      throw;
+    } catch (...) {
+      give_back(nullptr);  // cancelled mid-query: closed, not reused (see record)
       throw;
     }
     give_back(std::move(client));

@@ -6,6 +6,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <set>
 
 #include "crypto/crypto.hpp"
 #include "edgepg/pg/connection.hpp"
@@ -83,6 +84,7 @@ struct PgClient::State {
   Sink sink;
   std::unique_ptr<pg::Connection> conn;
   bool usable = false;
+  std::set<std::string> prepared;  // named statements parsed on this connection
 };
 
 PgClient::PgClient() = default;
@@ -177,11 +179,19 @@ asio::awaitable<void> PgClient::login(const UpstreamConfig& upstream, LoginReque
 }
 
 asio::awaitable<std::vector<Row>> PgClient::query(const std::string& sql,
-                                                  const std::vector<std::optional<std::string>>& params) {
+                                                  const std::vector<std::optional<std::string>>& params,
+                                                  const std::string& statement) {
   if (!usable()) throw PgClientError("08006", "the connection is not usable");
   auto& st = *s_;
   std::vector<pg::Param> values(params.begin(), params.end());
-  if (auto s = st.conn->query_params(sql, values); !s) throw PgClientError("08006", s.message());
+  pg::ExtendedQuery q;
+  q.sql = sql;
+  q.params = values;
+  q.statement = statement;
+  q.parse = statement.empty() || !st.prepared.contains(statement);
+  if (auto s = st.conn->query_extended(q); !s) throw PgClientError("08006", s.message());
+  // Forgotten again on failure: whether the Parse succeeded is then unknown, and parsing again closes it first.
+  if (!statement.empty()) st.prepared.insert(statement);
   st.sink.rows.clear();
   st.sink.error_code.clear();
   try {
@@ -191,7 +201,10 @@ asio::awaitable<std::vector<Row>> PgClient::query(const std::string& sql,
     throw;
   }
   if (st.conn->phase() != pg::Phase::ready) st.usable = false;
-  if (!st.sink.error_code.empty()) throw PgClientError(st.sink.error_code, st.sink.error_message);
+  if (!st.sink.error_code.empty()) {
+    st.prepared.erase(statement);
+    throw PgClientError(st.sink.error_code, st.sink.error_message);
+  }
   co_return std::move(st.sink.rows);
 }
 

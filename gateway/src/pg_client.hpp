@@ -50,8 +50,10 @@ class PgClient {
   // Connects and logs in; throws PgClientError.
   asio::awaitable<void> login(const UpstreamConfig& upstream, LoginRequest request);
   // One statement with text parameters; the rows as text. Throws PgClientError (the server's SQLSTATE).
-  asio::awaitable<std::vector<Row>> query(const std::string& sql,
-                                          const std::vector<std::optional<std::string>>& params);
+  // statement: "" for the unnamed statement (parsed each time); a name to parse `sql` once per connection and then
+  // only bind and execute it (for the statements a connection runs again and again).
+  asio::awaitable<std::vector<Row>> query(const std::string& sql, const std::vector<std::optional<std::string>>& params,
+                                          const std::string& statement = {});
 
   // After login: what the server reported.
   [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& parameters() const;

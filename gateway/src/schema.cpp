@@ -16,7 +16,7 @@ std::string schema_sql(const std::string& admin) {
   return R"SQL(-- edgepg: claims that SQL cannot forge. Run as a superuser; the admin role must exist.
 create schema if not exists edgepg authorization )SQL" +
          q + R"SQL(;
-create table if not exists edgepg.sessions (
+create unlogged table if not exists edgepg.sessions (
   pid integer not null,
   backend_start timestamptz not null,
   sub text,
@@ -26,6 +26,8 @@ create table if not exists edgepg.sessions (
   created_at timestamptz not null default now(),
   primary key (pid, backend_start)
 );
+-- Unlogged: a row lives as long as its backend, and a crash ends every backend; no WAL flush per login.
+alter table edgepg.sessions set unlogged;
 alter table edgepg.sessions owner to )SQL" +
          q + R"SQL(;
 revoke all on edgepg.sessions from public;
@@ -37,7 +39,7 @@ create or replace function edgepg.claims() returns jsonb
   language sql stable security definer set search_path = pg_catalog, pg_temp as $$
   select s.claims from edgepg.sessions s
    where s.pid = pg_backend_pid()
-     and s.backend_start = (select a.backend_start from pg_stat_activity a where a.pid = pg_backend_pid())
+     and s.backend_start = (select a.backend_start from pg_stat_get_activity(pg_backend_pid()) a)
 $$;
 create or replace function edgepg.claim(name text) returns text
   language sql stable security definer set search_path = pg_catalog, pg_temp as $$

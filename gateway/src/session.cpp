@@ -4,6 +4,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/experimental/deferred.hpp>
+#include <asio/experimental/parallel_group.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
@@ -121,6 +123,8 @@ class Session {
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
+    // A client that left gets its close now, not after the backend's clean-up below (its end() waits for it).
+    if (relay_ && relay_->client_left()) client_.close();
     // The claims row goes before the backend can go back to the pool: its next holder records its own.
     if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
@@ -348,31 +352,30 @@ class Session {
     }
     Upstream& up = *acquired;
     services_.metrics.upstream_connect_seconds(std::chrono::duration<double>(Clock::now() - t0).count());
-    if (pooled) {
-      std::vector<std::pair<std::string, std::string>> settings;
-      if (!config.claims.setting.empty()) settings.emplace_back(config.claims.setting, who.claims_json);
-      settings.emplace_back("application_name", std::string(startup.parameter("application_name").value_or("")));
-      for (const auto& [name, value] : startup.parameters) {
-        if (name != "user" && name != "database" && name != "application_name") settings.emplace_back(name, value);
-      }
-      co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
-      if (services_.pool->idle(*pool_key_) < services_.pool->config().min_idle) {
-        const auto ex = co_await asio::this_coro::executor;
-        asio::co_spawn(ex, replenish(services_, snap_.config, *pool_key_), asio::detached);
-      }
+    // The holder's settings on a pooled backend and its tamper-proof claims row (through the admin connection)
+    // travel at once: two connections, so the login waits for one round trip rather than two.
+    const bool claims = config.claims.sessions && services_.claims;
+    if (pooled && claims) {
+      // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
+      // settings' error wins, as when they ran one after the other.
+      const auto ex = co_await asio::this_coro::executor;
+      auto both = co_await asio::experimental::make_parallel_group(
+                      asio::co_spawn(ex, apply_holder_settings(up, config, who, startup), asio::experimental::deferred),
+                      asio::co_spawn(ex, record_claims(config, up, who), asio::experimental::deferred))
+                      .async_wait(asio::experimental::wait_for_all(), use_awaitable);
+      backend_start_ = std::move(std::get<3>(both));
+      if (std::get<1>(both)) std::rethrow_exception(std::get<1>(both));
+      if (std::get<2>(both)) std::rethrow_exception(std::get<2>(both));
+    } else if (pooled) {
+      co_await apply_holder_settings(up, config, who, startup);
+    } else if (claims) {
+      std::string started = co_await record_claims(config, up, who);
+      backend_start_ = std::move(started);
     }
-    if (config.claims.sessions && services_.claims) {
-      // The tamper-proof claims, written before the client can send anything to its backend.
-      try {
-        backend_start_ = co_await services_.claims->record(config, up.process_id, who);
-        backend_pid_ = up.process_id;
-      } catch (const PgClientError& e) {
-        throw Refused{"08004",
-                      std::string("the gateway could not record the session's claims (is the edgepg schema "
-                                  "installed? see edgepg-gateway --print-schema): ") +
-                          e.what(),
-                      "claims"};
-      }
+    if (claims) backend_pid_ = up.process_id;
+    if (pooled && services_.pool->idle(*pool_key_) < services_.pool->config().min_idle) {
+      const auto ex = co_await asio::this_coro::executor;
+      asio::co_spawn(ex, replenish(services_, snap_.config, *pool_key_), asio::detached);
     }
 
     // The client sees its backend: parameter statuses and key data (cancel requests reach it through us).
@@ -455,6 +458,34 @@ class Session {
                     refusal.code + ": " + refusal.message +
                         " (and the client did not acknowledge the OAUTHBEARER error with a single kvsep)",
                     refusal.code};
+    }
+  }
+
+  // A pooled backend takes its holder's claims setting, application_name and startup parameters (set_config
+  // through the protocol: nothing the client wrote is spliced into SQL).
+  asio::awaitable<void> apply_holder_settings(Upstream& up, const Config& config, const Identity& who,
+                                              const pg::StartupMessage& startup) {
+    std::vector<std::pair<std::string, std::string>> settings;
+    if (!config.claims.setting.empty()) settings.emplace_back(config.claims.setting, who.claims_json);
+    settings.emplace_back("application_name", std::string(startup.parameter("application_name").value_or("")));
+    for (const auto& [name, value] : startup.parameters) {
+      if (name != "user" && name != "database" && name != "application_name") settings.emplace_back(name, value);
+    }
+    co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
+  }
+
+  // The tamper-proof claims, written before the client can send anything to its backend; returns the row's
+  // backend start (to remove it with the session).
+  asio::awaitable<std::string> record_claims(const Config& config, const Upstream& up, const Identity& who) {
+    try {
+      std::string started = co_await services_.claims->record(config, up.process_id, who);
+      co_return started;
+    } catch (const PgClientError& e) {
+      throw Refused{"08004",
+                    std::string("the gateway could not record the session's claims (is the edgepg schema "
+                                "installed? see edgepg-gateway --print-schema): ") +
+                        e.what(),
+                    "claims"};
     }
   }
 

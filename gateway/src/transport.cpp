@@ -125,6 +125,7 @@ asio::awaitable<bool> Transport::write_all(std::span<const std::uint8_t> bytes) 
 }
 
 void Transport::write_and_close(std::span<const std::uint8_t> bytes) {
+  if (!socket_.is_open()) return;  // closed already (a session closes its client early, then once more at its end)
   asio::error_code ignored;
   if (tls_ && !broken_) {
     std::vector<std::uint8_t> out;

@@ -161,3 +161,17 @@ test('pool.min_idle: backends are logged in ahead of the next clients', async ()
     await warm.stop()
   }
 })
+
+test('logins whose settings fail while their claims are being recorded leave the admin connections usable', async () => {
+  // With the pool the holder's settings (set_config on the backend) and its claims row (the admin connection) go at
+  // once; a setting PostgreSQL refuses ends that login, cancelling the claims write half-way. Twenty such logins
+  // (the claims channel keeps at most eight admin connections) must not use the channel up.
+  for (let i = 0; i < 20; i++) {
+    const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE,
+      password: await token({ sub: `bad-${i}`, role: 'gw_user' }), statement_timeout: 'not-a-duration' })
+    await assert.rejects(c.connect(), (e) => e.code === '22023' || /statement_timeout/.test(e.message), `login ${i}`)
+  }
+  const ok = await connect('lena')
+  assert.equal(await one(ok, 'select edgepg.sub()'), 'lena')
+  await ok.end()
+})
