@@ -61,25 +61,29 @@ const tcpConfigs = {
   PgBouncer: { host: '127.0.0.1', port: bouncer.port, user: 'gw_user', database: DATABASE },
 }
 
-async function perQuery(client, n) {
-  for (let i = 0; i < 200; i++) await client.query('select $1::int as n', [i])
-  const rounds = []
-  for (let r = 0; r < (quick ? 2 : 5); r++) {
-    const t0 = performance.now()
-    for (let i = 0; i < n; i++) await client.query('select $1::int as n', [i])
-    rounds.push((performance.now() - t0) / n)
+// Per query, sequential: every contender connected first, then rounds that time each of them in turn, so drift
+// (JIT, CPU frequency, whatever else runs) falls on all alike; the median round of each.
+async function perQueryInterleaved(clients, n, rounds) {
+  for (const c of Object.values(clients)) for (let i = 0; i < 200; i++) await c.query('select $1::int as n', [i])
+  const times = Object.fromEntries(Object.keys(clients).map((k) => [k, []]))
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, c] of Object.entries(clients)) {
+      const t0 = performance.now()
+      for (let i = 0; i < n; i++) await c.query('select $1::int as n', [i])
+      times[name].push((performance.now() - t0) / n)
+    }
   }
-  return median(rounds)
+  return Object.fromEntries(Object.entries(times).map(([k, t]) => [k, median(t)]))
 }
 
 // ---- the PostgreSQL path: node-postgres over TCP ----
-const seq = {}
+const tcpClients = {}
 for (const [name, config] of Object.entries(tcpConfigs)) {
-  const c = new pg.Client(config)
-  await c.connect()
-  seq[name] = await perQuery(c, quick ? 500 : 2000)
-  await c.end()
+  tcpClients[name] = new pg.Client(config)
+  await tcpClients[name].connect()
 }
+const seq = await perQueryInterleaved(tcpClients, quick ? 500 : 1000, quick ? 3 : 9)
+for (const c of Object.values(tcpClients)) await c.end()
 const tps = {}
 for (const [name, config] of Object.entries(tcpConfigs)) {
   if (name === 'PostgreSQL direct') continue
@@ -104,35 +108,33 @@ const wsClients = {
     webSocketConstructor: WebSocket }),
 }
 const ws = {}
+const wsOpen = {}
 for (const [name, make] of Object.entries(wsClients)) {
-  const c = make()
-  await c.connect()
-  ws[name] = { seq: await perQuery(c, quick ? 500 : 2000) }
-  const rows = []
-  for (let r = 0; r < (quick ? 2 : 5); r++) {
+  wsOpen[name] = make()
+  await wsOpen[name].connect()
+  ws[name] = { rows: [], connect: [] }
+}
+const wsSeq = await perQueryInterleaved(wsOpen, quick ? 500 : 1000, quick ? 3 : 9)
+for (let r = 0; r < (quick ? 3 : 7); r++) {
+  for (const [name, c] of Object.entries(wsOpen)) {
     const t0 = performance.now()
     await c.query('select id, name, flag from rows3')
-    rows.push(performance.now() - t0)
+    ws[name].rows.push(performance.now() - t0)
   }
-  ws[name].rows = median(rows)
-  await c.end()
-  const connects = []
-  for (let r = 0; r < (quick ? 5 : 30); r++) {
+}
+for (const c of Object.values(wsOpen)) await c.end()
+for (let r = 0; r < (quick ? 5 : 30); r++) {
+  for (const [name, make] of Object.entries(wsClients)) {
     const t0 = performance.now()
     const k = make()
-    if (name.includes('issued together')) {
-      // The pipelined login with its first query: startup, token and query in one WebSocket message.
-      const connected = k.connect()
-      await k.query('select 1')
-      await connected
-    } else {
-      await k.connect()
-      await k.query('select 1')
-    }
+    await k.connect()
+    await k.query('select 1')
     await k.end()
-    connects.push(performance.now() - t0)
+    ws[name].connect.push(performance.now() - t0)
   }
-  ws[name].connect = median(connects)
+}
+for (const name of Object.keys(wsClients)) {
+  ws[name] = { seq: wsSeq[name], rows: median(ws[name].rows), connect: median(ws[name].connect) }
 }
 const g = ws['edgepg-gateway']
 const w = ws.websockify
@@ -171,32 +173,33 @@ async function floorOnce() {
   sock.close()
 }
 const connectRuns = quick ? 20 : 200
-const connect = {}
-for (const [name, make] of Object.entries(connectPaths)) {
-  const times = []
-  for (let r = 0; r < connectRuns + 5; r++) {
-    const t0 = performance.now()
-    const k = make()
-    if (name.includes('issued together')) {
-      // The pipelined login with its first query: startup, token and query in one WebSocket message.
-      const connected = k.connect()
-      await k.query('select 1')
-      await connected
-    } else {
-      await k.connect()
-      await k.query('select 1')
-    }
-    await k.end()
-    if (r >= 5) times.push(performance.now() - t0)  // the first five warm the paths (and the pool)
+const connectOnce = async (name, make) => {
+  const k = make()
+  if (name.includes('issued together')) {
+    // The pipelined login with its first query: startup, token and query in one WebSocket message.
+    const connected = k.connect()
+    await k.query('select 1')
+    await connected
+  } else {
+    await k.connect()
+    await k.query('select 1')
   }
-  connect[name] = median(times)
+  await k.end()
 }
+// Interleaved: each run times every path once (the first five warm the paths and the pool).
+const connectTimes = Object.fromEntries(Object.keys(connectPaths).map((k) => [k, []]))
 const floorTimes = []
 for (let r = 0; r < connectRuns + 5; r++) {
+  for (const [name, make] of Object.entries(connectPaths)) {
+    const t0 = performance.now()
+    await connectOnce(name, make)
+    if (r >= 5) connectTimes[name].push(performance.now() - t0)
+  }
   const t0 = performance.now()
   await floorOnce()
   if (r >= 5) floorTimes.push(performance.now() - t0)
 }
+const connect = Object.fromEntries(Object.entries(connectTimes).map(([k, t]) => [k, median(t)]))
 const floor = median(floorTimes)
 const warm = connect['edgepg, gateway with warm backends']
 printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this'], [

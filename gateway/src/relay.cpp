@@ -102,6 +102,14 @@ asio::awaitable<void> Relay::upstream_to_client() {
     if (n == current.size() && next.size() < std::min(2 * current.size(), kMaxChunk)) {
       next.resize(std::min(2 * current.size(), kMaxChunk));
     }
+    if (n < current.size()) {
+      // A read that did not fill the buffer: the backend has likely said all it had (a short answer), so there is
+      // nothing to overlap: write, then read (no parallel group per round trip).
+      co_await client_.write(chunk);
+      n = co_await read(current);
+      continue;
+    }
+    // A full buffer: more is probably waiting; read it while this chunk goes out.
     const std::size_t m = co_await (client_.write(chunk) && read(next));
     std::swap(current, next);
     n = m;
