@@ -1,7 +1,7 @@
 // `npm run demo`: queries a real PostgreSQL through a WebSocket proxy from edgepg's wasm core, and prints rows.
 // scripts/with-services.js started the database and the proxy and describes them in EDGEPG_TEST_SERVICES.
 import { WebSocket } from 'ws'
-import { Client } from 'edgepg'
+import { Client, identityGate } from 'edgepg'
 import { readFileSync } from 'node:fs'
 import * as jose from 'jose'
 import { ROLES, psql } from '../../tests/support/services.js'
@@ -65,3 +65,37 @@ await call('no token (anonymous)', null)
 await call('alice, expired token', await sign({ sub: 'alice', role: 'app_user' }, Math.floor(Date.now() / 1000) - 3600))
 await call('mallory claims role "postgres"', await sign({ sub: 'mallory', role: 'postgres' }))
 await notes.gate.end()
+
+// ---- No secret at the edge: the same kind of handler through edgepg-gateway ----
+// The edge function holds no database password and no key: identityGate's gateway mode forwards each request's
+// bearer token; the gateway verifies it, logs in AS the mapped role with credentials only it holds, records the
+// claims where SQL cannot forge them (edgepg.sub()), and writes an audit line per session.
+console.log('\n== no secret at the edge: identityGate({ gateway }) -> edgepg-gateway -> PostgreSQL as the token\'s role')
+const gateway = await import('../../tests/support/gateway.js')
+gateway.prepareDatabase(svc)
+const gw = await gateway.startGateway(svc)
+console.log(`edgepg-gateway on ws://127.0.0.1:${gw.websocket} (the edge's only database setting is this URL)`)
+const viaGateway = identityGate({ gateway: { webSocketUrl: gw.wsUrl(), host: '127.0.0.1', port: svc.pgPort,
+  database: gateway.DATABASE, user: 'gw_user', webSocketConstructor: WebSocket } })
+let seen = 0
+async function callGateway(label, token) {
+  const headers = token ? { authorization: 'Bearer ' + token } : {}
+  const res = await viaGateway.handle(new Request('https://edge.example/secrets', { headers }), async (db) => {
+    const { rows } = await db.query('select current_user as role, edgepg.sub() as sub, (select string_agg(body, \'; \') from secrets) as visible')
+    return Response.json(rows[0])
+  })
+  const body = await res.json()
+  const shown = res.ok ? `as ${body.role}, edgepg.sub() = ${body.sub}, sees: ${body.visible ?? '(nothing)'}` : `${body.error}: ${body.message}`
+  console.log(`${label.padEnd(34)} -> HTTP ${res.status}  ${shown}`)
+  await new Promise((resolve) => setTimeout(resolve, 50)) // the session's end line is written as it closes
+  const lines = gw.audit().slice(seen)
+  seen += lines.length
+  for (const l of lines) console.log(`${''.padEnd(37)}audit: ${l.event} sub=${l.sub ?? '-'} role=${l.role ?? '-'}${l.reason ? ' reason=' + l.reason : ''}`)
+}
+await callGateway('alice (role gw_user)', await gateway.token({ sub: 'alice', role: 'gw_user' }))
+await callGateway('bob (role gw_user)', await gateway.token({ sub: 'bob', role: 'gw_user' }))
+await callGateway('no token (gw_anon may not read it)', null)
+await callGateway('alice, expired token', await gateway.token({ sub: 'alice', role: 'gw_user' }, { exp: Math.floor(Date.now() / 1000) - 3600 }))
+await callGateway('mallory claims role "postgres"', await gateway.token({ sub: 'mallory', role: 'postgres' }))
+await viaGateway.end()
+await gw.stop()

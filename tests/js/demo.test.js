@@ -19,4 +19,12 @@ test('the demo queries PostgreSQL over WebSocket and shows RLS by token', async 
   assert.match(stdout, /no token \(anonymous\)\s+-> HTTP 200 .*public note \(as anon\)/)
   assert.match(stdout, /expired token\s+-> HTTP 401\s+ERR_JWT_EXPIRED/)
   assert.match(stdout, /role "postgres"\s+-> HTTP 403\s+ERR_JWT_ROLE_NOT_ALLOWED/)
+
+  // Through edgepg-gateway: the role and edgepg.sub() the gateway decided, RLS by them, its audit lines beside.
+  const viaGateway = stdout.slice(stdout.indexOf('== no secret at the edge'))
+  assert.match(viaGateway, /alice \(role gw_user\)\s+-> HTTP 200\s+as gw_user, edgepg\.sub\(\) = alice, sees: alice's secret\n\s+audit: session_start sub=alice role=gw_user/)
+  assert.match(viaGateway, /bob \(role gw_user\)\s+-> HTTP 200\s+as gw_user, edgepg\.sub\(\) = bob, sees: bob's secret\n/)
+  assert.match(viaGateway, /no token .*-> HTTP 401 .*\n\s+audit: session_start sub=- role=gw_anon/)
+  assert.match(viaGateway, /expired token\s+-> HTTP 401\s+ERR_JWT_EXPIRED.*\n\s+audit: auth_failed sub=- role=- reason=ERR_JWT_EXPIRED/)
+  assert.match(viaGateway, /role "postgres"\s+-> HTTP 403\s+ERR_JWT_ROLE_NOT_ALLOWED.*\n\s+audit: auth_failed .*reason=ERR_JWT_ROLE_NOT_ALLOWED/)
 })
