@@ -1,5 +1,5 @@
 // The edgepg side of bench/native: the same two cases as libpq_bench.c, through edgepg::Connection over TCP.
-// Prints one line per sample: "<case> <milliseconds>". Usage: edgepg_bench CONNINFO ROUNDS
+// Prints one line per sample: "<case> <milliseconds>". Usage: edgepg_bench CONNINFO ROUNDS [connect]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,14 +35,30 @@ long sequential(edgepg::Connection& c) {
   return sum;
 }
 
+// A fresh connection, its first query, its end: "connect <ms>" per round.
+void connect_rounds(const char* conninfo, int rounds) {
+  for (int k = 0; k < rounds; ++k) {
+    const double t = now_ms();
+    {
+      edgepg::Connection c(conninfo);
+      if (c.query("select 1")[0][0].as_int64() != 1) throw std::runtime_error("select 1");
+    }
+    std::printf("connect %.3f\n", now_ms() - t);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: edgepg_bench CONNINFO ROUNDS\n");
+    std::fprintf(stderr, "usage: edgepg_bench CONNINFO ROUNDS [connect]\n");
     return 2;
   }
   try {
+    if (argc > 3 && std::string(argv[3]) == "connect") {
+      connect_rounds(argv[1], std::atoi(argv[2]));
+      return 0;
+    }
     edgepg::Connection c(argv[1]);
     const int rounds = std::atoi(argv[2]);
     volatile std::size_t sink = fetch(c) + static_cast<std::size_t>(sequential(c));  // warm-up

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now_ms(void) {
@@ -46,11 +47,27 @@ static long sequential(PGconn* c) {
   return sum;
 }
 
+/* A fresh connection, its first query, its end: "connect <ms>" per round. */
+static int connect_rounds(const char* conninfo, int rounds) {
+  for (int k = 0; k < rounds; ++k) {
+    double t = now_ms();
+    PGconn* c = PQconnectdb(conninfo);
+    if (PQstatus(c) != CONNECTION_OK) die(c, "connect");
+    PGresult* r = PQexec(c, "select 1");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) die(c, "select 1");
+    PQclear(r);
+    PQfinish(c);
+    printf("connect %.3f\n", now_ms() - t);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: libpq_bench CONNINFO ROUNDS\n");
+    fprintf(stderr, "usage: libpq_bench CONNINFO ROUNDS [connect]\n");
     return 2;
   }
+  if (argc > 3 && strcmp(argv[3], "connect") == 0) return connect_rounds(argv[1], atoi(argv[2]));
   PGconn* c = PQconnectdb(argv[1]);
   if (PQstatus(c) != CONNECTION_OK) die(c, "connect");
   const int rounds = atoi(argv[2]);
