@@ -12,7 +12,7 @@ import { Client as EdgeClient } from 'edgepg'
 import { Client as NeonClient, neonConfig } from '@neondatabase/serverless'
 import { fmt, median, printTable, ratio } from './stats.js'
 import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../tests/support/gateway.js'
-import { freePort, psql, waitForPort } from '../tests/support/services.js'
+import { ROLES, freePort, psql, waitForPort } from '../tests/support/services.js'
 
 const run = promisify(execFile)
 const svc = JSON.parse(process.env.EDGEPG_TEST_SERVICES)
@@ -63,6 +63,59 @@ const tcpConfigs = {
 
 // Per query, sequential: every contender connected first, then rounds that time each of them in turn, so drift
 // (JIT, CPU frequency, whatever else runs) falls on all alike; the median round of each.
+// A raw PostgreSQL exchange over a WebSocket: startup and cleartext password at once, then after the login's
+// ReadyForQuery the 100,000-row query; returns the milliseconds from sending it to its ReadyForQuery.
+async function rawFetch(url, user, password) {
+  const cstr = (t) => Buffer.from(t + '\0')
+  const params = Buffer.concat([cstr('user'), cstr(user), cstr('database'), cstr(DATABASE), Buffer.from([0])])
+  const startup = Buffer.alloc(8)
+  startup.writeUInt32BE(8 + params.length, 0)
+  startup.writeUInt32BE(196608, 4)
+  const typed = (type, body) => {
+    const head = Buffer.alloc(5)
+    head[0] = type.charCodeAt(0)
+    head.writeUInt32BE(4 + body.length, 1)
+    return Buffer.concat([head, body])
+  }
+  const sock = new WebSocket(url)
+  sock.binaryType = 'nodebuffer'
+  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject) })
+  let header = Buffer.alloc(0)
+  let skip = 0
+  let readies = 0
+  let t0 = 0
+  const elapsed = await new Promise((resolve, reject) => {
+    sock.on('message', (chunk) => {
+      let i = 0
+      while (i < chunk.length) {
+        if (skip > 0) {
+          const n = Math.min(skip, chunk.length - i)
+          skip -= n
+          i += n
+          continue
+        }
+        const take = Math.min(5 - header.length, chunk.length - i)
+        header = Buffer.concat([header, chunk.subarray(i, i + take)])
+        i += take
+        if (header.length < 5) break
+        const type = String.fromCharCode(header[0])
+        skip = header.readUInt32BE(1) - 4
+        header = Buffer.alloc(0)
+        if (type === 'E') reject(new Error(`${url}: the server refused (ErrorResponse)`))
+        if (type === 'Z' && ++readies === 1) {
+          t0 = performance.now()
+          sock.send(typed('Q', cstr('select id, name, flag from rows3')))
+        } else if (type === 'Z') {
+          resolve(performance.now() - t0)
+        }
+      }
+    })
+    sock.send(Buffer.concat([startup, params, typed('p', cstr(password))]))
+  })
+  sock.close()
+  return elapsed
+}
+
 async function perQueryInterleaved(clients, n, rounds) {
   for (const c of Object.values(clients)) for (let i = 0; i < 200; i++) await c.query('select $1::int as n', [i])
   const times = Object.fromEntries(Object.keys(clients).map((k) => [k, []]))
@@ -133,14 +186,29 @@ for (let r = 0; r < (quick ? 5 : 30); r++) {
     ws[name].connect.push(performance.now() - t0)
   }
 }
+// The proxies alone: a raw WebSocket reader logs in with a cleartext password (the token for the gateway, the
+// cleartext role for websockify), sends the 100,000-row query and only frames the answer until ReadyForQuery, so the
+// client's decoding (most of the row above) is out of the picture.
+psql({ ...svc, database: DATABASE }, `grant select on rows3 to ${ROLES.cleartext.user}`)
+const rawReaders = {
+  'edgepg-gateway': () => rawFetch(gw.wsUrl(), 'gw_user', tok),
+  websockify: () => rawFetch(`ws://127.0.0.1:${svc.wsPort}/v1`, ROLES.cleartext.user, ROLES.cleartext.password),
+}
+for (let r = 0; r < (quick ? 3 : 7) + 1; r++) {
+  for (const [name, fetchRows] of Object.entries(rawReaders)) {
+    const ms = await fetchRows()
+    if (r > 0) (ws[name].raw ??= []).push(ms) // the first round warms up
+  }
+}
 for (const name of Object.keys(wsClients)) {
-  ws[name] = { seq: wsSeq[name], rows: median(ws[name].rows), connect: median(ws[name].connect) }
+  ws[name] = { seq: wsSeq[name], rows: median(ws[name].rows), raw: median(ws[name].raw), connect: median(ws[name].connect) }
 }
 const g = ws['edgepg-gateway']
 const w = ws.websockify
 printTable('edgepg-gateway, WebSocket path (edgepg client; gateway: token login as gw_user; websockify: SCRAM as gw_user)', ['', 'edgepg-gateway', 'websockify', 'gateway/websockify'], [
   ['sequential select $1::int, per query', fmt(g.seq), fmt(w.seq), ratio(g.seq, w.seq)],
   ['100,000 rows x 3 columns', fmt(g.rows), fmt(w.rows), ratio(g.rows, w.rows)],
+  ['the same rows, bytes only (raw reader, no decoding)', fmt(g.raw), fmt(w.raw), ratio(g.raw, w.raw)],
   ['connect + first query + end', fmt(g.connect), fmt(w.connect), ratio(g.connect, w.connect)],
 ])
 
