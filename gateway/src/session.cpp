@@ -363,7 +363,8 @@ class Session {
                       asio::co_spawn(ex, apply_holder_settings(up, config, who, startup), asio::experimental::deferred),
                       asio::co_spawn(ex, record_claims(config, up, who), asio::experimental::deferred))
                       .async_wait(asio::experimental::wait_for_all(), use_awaitable);
-      backend_start_ = std::move(std::get<3>(both));
+      backend_start_ = std::move(std::get<3>(both));  // recorded even if the settings failed: forgotten at the end
+      backend_pid_ = up.process_id;
       if (std::get<1>(both)) std::rethrow_exception(std::get<1>(both));
       if (std::get<2>(both)) std::rethrow_exception(std::get<2>(both));
     } else if (pooled) {
@@ -371,8 +372,8 @@ class Session {
     } else if (claims) {
       std::string started = co_await record_claims(config, up, who);
       backend_start_ = std::move(started);
+      backend_pid_ = up.process_id;
     }
-    if (claims) backend_pid_ = up.process_id;
     if (pooled && services_.pool->idle(*pool_key_) < services_.pool->config().min_idle) {
       const auto ex = co_await asio::this_coro::executor;
       asio::co_spawn(ex, replenish(services_, snap_.config, *pool_key_), asio::detached);

@@ -174,4 +174,8 @@ test('logins whose settings fail while their claims are being recorded leave the
   const ok = await connect('lena')
   assert.equal(await one(ok, 'select edgepg.sub()'), 'lena')
   await ok.end()
+  // Their claims rows, written while the settings failed, went with their sessions.
+  const left = () => Number(psql({ ...svc, database: DATABASE }, "select count(*) from edgepg.sessions where sub like 'bad-%'").trim())
+  for (let i = 0; i < 40 && left() > 0; i++) await new Promise((r) => setTimeout(r, 50))
+  assert.equal(left(), 0)
 })
