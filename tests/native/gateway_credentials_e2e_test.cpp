@@ -78,7 +78,8 @@ TEST_CASE("gateway: roles.<role>.rds_iam is parsed, needs a TLS upstream, and ex
   CHECK(config_error(config_with("require", R"({"rds_iam": {"region": "eu-west-1", "role_arn": "x"}})"))
             .find("role_arn") != std::string::npos);
   CHECK(config_error(config_with("require", R"({"rds_iam": {"region": "eu-west-1"}, "password_env": "PW"})"))
-            .find("roles.app_user: needs exactly one of password_file, password_env or rds_iam") != std::string::npos);
+            .find("roles.app_user: needs exactly one of password_file, password_env, rds_iam, cloudsql_iam or "
+                  "azure_entra") != std::string::npos);
   CHECK(config_error(config_with("require", R"({})")).find("exactly one of") != std::string::npos);
 
   // A session of such a role is refused with the reason (no password file or variable is read).
@@ -110,9 +111,10 @@ TEST_CASE("gateway: the rds_iam token comes from the default chain's credentials
 
   const gateway::Config c =
       gateway::parse_config(config_with("verify-full", R"({"rds_iam": {"region": "eu-west-1"}})"));
-  std::string why;
-  const std::string token = gateway::role_password("app_user", c.roles.at("app_user"), c.upstream, why);
-  CHECK_MESSAGE(why.empty(), why);
+  const gateway::RolePassword got =
+      gateway::role_password("app_user", c.roles.at("app_user"), c.upstream, gateway::RoleTokens(c));
+  CHECK_MESSAGE(got.why.empty(), got.why);
+  const std::string& token = got.password;
   REQUIRE(!token.empty());
   // The second the gateway signed at, from the token itself (X-Amz-Date=yyyymmddThhmmssZ).
   const auto at = token.find("X-Amz-Date=");
