@@ -1,10 +1,13 @@
 #include "config.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include "cloud/common.hpp"
 
 namespace edgepg::gateway {
 namespace {
@@ -101,6 +104,16 @@ std::optional<OAuthBearerConfig> oauthbearer(const json& v, const ListenConfig& 
   return o;
 }
 
+// The servers take token logins only over TLS, and a token is a password for minutes to an hour: it never crosses
+// the network in the clear, so the upstream's sslmode must be require or stricter.
+void require_tls_upstream(const std::string& path, const UpstreamConfig& upstream, const std::string& why) {
+  static const std::set<std::string> tls_modes = {"require", "verify-ca", "verify-full"};
+  if (!tls_modes.contains(upstream.sslmode)) {
+    fail(path, "needs upstream.sslmode require, verify-ca or verify-full: " + why +
+                   " must not cross the network in the clear");
+  }
+}
+
 // roles.<role>.rds_iam. RDS takes an IAM token only over TLS, and the token is a password for 15 minutes: it never
 // crosses the network in the clear, so the upstream's sslmode must be require or stricter.
 RdsIamConfig rds_iam(const json& obj, const std::string& path, const UpstreamConfig& upstream) {
@@ -114,13 +127,88 @@ RdsIamConfig rds_iam(const json& obj, const std::string& path, const UpstreamCon
   r.host = text(obj, path, "host");
   if (r.host.find_first_of("/?#@ \t\r\n") != std::string::npos) fail(path + ".host", "must be a host name");
   if (member(obj, "port") != nullptr) r.port = number<std::uint16_t>(obj, path, "port", 5432, 1, 65535);
-  static const std::set<std::string> tls_modes = {"require", "verify-ca", "verify-full"};
-  if (!tls_modes.contains(upstream.sslmode)) {
-    fail(path,
-         "needs upstream.sslmode require, verify-ca or verify-full: RDS takes IAM tokens only over TLS, and a "
-         "token is a password that must not cross the network in the clear");
-  }
+  require_tls_upstream(path, upstream, "RDS takes IAM tokens only over TLS, and a token");
   return r;
+}
+
+// A token source's file: required, a path (read at each refresh, so it need not exist yet).
+std::string token_file(const json& obj, const std::string& path, const std::string& fallback, const char* hint) {
+  std::string file = text(obj, path, "token_file", fallback);
+  if (file.empty()) fail(path + ".token_file", std::string("is required: ") + hint);
+  return file;
+}
+
+// An overridable service endpoint: https://, or http:// to loopback (test stand-ins), as the core will require.
+std::string service_url(const json& obj, const std::string& path, const char* key, std::string fallback = {}) {
+  std::string url = text(obj, path, key, std::move(fallback));
+  if (url.empty()) return url;
+  const std::string where = path + "." + key;
+  if (const Status s = cloud::detail::check_endpoint(url, cloud::detail::HttpHosts::loopback, where); !s) {
+    throw ConfigError("configuration: " + s.message());
+  }
+  return url;
+}
+
+// roles.<role>.cloudsql_iam: Google workload identity federation (the core's gcp exchanges).
+CloudSqlIamConfig cloudsql_iam(const json& obj, const std::string& path, const UpstreamConfig& upstream) {
+  if (!obj.is_object())
+    fail(path, "must be an object: { \"audience\": \"//iam.googleapis.com/...\", \"token_file\": ... }");
+  only_keys(obj, path, {"audience", "token_file", "service_account", "scopes", "endpoints"});
+  CloudSqlIamConfig g;
+  g.audience = text(obj, path, "audience");
+  if (!g.audience.starts_with("//iam.googleapis.com/")) {
+    fail(path + ".audience",
+         "is required: the workload identity pool provider, //iam.googleapis.com/projects/<number>/locations/global/"
+         "workloadIdentityPools/<pool>/providers/<provider>");
+  }
+  g.token_file = token_file(obj, path, {}, "the workload's OIDC token file (e.g. a projected service-account token)");
+  g.service_account = text(obj, path, "service_account");
+  if (!g.service_account.empty() && (g.service_account.find('@') == std::string::npos ||
+                                     g.service_account.find_first_of("/?#:% \t\r\n") != std::string::npos)) {
+    fail(path + ".service_account", "must be a service account's email, e.g. db@project.iam.gserviceaccount.com");
+  }
+  g.scopes = texts(obj, path, "scopes");
+  for (const auto& scope : g.scopes) {
+    if (scope.empty() || scope.find_first_of(" \t\r\n") != std::string::npos) {
+      fail(path + ".scopes", "must hold scope URLs, e.g. https://www.googleapis.com/auth/sqlservice.login");
+    }
+  }
+  if (const json* e = member(obj, "endpoints")) {
+    const std::string epath = path + ".endpoints";
+    only_keys(*e, epath, {"sts", "iam_credentials"});
+    g.sts_endpoint = service_url(*e, epath, "sts");
+    g.iam_credentials_endpoint = service_url(*e, epath, "iam_credentials");
+  }
+  require_tls_upstream(path, upstream, "Cloud SQL's access token is a password, and it");
+  return g;
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+// roles.<role>.azure_entra: Entra ID's federated client assertion (the core's azure exchange); absent keys from AKS
+// workload identity's variables.
+AzureEntraConfig azure_entra(const json& obj, const std::string& path, const UpstreamConfig& upstream) {
+  if (!obj.is_object()) fail(path, "must be an object (may be empty: {} takes AKS workload identity's variables)");
+  only_keys(obj, path, {"tenant_id", "client_id", "token_file", "authority_host", "scope"});
+  AzureEntraConfig a;
+  a.tenant_id = text(obj, path, "tenant_id", env_or_empty("AZURE_TENANT_ID"));
+  if (a.tenant_id.empty() || a.tenant_id.find_first_of("/?#%@ \t\r\n") != std::string::npos) {
+    fail(path + ".tenant_id", "is required (or AZURE_TENANT_ID): the directory's id or domain");
+  }
+  a.client_id = text(obj, path, "client_id", env_or_empty("AZURE_CLIENT_ID"));
+  if (a.client_id.empty() || a.client_id.find_first_of("&=?#% \t\r\n") != std::string::npos) {
+    fail(path + ".client_id", "is required (or AZURE_CLIENT_ID): the managed identity's or app's client id");
+  }
+  a.token_file = token_file(obj, path, env_or_empty("AZURE_FEDERATED_TOKEN_FILE"),
+                            "the workload's OIDC token file (or AZURE_FEDERATED_TOKEN_FILE)");
+  a.authority_host = service_url(obj, path, "authority_host", env_or_empty("AZURE_AUTHORITY_HOST"));
+  a.scope = text(obj, path, "scope");
+  if (a.scope.find_first_of(" \t\r\n") != std::string::npos) fail(path + ".scope", "must be one scope");
+  require_tls_upstream(path, upstream, "Entra's access token is a password, and it");
+  return a;
 }
 
 }  // namespace
@@ -201,11 +289,20 @@ Config parse_config(const std::string& json_text) {
     if (!roles->is_object()) fail("roles", "must be an object of role names");
     for (const auto& [name, r] : roles->items()) {
       const std::string path = "roles." + name;
-      only_keys(r, path, {"password_file", "password_env", "rds_iam"});
-      RoleCredentials rc{text(r, path, "password_file"), text(r, path, "password_env"), std::nullopt};
+      only_keys(r, path, {"password_file", "password_env", "rds_iam", "cloudsql_iam", "azure_entra"});
+      RoleCredentials rc;
+      rc.password_file = text(r, path, "password_file");
+      rc.password_env = text(r, path, "password_env");
+      const int ways = !rc.password_file.empty() + !rc.password_env.empty() + (member(r, "rds_iam") != nullptr) +
+                       (member(r, "cloudsql_iam") != nullptr) + (member(r, "azure_entra") != nullptr);
+      if (ways != 1) {
+        fail(path, "needs exactly one of password_file, password_env, rds_iam, cloudsql_iam or azure_entra");
+      }
       if (const json* iam = member(r, "rds_iam")) rc.rds_iam = rds_iam(*iam, path + ".rds_iam", c.upstream);
-      const int ways = !rc.password_file.empty() + !rc.password_env.empty() + rc.rds_iam.has_value();
-      if (ways != 1) fail(path, "needs exactly one of password_file, password_env or rds_iam");
+      if (const json* g = member(r, "cloudsql_iam")) {
+        rc.cloudsql_iam = cloudsql_iam(*g, path + ".cloudsql_iam", c.upstream);
+      }
+      if (const json* a = member(r, "azure_entra")) rc.azure_entra = azure_entra(*a, path + ".azure_entra", c.upstream);
       c.roles[name] = rc;
     }
   }

@@ -66,12 +66,40 @@ struct RdsIamConfig {
   std::optional<std::uint16_t> port;  // empty: upstream.port
 };
 
-// How the gateway logs in as a role: a password from a file or an environment variable (re-read on SIGHUP), or an
-// RDS IAM token.
+// A Cloud SQL IAM login: the password is a Google access token from workload identity federation (the workload's
+// OIDC token, read from token_file at each refresh, exchanged at Google STS; with service_account, then for that
+// account's token at IAM Credentials).
+struct CloudSqlIamConfig {
+  std::string audience;  // //iam.googleapis.com/projects/<n>/locations/global/workloadIdentityPools/<p>/providers/<q>
+  std::string token_file;
+  std::string service_account;           // empty: the federated token itself
+  std::vector<std::string> scopes;       // empty: sqlservice.login
+  std::string sts_endpoint;              // endpoints.sts; empty: https://sts.googleapis.com/v1/token
+  std::string iam_credentials_endpoint;  // endpoints.iam_credentials; empty: https://iamcredentials.googleapis.com
+};
+
+// An Azure Database for PostgreSQL login with a Microsoft Entra token: the workload's OIDC token (token_file, read at
+// each refresh) sent as a federated client assertion. Absent keys come from AKS workload identity's variables when
+// the configuration is read: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST.
+struct AzureEntraConfig {
+  std::string tenant_id;
+  std::string client_id;
+  std::string token_file;
+  std::string authority_host;  // empty: https://login.microsoftonline.com
+  std::string scope;           // empty: https://ossrdbms-aad.database.windows.net/.default
+};
+
+// How the gateway logs in as a role: a password from a file or an environment variable (re-read on SIGHUP), or a
+// short-lived token (an RDS IAM token, a Google or an Entra access token) sent as the password under TLS.
 struct RoleCredentials {
   std::string password_file;
   std::string password_env;
   std::optional<RdsIamConfig> rds_iam;
+  std::optional<CloudSqlIamConfig> cloudsql_iam;
+  std::optional<AzureEntraConfig> azure_entra;
+
+  // A token source: the login sends the token as the cleartext password the server asks for, only under TLS.
+  [[nodiscard]] bool sends_token() const { return rds_iam || cloudsql_iam || azure_entra; }
 };
 
 struct SessionsConfig {

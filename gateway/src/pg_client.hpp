@@ -26,7 +26,8 @@ struct LoginRequest {
   std::string database;
   std::string application_name;
   std::string options;  // the startup "options" parameter
-  // An RDS IAM token: sent as the cleartext password the server asks for, and only under TLS (refused otherwise).
+  // A token (rds_iam, cloudsql_iam, azure_entra): sent as the cleartext password the server asks for, and only
+  // under TLS (refused otherwise).
   bool cleartext_under_tls = false;
 };
 

@@ -24,9 +24,17 @@
 
 namespace edgepg::gateway {
 
+namespace {
+
+Services::Snapshot make_snapshot(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls) {
+  auto tokens = std::make_shared<const RoleTokens>(config);
+  return {std::make_shared<const Config>(std::move(config)), std::move(identity), std::move(tls), std::move(tokens)};
+}
+
+}  // namespace
+
 Services::Services(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls)
-    : audit(config.audit.file),
-      current_{std::make_shared<const Config>(std::move(config)), std::move(identity), std::move(tls)} {}
+    : audit(config.audit.file), current_(make_snapshot(std::move(config), std::move(identity), std::move(tls))) {}
 
 Services::Snapshot Services::snapshot() const {
   std::lock_guard lock(mutex_);
@@ -34,8 +42,9 @@ Services::Snapshot Services::snapshot() const {
 }
 
 void Services::replace(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls) {
+  Snapshot fresh = make_snapshot(std::move(config), std::move(identity), std::move(tls));
   std::lock_guard lock(mutex_);
-  current_ = {std::make_shared<const Config>(std::move(config)), std::move(identity), std::move(tls)};
+  current_ = std::move(fresh);
 }
 
 namespace {
@@ -57,21 +66,22 @@ std::int64_t elapsed_ms(Clock::time_point since) {
 
 // Keeps pool.min_idle backends of a role and database logged in and idle: run (detached) after a client took one.
 // Credentials are read at each login, so a rotated password applies to the next backend.
-asio::awaitable<void> replenish(Services& services, std::shared_ptr<const Config> config, PoolKey key) {
+asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, PoolKey key) {
   BackendPool& pool = *services.pool;
+  const Config& config = *snap.config;
   while (pool.idle(key) < pool.config().min_idle && pool.reserve(key)) {
-    const auto creds = config->roles.find(key.role);
-    std::string why;
+    const auto creds = config.roles.find(key.role);
     UpstreamRequest req;
     req.login.user = key.role;
     req.login.database = key.database;
     req.login.application_name = "edgepg-gateway";
-    req.login.password =
-        creds == config->roles.end() ? std::string() : role_password(key.role, creds->second, config->upstream, why);
-    req.login.cleartext_under_tls = creds != config->roles.end() && creds->second.rds_iam.has_value();
+    if (creds != config.roles.end()) {
+      req.login.password = role_password(key.role, creds->second, config.upstream, *snap.tokens).password;
+      req.login.cleartext_under_tls = creds->second.sends_token();
+    }
     std::optional<Upstream> fresh;
     try {
-      Upstream u = co_await login_upstream(config->upstream, std::move(req));
+      Upstream u = co_await login_upstream(config.upstream, std::move(req));
       fresh.emplace(std::move(u));
     } catch (const UpstreamError&) {
     }
@@ -307,14 +317,16 @@ class Session {
     identity_ = who;
 
     const auto creds = config.roles.find(who.role);
-    std::string why;
-    std::string password =
-        creds == config.roles.end() ? std::string() : role_password(who.role, creds->second, config.upstream, why);
-    if (password.empty()) {
-      throw Refused{
-          "08004",
-          "the gateway has no usable credentials for role \"" + who.role + "\" (" + why + "); ask its operator",
-          "credentials"};
+    RolePassword password = creds == config.roles.end()
+                                ? RolePassword{{}, "the role has no credentials", false}
+                                : role_password(who.role, creds->second, config.upstream, *snap_.tokens);
+    if (password.password.empty()) {
+      // A token service that refused the gateway's own identity is an authorization failure (28000); a source
+      // that cannot be read or reached is the server's trouble (08004). Either way the operator must act.
+      throw Refused{password.refused ? "28000" : "08004",
+                    "the gateway has no usable credentials for role \"" + who.role + "\" (" + password.why +
+                        "); ask its operator",
+                    password.refused ? "credentials_refused" : "credentials"};
     }
     const bool pooled = services_.pool != nullptr;
     std::string options(startup.parameter("options").value_or(""));
@@ -326,9 +338,9 @@ class Session {
     }
     UpstreamRequest req;
     req.login.user = who.role;
-    req.login.password = std::move(password);
+    req.login.password = std::move(password.password);
     req.login.database = database_;
-    req.login.cleartext_under_tls = creds->second.rds_iam.has_value();
+    req.login.cleartext_under_tls = creds->second.sends_token();
     if (pooled) {
       // A pooled backend outlives its holder: nothing of the holder goes into its startup packet, whose values
       // RESET/DISCARD ALL would restore for the next one. The holder's settings follow as set_config below.
@@ -376,7 +388,7 @@ class Session {
     }
     if (pooled && services_.pool->idle(*pool_key_) < services_.pool->config().min_idle) {
       const auto ex = co_await asio::this_coro::executor;
-      asio::co_spawn(ex, replenish(services_, snap_.config, *pool_key_), asio::detached);
+      asio::co_spawn(ex, replenish(services_, snap_, *pool_key_), asio::detached);
     }
 
     // The client sees its backend: parameter statuses and key data (cancel requests reach it through us).

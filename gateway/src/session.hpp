@@ -16,6 +16,7 @@
 #include "claims_channel.hpp"
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "credentials.hpp"
 #include "crypto/tls.hpp"
 #include "identity.hpp"
 #include "metrics.hpp"
@@ -28,8 +29,8 @@ struct ListenerTls {
   std::shared_ptr<const crypto::TlsServerContext> websocket;  // ALPN "http/1.1"
 };
 
-// What sessions share; thread-safe. A reload (SIGHUP) swaps the configuration, the verifier and the certificates
-// for new sessions.
+// What sessions share; thread-safe. A reload (SIGHUP) swaps the configuration, the verifier, the certificates and
+// the roles' token providers (built from the configuration) for new sessions.
 class Services {
  public:
   Services(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls);
@@ -37,6 +38,7 @@ class Services {
     std::shared_ptr<const Config> config;
     std::shared_ptr<const IdentityVerifier> identity;
     ListenerTls tls;
+    std::shared_ptr<const RoleTokens> tokens;  // cloudsql_iam and azure_entra roles' providers, of `config`
   };
   [[nodiscard]] Snapshot snapshot() const;
   void replace(Config config, std::shared_ptr<const IdentityVerifier> identity, ListenerTls tls);

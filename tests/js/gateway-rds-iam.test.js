@@ -66,7 +66,7 @@ test('--check-config: rds_iam with a TLS upstream is valid; with a plain one, or
   assert.ok(!r.ok)
   assert.match(r.text, /roles\.app_user\.rds_iam: needs upstream\.sslmode require, verify-ca or verify-full/)
   r = await check('both', config('require', { rds_iam: { region: 'eu-west-1' }, password_env: 'PW' }))
-  assert.match(r.text, /roles\.app_user: needs exactly one of password_file, password_env or rds_iam/)
+  assert.match(r.text, /roles\.app_user: needs exactly one of password_file, password_env, rds_iam, cloudsql_iam or azure_entra/)
   r = await check('region', config('require', { rds_iam: { region: 'EU West' } }))
   assert.match(r.text, /roles\.app_user\.rds_iam\.region: is required/)
   r = await check('unknown', config('require', { rds_iam: { region: 'eu-west-1', role_arn: 'arn:aws:iam::1:role/x' } }))

@@ -3,6 +3,8 @@
 // not in this version, so such a role's login is refused with that reason), and the token it would log in with is
 // signed with the default chain's credentials (web identity from AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE against
 // the STS stand-in) and is byte-equal to @aws-sdk/rds-signer's for the same credentials and second.
+// roles.<role>.cloudsql_iam and azure_entra are parsed too (Azure's keys defaulting from AKS workload identity's
+// variables), need a TLS upstream, and get one token provider per role (their logins: gateway-cloud-iam.test.js).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "../../gateway/src/config.hpp"
 #include "../../gateway/src/credentials.hpp"
@@ -78,13 +81,54 @@ TEST_CASE("gateway: roles.<role>.rds_iam is parsed, needs a TLS upstream, and ex
   CHECK(config_error(config_with("require", R"({"rds_iam": {"region": "eu-west-1", "role_arn": "x"}})"))
             .find("role_arn") != std::string::npos);
   CHECK(config_error(config_with("require", R"({"rds_iam": {"region": "eu-west-1"}, "password_env": "PW"})"))
-            .find("roles.app_user: needs exactly one of password_file, password_env or rds_iam") != std::string::npos);
+            .find("roles.app_user: needs exactly one of password_file, password_env, rds_iam, cloudsql_iam or "
+                  "azure_entra") != std::string::npos);
   CHECK(config_error(config_with("require", R"({})")).find("exactly one of") != std::string::npos);
 
   // A session of such a role is refused with the reason (no password file or variable is read).
   std::string why;
   CHECK(gateway::read_password("", "", why).empty());
   CHECK(why.find("rds_iam") != std::string::npos);
+}
+
+TEST_CASE("gateway: roles.<role>.cloudsql_iam and azure_entra are parsed (Azure's from AKS's variables) and need TLS") {
+  const gateway::Config g = gateway::parse_config(config_with("verify-full", R"({"cloudsql_iam": {
+      "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q",
+      "token_file": "/var/run/gcp-token", "service_account": "db@proj.iam.gserviceaccount.com",
+      "scopes": ["https://www.googleapis.com/auth/sqlservice.login"],
+      "endpoints": {"sts": "http://127.0.0.1:1/google/v1/token", "iam_credentials": "https://iam.example"}}})"));
+  const gateway::CloudSqlIamConfig& gcp = *g.roles.at("app_user").cloudsql_iam;
+  CHECK(gcp.token_file == "/var/run/gcp-token");
+  CHECK(gcp.service_account == "db@proj.iam.gserviceaccount.com");
+  CHECK(gcp.scopes == std::vector<std::string>{"https://www.googleapis.com/auth/sqlservice.login"});
+  CHECK(gcp.sts_endpoint == "http://127.0.0.1:1/google/v1/token");
+  CHECK(gcp.iam_credentials_endpoint == "https://iam.example");
+  CHECK(g.roles.at("app_user").sends_token());
+  CHECK(gateway::RoleTokens(g).provider("app_user") != nullptr);
+
+  ::setenv("AZURE_TENANT_ID", "contoso.onmicrosoft.com", 1);
+  ::setenv("AZURE_CLIENT_ID", "0f6b5e1c", 1);
+  ::setenv("AZURE_FEDERATED_TOKEN_FILE", "/var/run/azure-token", 1);
+  ::setenv("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us", 1);
+  const gateway::Config a = gateway::parse_config(config_with("require", R"({"azure_entra": {"client_id": "mine"}})"));
+  const gateway::AzureEntraConfig& entra = *a.roles.at("app_user").azure_entra;
+  CHECK(entra.tenant_id == "contoso.onmicrosoft.com");
+  CHECK(entra.client_id == "mine");  // a key in the file wins over the variable
+  CHECK(entra.token_file == "/var/run/azure-token");
+  CHECK(entra.authority_host == "https://login.microsoftonline.us");
+  CHECK(entra.scope.empty());
+  CHECK(config_error(config_with("prefer", R"({"azure_entra": {}})"))
+            .find("roles.app_user.azure_entra: needs upstream.sslmode require") != std::string::npos);
+  for (const char* n : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"}) {
+    ::unsetenv(n);
+  }
+  CHECK(config_error(config_with("require", R"({"azure_entra": {}})"))
+            .find("roles.app_user.azure_entra.tenant_id: is required") != std::string::npos);
+  CHECK(config_error(
+            config_with("disable", R"({"cloudsql_iam": {"audience": "//iam.googleapis.com/x", "token_file": "/t"}})"))
+            .find("roles.app_user.cloudsql_iam: needs upstream.sslmode require") != std::string::npos);
+  CHECK(gateway::RoleTokens(gateway::parse_config(config_with("disable", R"({"password_env": "PW"})")))
+            .provider("app_user") == nullptr);
 }
 
 TEST_CASE("gateway: the rds_iam token comes from the default chain's credentials and equals rds-signer's") {
@@ -110,9 +154,10 @@ TEST_CASE("gateway: the rds_iam token comes from the default chain's credentials
 
   const gateway::Config c =
       gateway::parse_config(config_with("verify-full", R"({"rds_iam": {"region": "eu-west-1"}})"));
-  std::string why;
-  const std::string token = gateway::role_password("app_user", c.roles.at("app_user"), c.upstream, why);
-  CHECK_MESSAGE(why.empty(), why);
+  const gateway::RolePassword got =
+      gateway::role_password("app_user", c.roles.at("app_user"), c.upstream, gateway::RoleTokens(c));
+  CHECK_MESSAGE(got.why.empty(), got.why);
+  const std::string& token = got.password;
   REQUIRE(!token.empty());
   // The second the gateway signed at, from the token itself (X-Amz-Date=yyyymmddThhmmssZ).
   const auto at = token.find("X-Amz-Date=");

@@ -26,6 +26,7 @@ export async function startCloudServer() {
     fixedCredentials: null, // STS: hand out these { accessKeyId, secretAccessKey, sessionToken } instead of new ones
     credentialLifetime: null, // STS: seconds until Expiration instead of DurationSeconds
     fixedAccessToken: null, // Google (final token) and Entra: hand out this access token
+    accessTokenLifetime: null, // Google and Entra: seconds until the access tokens expire instead of about an hour
     imdsToken: 'imds-session-' + secret(16).replace(/[+/=]/g, 'x'),
     containerAuthorization: 'Bearer container-auth-token',
     url: '',
@@ -123,7 +124,7 @@ export async function startCloudServer() {
     const token = 'ya29.d.' + secret(60).replace(/[+/=]/g, '_')
     server.issued.push({ token, scope: form.scope })
     reply(res, 200, 'application/json', JSON.stringify({ access_token: token,
-      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 3599 }))
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: server.accessTokenLifetime ?? 3599 }))
   }
 
   const googleIam = (req, res, path, body) => {
@@ -141,7 +142,7 @@ export async function startCloudServer() {
       return denied(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.')
     }
     const token = server.fixedAccessToken ?? 'ya29.c.' + secret(80).replace(/[+/=]/g, '_')
-    const seconds = Number(String(json.lifetime ?? '3600s').replace(/s$/, ''))
+    const seconds = server.accessTokenLifetime ?? Number(String(json.lifetime ?? '3600s').replace(/s$/, ''))
     server.issued.push({ token, scope: json.scope, serviceAccount: decodeURIComponent(path.split('/serviceAccounts/')[1].split(':')[0]) })
     reply(res, 200, 'application/json', JSON.stringify({ accessToken: token, expireTime: new Date(server.now() + seconds * 1000).toISOString() }))
   }
@@ -158,7 +159,8 @@ export async function startCloudServer() {
     if (!tokenOk(form.client_assertion)) return aad(400, 'invalid_client', 70021, `No matching federated identity record found for presented assertion ${form.client_assertion}.`)
     const token = server.fixedAccessToken ?? 'eyJ0eXAiOiJKV1QifQ.' + secret(120).replace(/[+/=]/g, '_') + '.sig'
     server.issued.push({ token, scope: form.scope })
-    reply(res, 200, 'application/json', JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token }))
+    const lifetime = server.accessTokenLifetime ?? 3599
+    reply(res, 200, 'application/json', JSON.stringify({ token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token }))
   }
 
   const awsJson = () => {

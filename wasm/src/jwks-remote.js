@@ -1,5 +1,7 @@
 // A remote JWK Set, cached like jose's createRemoteJWKSet: fetched with the runtime's fetch and a timeout, kept for
-// cacheMaxAge, refetched at most once per cooldown when a token names an unknown kid; bodies over 64 KiB refused.
+// cacheMaxAge, refetched at most once per cooldown when a token names an unknown kid; bodies over 64 KiB refused
+// (bounded-fetch.js).
+import { boundedFetch, FetchFailure } from './bounded-fetch.js'
 import { EdgepgError } from './errors.js'
 
 const MAX_BODY = 64 * 1024
@@ -49,53 +51,20 @@ export class RemoteJwks {
   async #fetch() {
     const { fetch, timeout } = this.#options
     if (typeof fetch !== 'function') throw new EdgepgError('ERR_JWKS_FETCH', 'no fetch in this runtime: pass jwks instead of jwksUrl')
-    const ctrl = new AbortController()
-    const timer = setTimeout(() => ctrl.abort(), timeout)
     const where = this.#url.origin + this.#url.pathname
-    try {
-      let res
-      try {
-        res = await fetch(this.#url.href, { signal: ctrl.signal, headers: { accept: 'application/json' }, redirect: 'manual' })
-      } catch (e) {
-        const why = ctrl.signal.aborted ? `timed out after ${timeout} ms` : 'network error'
-        throw new EdgepgError('ERR_JWKS_FETCH', `could not fetch the JWKS from ${where}: ${why}`)
-      }
+    const check = (res) => {
       if (res.status !== 200) throw new EdgepgError('ERR_JWKS_FETCH', `the JWKS endpoint ${where} answered HTTP ${res.status}`)
-      const declared = Number(res.headers.get('content-length'))
-      if (declared > MAX_BODY) throw new EdgepgError('ERR_JWKS_FETCH', `the JWKS from ${where} is larger than 64 KiB`)
-      const body = await readLimited(res, MAX_BODY, where)
-      this.#text = body
-      this.#fetchedAt = this.#options.clock()
-    } finally {
-      clearTimeout(timer)
     }
-  }
-}
-
-async function readLimited(res, max, where) {
-  if (!res.body || typeof res.body.getReader !== 'function') {
-    const text = await res.text()
-    if (text.length > max) throw new EdgepgError('ERR_JWKS_FETCH', `the JWKS from ${where} is larger than 64 KiB`)
-    return text
-  }
-  const reader = res.body.getReader()
-  const chunks = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      reader.cancel().catch(() => {})
-      throw new EdgepgError('ERR_JWKS_FETCH', `the JWKS from ${where} is larger than 64 KiB`)
+    let res
+    try {
+      res = await boundedFetch(fetch, this.#url.href, { headers: { accept: 'application/json' } }, { timeout, maxBytes: MAX_BODY, check })
+    } catch (e) {
+      if (!(e instanceof FetchFailure)) throw e
+      if (e.reason === 'too-large') throw new EdgepgError('ERR_JWKS_FETCH', `the JWKS from ${where} is larger than 64 KiB`)
+      const why = { timeout: `timed out after ${timeout} ms`, network: 'network error', unreadable: 'the answer could not be read' }[e.reason]
+      throw new EdgepgError('ERR_JWKS_FETCH', `could not fetch the JWKS from ${where}: ${why}`)
     }
-    chunks.push(value)
+    this.#text = res.body
+    this.#fetchedAt = this.#options.clock()
   }
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    all.set(c, at)
-    at += c.byteLength
-  }
-  return new TextDecoder().decode(all)
 }

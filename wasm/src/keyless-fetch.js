@@ -1,7 +1,8 @@
 // What the keyless providers (keyless-aws.js, keyless-gcp.js, keyless-azure.js) share: the workload's OIDC token
 // from a string or a (sync/async) function, and sending a request the wasm core built with the runtime's fetch,
-// bounded in time (ETIMEDOUT) and size (64 KiB, like the core's parsers), never following redirects. Messages name
+// bounded in time (ETIMEDOUT) and size (64 KiB, like the core's parsers), never following redirects (bounded-fetch.js). Messages name
 // the service and its origin, never the token, the request body or the answer.
+import { boundedFetch, FetchFailure } from './bounded-fetch.js'
 import { EdgepgError, errorName } from './errors.js'
 
 export const MAX_ANSWER = 64 * 1024
@@ -43,65 +44,21 @@ export async function send(req, { fetch, timeout, service }) {
   if (req.code !== 0) throw answerError(req)
   if (typeof fetch !== 'function') throw new EdgepgError('EINVAL', `${service}: no fetch in this runtime; pass fetch`)
   const where = new URL(req.url).origin
-  const ctrl = new AbortController()
-  const timer = setTimeout(() => ctrl.abort(), timeout)
-  const late = () => new EdgepgError('ETIMEDOUT', `${service} at ${where} did not answer within ${timeout} ms; retry, or raise timeout`)
   try {
-    let res
-    try {
-      res = await fetch(req.url, {
-        method: req.method, headers: headersOf(req.headers), body: req.body === '' ? undefined : req.body,
-        signal: ctrl.signal, redirect: 'manual',
-      })
-    } catch {
-      if (ctrl.signal.aborted) throw late()
-      throw new EdgepgError('ECREDENTIALS', `${service} at ${where} could not be reached (network error); check the endpoint and the network`)
-    }
-    let body
-    try {
-      body = await readBounded(res)
-    } catch (e) {
-      if (e instanceof EdgepgError) throw e
-      if (ctrl.signal.aborted) throw late()
-      throw new EdgepgError('ECREDENTIALS', `${service} at ${where}: the answer could not be read`)
-    }
-    if (body === null) throw new EdgepgError('ECREDENTIALS', `${service} at ${where}: the answer is larger than 64 KiB`)
-    return { status: res.status, body }
-  } finally {
-    clearTimeout(timer)
+    const res = await boundedFetch(fetch, req.url,
+      { method: req.method, headers: headersOf(req.headers), body: req.body === '' ? undefined : req.body },
+      { timeout, maxBytes: MAX_ANSWER })
+    return { status: res.status, body: res.body }
+  } catch (e) {
+    if (!(e instanceof FetchFailure)) throw e
+    const at = `${service} at ${where}`
+    if (e.reason === 'timeout') throw new EdgepgError('ETIMEDOUT', `${at} did not answer within ${timeout} ms; retry, or raise timeout`)
+    throw new EdgepgError('ECREDENTIALS', {
+      network: `${at} could not be reached (network error); check the endpoint and the network`,
+      'too-large': `${at}: the answer is larger than 64 KiB`,
+      unreadable: `${at}: the answer could not be read`,
+    }[e.reason])
   }
-}
-
-// The body as text, or null when it is larger than MAX_ANSWER (reading stops there).
-async function readBounded(res) {
-  if (Number(res.headers?.get?.('content-length')) > MAX_ANSWER) {
-    res.body?.cancel?.().catch(() => {})
-    return null
-  }
-  if (!res.body || typeof res.body.getReader !== 'function') {
-    const text = await res.text()
-    return new TextEncoder().encode(text).byteLength > MAX_ANSWER ? null : text
-  }
-  const reader = res.body.getReader()
-  const chunks = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_ANSWER) {
-      reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    all.set(c, at)
-    at += c.byteLength
-  }
-  return new TextDecoder().decode(all)
 }
 
 // The clock a provider runs on: options.now or options.clock (ms since the epoch), else Date.now.

@@ -1,12 +1,12 @@
-// AccessTokenProvider (the cache around a source) and its two sources: Google workload identity federation (with
+// AccessTokenProvider (a CachedProvider around a source) and its two sources: Google workload identity federation (with
 // optional impersonation) and Entra ID's federated client assertion.
 #include "edgepg/client/access_token.hpp"
 
 #include <algorithm>
 #include <utility>
 
+#include "cached_provider.hpp"
 #include "cloud_exchange.hpp"
-#include "edgepg/client/blocking_token_cache.hpp"
 #include "edgepg/cloud/azure.hpp"
 #include "edgepg/cloud/gcp.hpp"
 #include "edgepg/error.hpp"
@@ -67,15 +67,10 @@ cloud::AccessToken azure_fetch(const AzureAccessTokenOptions& o, const CloudOpti
 }  // namespace
 
 struct AccessTokenProvider::State {
-  std::string name;
   Fetch fetch;
-  CloudOptions options;
-  cache::BlockingTokenCache cache;
-  State(std::string n, Fetch f, CloudOptions o)
-      : name(std::move(n)),
-        fetch(std::move(f)),
-        options(std::move(o)),
-        cache(cache::TokenCacheOptions{.refresh_window_ms = options.refresh_window_ms}) {}
+  client_detail::CachedProvider cached;
+  State(std::string name, Fetch f, CloudOptions options)
+      : fetch(std::move(f)), cached(std::move(name), std::move(options)) {}
 };
 
 AccessTokenProvider::AccessTokenProvider(std::string name, Fetch fetch, CloudOptions options)
@@ -83,30 +78,17 @@ AccessTokenProvider::AccessTokenProvider(std::string name, Fetch fetch, CloudOpt
 
 std::string AccessTokenProvider::token() const {
   State& s = *state_;
-  const auto clock = [&s] { return client_detail::now_ms(s.options); };
-  const cache::GetResult got = s.cache.get_or_load(
-      "token",
-      [&] {
-        cache::Loaded loaded;
-        try {
-          const cloud::AccessToken t = s.fetch(clock() / 1000);
-          loaded.value = t.token;
-          loaded.expires_at = t.expires_at * 1000;
-        } catch (const Error& e) {
-          loaded.status = Status(e.error_code(), e.message());
-        }
-        return loaded;
-      },
-      clock);
-  if (!got.status) throw Error(got.status);
-  return got.value;
+  return s.cached.get([&s](std::int64_t now_ms) {
+    const cloud::AccessToken t = s.fetch(now_ms / 1000);
+    return client_detail::CachedProvider::Fetched{t.token, t.expires_at * 1000};
+  });
 }
 
 std::function<std::string()> AccessTokenProvider::password() const {
   return [self = *this] { return self.token(); };
 }
 
-void AccessTokenProvider::invalidate() const { state_->cache.invalidate("token"); }
+void AccessTokenProvider::invalidate() const { state_->cached.invalidate(); }
 
 AccessTokenProvider gcp_access_token(GcpAccessTokenOptions options, CloudOptions cloud) {
   const CloudOptions io = cloud;

@@ -1,10 +1,10 @@
-// AwsCredentialsProvider (the cache around a source), the sources, the default chain and rds_iam_password.
+// AwsCredentialsProvider (a CachedProvider around a source), the sources, the default chain and rds_iam_password.
 #include "edgepg/client/aws_credentials.hpp"
 
 #include <utility>
 
+#include "cached_provider.hpp"
 #include "cloud_exchange.hpp"
-#include "edgepg/client/blocking_token_cache.hpp"
 #include "edgepg/error.hpp"
 #include "edgepg/sign/rds_token.hpp"
 
@@ -115,15 +115,10 @@ cloud::AwsCredentials imds_fetch(const std::string& endpoint_option, const Cloud
 }  // namespace
 
 struct AwsCredentialsProvider::State {
-  std::string name;
   Fetch fetch;
-  CloudOptions options;
-  cache::BlockingTokenCache cache;
-  State(std::string n, Fetch f, CloudOptions o)
-      : name(std::move(n)),
-        fetch(std::move(f)),
-        options(std::move(o)),
-        cache(cache::TokenCacheOptions{.refresh_window_ms = options.refresh_window_ms}) {}
+  client_detail::CachedProvider cached;
+  State(std::string name, Fetch f, CloudOptions options)
+      : fetch(std::move(f)), cached(std::move(name), std::move(options)) {}
 };
 
 AwsCredentialsProvider::AwsCredentialsProvider(std::string name, Fetch fetch, CloudOptions options)
@@ -131,30 +126,18 @@ AwsCredentialsProvider::AwsCredentialsProvider(std::string name, Fetch fetch, Cl
 
 cloud::AwsCredentials AwsCredentialsProvider::credentials() const {
   State& s = *state_;
-  const cache::GetResult got = s.cache.get_or_load(
-      "aws",
-      [&] {
-        cache::Loaded loaded;
-        try {
-          const std::int64_t now = now_ms();
-          const cloud::AwsCredentials c = s.fetch(now / 1000);
-          loaded.value = pack(c);
-          loaded.expires_at = c.expiration == 0 ? now + long_term_keep_ms : c.expiration * 1000;
-        } catch (const Error& e) {
-          loaded.status = Status(e.error_code(), e.message());
-        }
-        return loaded;
-      },
-      [this] { return now_ms(); });
-  if (!got.status) throw Error(got.status);
-  return unpack(got.value);
+  return unpack(s.cached.get([&s](std::int64_t now) {
+    const cloud::AwsCredentials c = s.fetch(now / 1000);
+    return client_detail::CachedProvider::Fetched{pack(c),
+                                                  c.expiration == 0 ? now + long_term_keep_ms : c.expiration * 1000};
+  }));
 }
 
-void AwsCredentialsProvider::invalidate() const { state_->cache.invalidate("aws"); }
+void AwsCredentialsProvider::invalidate() const { state_->cached.invalidate(); }
 
-const std::string& AwsCredentialsProvider::name() const noexcept { return state_->name; }
+const std::string& AwsCredentialsProvider::name() const noexcept { return state_->cached.name(); }
 
-std::int64_t AwsCredentialsProvider::now_ms() const { return client_detail::now_ms(state_->options); }
+std::int64_t AwsCredentialsProvider::now_ms() const { return state_->cached.now_ms(); }
 
 AwsCredentialsProvider aws_web_identity(AwsWebIdentityOptions options, CloudOptions cloud) {
   const CloudOptions io = cloud;
