@@ -321,9 +321,10 @@ class Session {
                                 ? RolePassword{{}, "the role has no credentials", false}
                                 : role_password(who.role, creds->second, config.upstream, *snap_.tokens);
     if (password.password.empty()) {
-      // A token service that refused the gateway's own identity is an authorization failure (28000); a source
-      // that cannot be read or reached is the server's trouble (08004). Either way the operator must act.
-      throw Refused{password.refused ? "28000" : "08004",
+      // The gateway's own credentials, not the client's: 08004 whether a token service refused the gateway's
+      // workload identity or a source cannot be read or reached (a 28000 would tell the client its own token is
+      // bad, and apps log users out on that). The audit reason tells them apart; either way the operator must act.
+      throw Refused{"08004",
                     "the gateway has no usable credentials for role \"" + who.role + "\" (" + password.why +
                         "); ask its operator",
                     password.refused ? "credentials_refused" : "credentials"};

@@ -3,7 +3,7 @@
 // which hand out an access token the test knows, and a PostgreSQL of its own (TLS on, the two roles logging in with a
 // cleartext password whose value is that token), node-postgres logs in through the gateway as each role. The
 // requests the gateway sent are checked field by field; the access token is cached (one exchange for several logins,
-// a fresh provider after SIGHUP); a rotated token file is read at the next refresh; a refused exchange is a 28000
+// a fresh provider after SIGHUP); a rotated token file is read at the next refresh; a refused exchange is an 08004
 // naming the service's error code, with no token in the answer, the gateway's output or its audit trail; the
 // configuration refuses two sources for a role, a token source without a TLS upstream, and unknown keys.
 import { test, before, after } from 'node:test'
@@ -206,7 +206,7 @@ test('a rotated token file is read at the next refresh (both sources)', async ()
   }
 })
 
-test('a refused exchange: 28000 naming the service\'s error code, no token or assertion in the answer, output or audit', async () => {
+test('a refused exchange: 08004 naming the service\'s error code, no token or assertion in the answer, output or audit', async () => {
   cloud.requests.length = 0
   const { gw, gcpFile, azureFile } = await gateway('refused')
   const subject = readFileSync(gcpFile, 'utf8').trim()
@@ -219,7 +219,7 @@ test('a refused exchange: 28000 naming the service\'s error code, no token or as
   try {
     const refusal = async (role) => {
       const e = await login(gw, role, 'ivan').then(() => assert.fail('the login must be refused'), (err) => err)
-      assert.equal(e.code, '28000', e.message)
+      assert.equal(e.code, '08004', e.message) // the gateway's credentials, not the client's token
       assert.match(e.message, new RegExp(`no usable credentials for role "${role}"`))
       return e.message
     }
