@@ -119,7 +119,7 @@ class Session {
       refused = r;
     } catch (const UpstreamError& e) {
       outcome = "upstream_failed";
-      refused = Refused{e.sqlstate, e.what(), "upstream"};
+      refused = Refused{e.sqlstate, e.what(), "upstream_failed"};
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
@@ -553,7 +553,9 @@ class Session {
       (void)w.error_response(pg::ErrorSeverity::fatal, {r.sqlstate, r.message});
       co_await send(w);
     }
-    if (r.reason != "client_gone") {
+    if (r.reason == "upstream_failed") {
+      audit("upstream_failed", r.sqlstate);  // the database failed the client, the gateway did not refuse it
+    } else if (r.reason != "client_gone") {
       audit(r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused", r.reason);
     }
   }
