@@ -558,6 +558,21 @@ class Session {
     } else if (r.reason != "client_gone") {
       audit(r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused", r.reason);
     }
+    if (!r.sqlstate.empty()) co_await drain_client();
+  }
+
+  // After a refusal's ErrorResponse: drop what the client is still sending (e.g. the rest of a 10 MB password) until
+  // it closes, for at most kDrainTime. Closing a socket with unread input sends a TCP reset, and a reset can destroy
+  // the error before the client has read it.
+  asio::awaitable<void> drain_client() {
+    constexpr auto kDrainTime = std::chrono::milliseconds(500);
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer deadline(ex, kDrainTime);
+    auto drain = [this]() -> asio::awaitable<void> {
+      while (co_await client_.read(buffer_) > 0) {
+      }
+    };
+    co_await (drain() || deadline.async_wait(use_awaitable));
   }
 
   void finish(const std::string& outcome) {
