@@ -123,6 +123,7 @@ class Session {
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
+    if (relay_ && relay_->refused_message()) co_await drain_client();  // so the error is read before the close
     // A client that left gets its close now, not after the backend's clean-up below (its end() waits for it).
     if (relay_ && relay_->client_left()) client_.close();
     // The claims row goes before the backend can go back to the pool: its next holder records its own.
@@ -501,6 +502,7 @@ class Session {
     }
     RelayOptions options;
     options.idle_timeout = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
+    options.max_message_bytes = static_cast<std::uint32_t>(snap_.config->limits.max_message_bytes);
     options.statements = snap_.config->audit.statements;
     options.on_statement = [this](std::string sql) { log_statement(std::move(sql)); };
     relay_.emplace(client_, up, std::move(options));
