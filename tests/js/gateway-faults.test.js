@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { connect } from 'node:net'
+import { connect, createServer as createNetServer } from 'node:net'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import * as jose from 'jose'
@@ -355,6 +355,40 @@ test('JWKS endpoint down: cached keys keep working; a gateway with no keys refus
     await jwks.stop().catch(() => {})
     await remote.stop()
     await cold?.stop()
+  }
+})
+
+test('JWKS endpoint that accepts and never answers: the gateway starts, and refuses within auth_timeout_ms', async () => {
+  const sockets = new Set()
+  const blackhole = createNetServer((s) => {
+    sockets.add(s)
+    s.on('error', () => {})
+  })
+  const port = await freePort()
+  await new Promise((r) => blackhole.listen(port, '127.0.0.1', r))
+  const identity = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks_url: `http://127.0.0.1:${port}/jwks.json`,
+    role_claim: 'role', allowed_roles: ['gw_user'] }
+  const { privateKey } = await jose.generateKeyPair('ES256')
+  const tok = await new jose.SignJWT({ sub: 'hung', role: 'gw_user' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(privateKey)
+  let hung
+  try {
+    const started = Date.now()
+    hung = await startGateway(svc, { identity })
+    assert.ok(Date.now() - started < AUTH_TIMEOUT_MS + 1000, `the gateway took ${Date.now() - started} ms to listen`)
+    await sleep(1100)  // past the cooldown of the fetch tried at startup: this login's own fetch
+    const t0 = Date.now()
+    const c = new pg.Client({ host: '127.0.0.1', port: hung.postgres, user: 'gw_user', database: DATABASE, password: tok })
+    const err = await c.connect().then(() => null, (e) => e)
+    const took = Date.now() - t0
+    assert.equal(err?.code, '28000', err?.message)
+    assert.match(err.message, /^ERR_JWKS_FETCH: .*could not be fetched/)
+    assert.ok(!err.message.includes(tok))
+    assert.ok(took < AUTH_TIMEOUT_MS + 500, `took ${took} ms`)
+  } finally {
+    await hung?.stop()
+    for (const s of sockets) s.destroy()
+    blackhole.close()
   }
 })
 
