@@ -1,5 +1,6 @@
 #include "identity.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -37,6 +38,7 @@ struct IdentityVerifier::Impl {
   jwt::JwkSet keys;                   // jwks_file
   std::vector<std::uint8_t> secret;   // secret_file
   std::unique_ptr<JwksCache> remote;  // jwks_url
+  JwksOptions fetch;                  // of jwks_url
   mutable std::mutex refetch_mutex;
   mutable std::chrono::steady_clock::time_point last_refetch{};
 
@@ -50,7 +52,12 @@ struct IdentityVerifier::Impl {
   }
 };
 
-IdentityVerifier::IdentityVerifier(const IdentityConfig& config) : impl_(std::make_unique<Impl>()) {
+std::chrono::milliseconds jwks_timeout(const Config& config) {
+  return std::min(std::chrono::milliseconds(config.limits.auth_timeout_ms / 2), std::chrono::milliseconds(10'000));
+}
+
+IdentityVerifier::IdentityVerifier(const IdentityConfig& config, std::chrono::milliseconds jwks_timeout)
+    : impl_(std::make_unique<Impl>()) {
   auto& i = *impl_;
   i.config = config;
   i.options.algorithms = config.algorithms;
@@ -66,7 +73,8 @@ IdentityVerifier::IdentityVerifier(const IdentityConfig& config) : impl_(std::ma
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     i.secret.assign(text.begin(), text.end());
   } else {
-    i.remote = std::make_unique<JwksCache>(config.jwks_url);
+    i.fetch.timeout = jwks_timeout;
+    i.remote = std::make_unique<JwksCache>(config.jwks_url, i.fetch);
   }
 }
 
@@ -113,7 +121,7 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
       // The issuer may have rotated its keys: fetch them once more. Only a fetch that succeeds replaces the cached
       // keys; a failed one (the issuer is down) keeps those that still verify every other token.
       try {
-        const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url);
+        const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url, i.fetch);
         i.remote->invalidate();  // the next keys() loads the new set
         s = jwt::verify_jwt(token, fresh, i.options, now_seconds(), claims);
       } catch (const Error&) {

@@ -181,7 +181,7 @@ ListenerTls load_listener_tls(const Config& config) {
 
 int run_server(const std::string& config_path) {
   Config config = load_config(config_path);
-  auto identity = std::make_shared<const IdentityVerifier>(config.identity);
+  auto identity = std::make_shared<const IdentityVerifier>(config.identity, jwks_timeout(config));
   std::string why;
   if (!identity->warm(why)) std::cerr << "edgepg-gateway: the identity keys are not loaded yet: " << why << "\n";
   Services services(config, identity, load_listener_tls(config));
@@ -250,7 +250,7 @@ int run_server(const std::string& config_path) {
     if (sig == SIGHUP) {
       try {
         Config fresh = load_config(config_path);
-        auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity);
+        auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity, jwks_timeout(fresh));
         ListenerTls fresh_tls = load_listener_tls(fresh);  // a renewed certificate applies to new connections
         services.replace(std::move(fresh), std::move(fresh_identity), std::move(fresh_tls));
         std::cerr << "edgepg-gateway: configuration reloaded\n";
