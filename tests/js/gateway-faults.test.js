@@ -392,6 +392,52 @@ test('JWKS endpoint that accepts and never answers: the gateway starts, and refu
   }
 })
 
+test('a JWKS refetch that hangs (a token with an unknown kid) does not stall the other sessions', async () => {
+  const { publicKey, privateKey } = await jose.generateKeyPair('ES256')
+  const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }
+  let hang = false
+  const held = new Set()
+  const server = createServer((req, res) => {
+    if (hang) return held.add(res)  // accepted, never answered
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ keys: [jwk] }))
+  })
+  const port = await freePort()
+  await new Promise((r) => server.listen(port, '127.0.0.1', r))
+  const sign = (sub, kid) => new jose.SignJWT({ sub, role: 'gw_user' }).setProtectedHeader({ alg: 'ES256', kid })
+    .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(privateKey)
+  const g = await startGateway(svc, { identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'],
+    jwks_url: `http://127.0.0.1:${port}/jwks.json`, role_claim: 'role', allowed_roles: ['gw_user'] } })
+  const clients = []
+  try {
+    // Sessions on every one of the gateway's threads (connections are spread round robin).
+    for (let i = 0; i < 6; i++) {
+      const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await sign(`s${i}`, 'k1') })
+      await c.connect()
+      clients.push(c)
+    }
+    hang = true
+    const stranger = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await sign('x', 'k-unknown') })
+    const refused = stranger.connect().then(() => null, (e) => e)
+    await sleep(200)  // its refetch is under way
+    let worst = 0
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(clients.map(async (c) => {
+        const t0 = Date.now()
+        await c.query('select 1')
+        worst = Math.max(worst, Date.now() - t0)
+      }))
+    }
+    assert.ok(worst < 300, `a query of another session waited ${worst} ms for the refetch`)
+    assert.equal((await refused)?.code, '28000')
+  } finally {
+    await Promise.all(clients.map((c) => c.end()))
+    await g.stop()
+    for (const res of held) res.destroy()
+    server.close()
+  }
+})
+
 // ---- 3. a client that vanishes mid-result -----------------------------------------------------------------------
 
 // A raw session's backend pid (select pg_backend_pid()).
