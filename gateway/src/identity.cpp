@@ -80,6 +80,8 @@ IdentityVerifier::IdentityVerifier(const IdentityConfig& config, std::chrono::mi
 
 IdentityVerifier::~IdentityVerifier() = default;
 
+bool IdentityVerifier::may_block() const noexcept { return impl_->remote != nullptr; }
+
 bool IdentityVerifier::warm(std::string& why) const {
   if (!impl_->remote) return true;
   try {

@@ -44,6 +44,9 @@ class IdentityVerifier {
   // Fetches a remote JWKS now (startup, readiness). False with `why` when it cannot be had.
   bool warm(std::string& why) const;
 
+  // Whether verify and warm may block on the network (jwks_url: a fetch of the keys, up to jwks_timeout).
+  [[nodiscard]] bool may_block() const noexcept;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -103,7 +103,8 @@ asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
   if (request.bearer_token) {
     Identity who;
     Refusal refusal;
-    if (!snap.identity->verify(*request.bearer_token, "", who, refusal)) {
+    const bool verified = co_await verify_token(services, *snap.identity, *request.bearer_token, "", who, refusal);
+    if (!verified) {
       services.metrics.auth_failed(refusal.code);
       AuditEvent e;
       e.event = "auth_failed";
@@ -144,7 +145,8 @@ asio::awaitable<void> serve_postgres(tcp::socket socket, Services& services) {
 // Is the upstream answering, and are the identity keys loaded?
 asio::awaitable<bool> readiness(Services& services, std::string& why) {
   const auto snap = services.snapshot();
-  if (!snap.identity->warm(why)) co_return false;
+  const bool warm = co_await warm_identity(services, *snap.identity, why);
+  if (!warm) co_return false;
   tcp::resolver resolver(co_await asio::this_coro::executor);
   auto [rerr, endpoints] = co_await resolver.async_resolve(
       snap.config->upstream.host, std::to_string(snap.config->upstream.port), as_tuple(use_awaitable));
@@ -284,6 +286,9 @@ int run_server(const std::string& config_path) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([c = contexts[i].get()] { c->run(); });
   io.run();
   for (auto& t : pool) t.join();
+  // A key fetch still running refers to its session's frame: let it end before the io_contexts (and the frames
+  // they hold) go.
+  services.blocking.join();
   return 0;
 }
 

@@ -297,7 +297,7 @@ class Session {
     if (oauthbearer && token.empty()) {
       refusal = {"ERR_JWT_MALFORMED", "the OAUTHBEARER auth value is not \"Bearer <token>\" (RFC 6750 §2.1)"};
     } else {
-      ok = snap_.identity->verify(token, user_, who, refusal);
+      ok = co_await verify_token(services_, *snap_.identity, token, user_, who, refusal);
     }
     std::fill(token.begin(), token.end(), '\0');
     if (!ok) {
@@ -657,6 +657,25 @@ class Session {
 asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Services& services) {
   Session session(client, std::move(info), services);
   co_await session.run();
+}
+
+// The call runs to its end even when the caller's deadline fires (a blocking call cannot be interrupted): co_spawn
+// completes only then, so the references it uses stay valid.
+asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& identity, std::string_view token,
+                                   std::string_view requested_role, Identity& out, Refusal& refusal) {
+  if (!identity.may_block()) co_return identity.verify(token, requested_role, out, refusal);
+  const bool ok = co_await asio::co_spawn(
+      services.blocking,
+      [&]() -> asio::awaitable<bool> { co_return identity.verify(token, requested_role, out, refusal); },
+      use_awaitable);
+  co_return ok;
+}
+
+asio::awaitable<bool> warm_identity(Services& services, const IdentityVerifier& identity, std::string& why) {
+  if (!identity.may_block()) co_return identity.warm(why);
+  const bool ok = co_await asio::co_spawn(
+      services.blocking, [&]() -> asio::awaitable<bool> { co_return identity.warm(why); }, use_awaitable);
+  co_return ok;
 }
 
 }  // namespace edgepg::gateway
