@@ -261,22 +261,28 @@ test('upstream down at connect: a prompt 08006 that says what to do, the audit s
   }
 })
 
-test('upstream dies mid-session (pg_terminate_backend): the client learns promptly, the next client is served', async () => {
-  const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE,
-    password: await token({ sub: 'victim', role: 'gw_user' }) })
-  const events = []
-  c.on('error', (e) => events.push(e))
-  c.on('end', () => events.push('end'))
-  await c.connect()
-  const pid = (await c.query('select pg_backend_pid() as pid')).rows[0].pid
-  const t0 = Date.now()
-  assert.equal(psql(svc, `select pg_terminate_backend(${pid})`).trim(), 't')
-  await waitFor('the client sees the end of its session', () => events.length > 0, 3000)
-  assert.ok(Date.now() - t0 < 2000)
-  const err = await c.query('select 1').then(() => null, (e) => e)
-  assert.ok(err, 'a query on the dead session succeeded')
-  const pgError = events.find((e) => e instanceof Error && e.code)
-  if (pgError) assert.equal(pgError.code, '57P01')  // PostgreSQL's own "terminating connection due to administrator command"
+test('upstream dies mid-session (pg_terminate_backend), idle or mid-query: 57P01 promptly, the next client is served', async () => {
+  for (const running of [false, true]) {
+    const sub = running ? 'victim-running' : 'victim-idle'
+    const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_user', database: DATABASE,
+      password: await token({ sub, role: 'gw_user' }) })
+    const events = []
+    c.on('error', (e) => events.push(e))
+    c.on('end', () => events.push('end'))
+    await c.connect()
+    const pid = (await c.query('select pg_backend_pid() as pid')).rows[0].pid
+    const query = running ? c.query('select pg_sleep(60)').then(() => null, (e) => e) : null
+    if (running) await waitFor('the query runs', () => psql(svc, `select state from pg_stat_activity where pid = ${pid}`).trim() === 'active')
+    const t0 = Date.now()
+    assert.equal(psql(svc, `select pg_terminate_backend(${pid})`).trim(), 't')
+    await waitFor(`${sub}: the client sees the end of its session`, () => events.includes('end'), 3000)
+    assert.ok(Date.now() - t0 < 2000, `${sub}: ${Date.now() - t0} ms`)
+    // PostgreSQL's own FATAL, relayed: "terminating connection due to administrator command".
+    const fatal = running ? await query : events.find((e) => e instanceof Error)
+    assert.equal(fatal?.code, '57P01', `${sub}: ${fatal?.message}`)
+    await assert.rejects(c.query('select 1'))
+    await waitFor(`${sub}: the session's end is audited`, () => gw.audit().some((l) => l.event === 'session_end' && l.sub === sub), 2000)
+  }
   await worksNormally(gw, 'after-terminate')
 })
 
@@ -626,10 +632,12 @@ test('10,000 random frames and messages at both listeners: the gateway lives, an
   let remaining = 10000
   for (let i = 0; remaining > 0; i = (i + 1) % plans.length, remaining--) plans[i].count++
 
+  let written = 0  // the messages and frames written before the gateway closed the connection
   const send = async (socket, chunks) => {
     for (const c of chunks) {
-      if (socket.destroyed) return
+      if (socket.destroyed || socket.closed) return
       socket.write(c)
+      written++
       if (rnd() < 0.2) await sleep(1)
     }
   }
@@ -680,7 +688,10 @@ test('10,000 random frames and messages at both listeners: the gateway lives, an
     while (queue.length > 0) await run(queue.shift())
   }))
 
+  console.log(`# ${plans.length} connections, 10000 messages and frames, ${written} written before the gateway closed`)
   assert.equal(gw.child.exitCode, null, `the gateway exited: ${gw.output().slice(-2000)}`)
+  const fuzzLogins = gw.audit().filter((l) => l.event === 'session_start' && l.sub?.startsWith('fuzz-')).length
+  assert.ok(fuzzLogins >= 100, `only ${fuzzLogins} random sessions reached the relay`)
   assert.equal((await fetch(`http://127.0.0.1:${gw.http}/healthz`)).status, 200)
   await worksNormally(gw, 'after-fuzz')
   await waitFor('no upstream backend left behind', () => gwSessions() <= sessionsBefore, 5000)
