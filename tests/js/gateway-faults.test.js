@@ -237,27 +237,41 @@ async function wsUpgrade(port) {
 
 // ---- 1. the upstream --------------------------------------------------------------------------------------------
 
-test('upstream down at connect: a prompt 08006 that says what to do, the audit says upstream_failed', async () => {
-  const deadPort = await freePort()  // nothing listens there
-  const down = await startGateway(svc, { upstream: { host: '127.0.0.1', port: deadPort, sslmode: 'disable', databases: [DATABASE] } })
+test('upstream down at connect (nothing listens, or it never answers): a prompt 08006 that says what to do, audited upstream_failed', async () => {
+  const held = new Set()
+  const silent = createNetServer((sock) => held.add(sock))  // accepts, never says a word
+  const silentPort = await freePort()
+  await new Promise((r) => silent.listen(silentPort, '127.0.0.1', r))
+  const cases = [['nothing listens', await freePort(), 2000, /unreachable/], ['never answers', silentPort, AUTH_TIMEOUT_MS + 500, /did not answer/]]
   try {
-    const tok = await token({ sub: 'alice', role: 'gw_user' })
-    const t0 = Date.now()
-    const c = new pg.Client({ host: '127.0.0.1', port: down.postgres, user: 'gw_user', database: DATABASE, password: tok })
-    const err = await c.connect().then(() => null, (e) => e)
-    const took = Date.now() - t0
-    assert.ok(err, 'the login succeeded with the upstream down')
-    assert.ok(['08006', '57P03'].includes(err.code), `${err.code}: ${err.message}`)
-    assert.match(err.message, /unreachable/)
-    assert.match(err.message, /try again|operator/, 'the message says what to do')
-    assert.ok(!err.message.includes(tok))
-    assert.ok(took < 2000, `took ${took} ms`)
-    await waitFor('the audit line', () => down.audit().length > 0, 2000)
-    const line = down.audit()[0]
-    assert.ok(line.event === 'upstream_failed' && line.reason === err.code, JSON.stringify(line))
-    assert.equal(line.database, DATABASE)
+    for (const [name, port, within, cause] of cases) {
+      const down = await startGateway(svc, { upstream: { host: '127.0.0.1', port, sslmode: 'disable', databases: [DATABASE] } })
+      try {
+        const tok = await token({ sub: 'alice', role: 'gw_user' })
+        const t0 = Date.now()
+        const c = new pg.Client({ host: '127.0.0.1', port: down.postgres, user: 'gw_user', database: DATABASE, password: tok })
+        const err = await c.connect().then(() => null, (e) => e)
+        const took = Date.now() - t0
+        assert.ok(err, `${name}: the login succeeded with the upstream down`)
+        assert.ok(['08006', '57P03'].includes(err.code), `${name}: ${err.code}: ${err.message}`)
+        assert.match(err.message, cause, name)
+        assert.match(err.message, /try again|operator/, `${name}: the message says what to do`)
+        assert.ok(!err.message.includes(tok))
+        assert.ok(took < within, `${name}: took ${took} ms`)
+        await waitFor('the audit line', () => down.audit().length > 0, 2000)
+        await sleep(600)  // the session's end (after its error has been read)
+        const lines = down.audit()
+        assert.ok(lines[0].event === 'upstream_failed' && lines[0].reason === err.code, JSON.stringify(lines[0]))
+        assert.equal(lines[0].database, DATABASE)
+        assert.equal(lines[0].sub, 'alice')
+        assert.deepEqual(lines.map((l) => l.event), ['upstream_failed'], 'a session that never started has no session_end')
+      } finally {
+        await down.stop()
+      }
+    }
   } finally {
-    await down.stop()
+    for (const sock of held) sock.destroy()
+    silent.close()
   }
 })
 
