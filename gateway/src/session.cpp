@@ -106,6 +106,12 @@ class Session {
       auto ex = co_await asio::this_coro::executor;
       asio::steady_timer deadline(ex, std::chrono::milliseconds(snap_.config->limits.auth_timeout_ms));
       auto ready = co_await (guarded_login() || deadline.async_wait(use_awaitable));
+      if (ready.index() == 1 && waiting_for_database_) {
+        throw Refused{"08006",
+                      "the database did not answer the gateway's login within limits.auth_timeout_ms; try again "
+                      "later, or tell the gateway's operator if it persists",
+                      "upstream_failed"};
+      }
       if (ready.index() == 1) {
         throw Refused{"08006", "the client did not complete the login within limits.auth_timeout_ms", "auth_timeout"};
       }
@@ -343,6 +349,7 @@ class Session {
       req.login.options = std::move(options);
     }
     const auto t0 = Clock::now();
+    waiting_for_database_ = true;      // from here the login's deadline is the database's, not the client's
     std::optional<Upstream> acquired;  // if/else rather than ?: around co_await (see docs/GATEWAY.md on GCC 12)
     if (pooled) {
       Upstream u = co_await acquire_pooled(config, std::move(req));
@@ -385,8 +392,10 @@ class Session {
     cancel_key_ = services_.cancel_keys.issue({up.process_id, up.secret_key});
     w.backend_key_data(cancel_key_->first, cancel_key_->second);
     w.ready_for_query(pg::TransactionStatus::idle);
+    waiting_for_database_ = false;
     co_await send(w);
     audit("session_start", "");
+    session_started_ = true;
     co_return std::move(acquired);
   }
 
@@ -581,7 +590,7 @@ class Session {
     client_.close();
     if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
     if (pool_slot_) services_.pool->closed(*pool_key_);  // the backend was not given back: it closes with us
-    if (identity_) audit("session_end", "");
+    if (session_started_) audit("session_end", "");
     services_.metrics.bytes(bytes_in(), bytes_out());
     services_.metrics.session_ended(outcome);
     services_.metrics.client_closed();
@@ -641,6 +650,8 @@ class Session {
   pg::FrontendParser frontend_;
   std::string user_, database_;
   std::optional<Identity> identity_;
+  bool waiting_for_database_ = false;  // the login waits for the upstream (its login, settings or claims row)
+  bool session_started_ = false;       // audited session_start: session_end follows
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
