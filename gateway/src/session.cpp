@@ -121,7 +121,13 @@ class Session {
       upstream = std::move(result.upstream);
       if (!upstream) outcome = "cancel";  // a CancelRequest was forwarded
     } catch (const Refused& r) {
-      outcome = r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused";
+      if (r.reason.rfind("ERR_", 0) == 0) {
+        outcome = "auth_failed";
+      } else if (r.reason == "upstream_failed") {
+        outcome = r.reason;  // the login's deadline passed while the database had not answered
+      } else {
+        outcome = "refused";
+      }
       refused = r;
     } catch (const UpstreamError& e) {
       outcome = "upstream_failed";

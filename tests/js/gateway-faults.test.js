@@ -265,6 +265,8 @@ test('upstream down at connect (nothing listens, or it never answers): a prompt 
         assert.equal(lines[0].database, DATABASE)
         assert.equal(lines[0].sub, 'alice')
         assert.deepEqual(lines.map((l) => l.event), ['upstream_failed'], 'a session that never started has no session_end')
+        const metrics = await (await fetch(`http://127.0.0.1:${down.http}/metrics`)).text()
+        assert.match(metrics, /edgepg_gateway_sessions_total\{outcome="upstream_failed"\} 1/)
       } finally {
         await down.stop()
       }
