@@ -1,7 +1,8 @@
-// edgepg-gateway under faults (issue #14): an upstream that is down or dies mid-session, a JWKS endpoint that goes
-// away, clients that vanish mid-result, trickle bytes (slowloris), announce huge messages, or send random frames and
-// messages at both listeners. Each time the client gets a PostgreSQL error or a closed connection promptly, no
-// secret leaks, the gateway's memory stays bounded, and the next client is served normally.
+// edgepg-gateway under faults (issue #14): an upstream that is down, silent or dies mid-session; a JWKS endpoint that
+// goes away or never answers; clients that vanish mid-result, trickle bytes (slowloris), announce huge messages, or
+// send random frames and messages at both listeners. Each time the client gets a PostgreSQL error or a closed
+// connection promptly, no secret leaks, the gateway's memory stays bounded, and the next client is served normally.
+// The random test prints its seed; EDGEPG_FAULT_SEED=<seed> replays it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
