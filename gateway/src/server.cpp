@@ -246,6 +246,21 @@ int run_server(const std::string& config_path) {
         asio::detached);
   }
 
+  // After SIGTERM/SIGINT: every 50 ms, are the sessions gone (or drain_timeout_ms over)? Then everything stops.
+  // (Locals, like the pool's sweep: a self-owning handler would never be freed.)
+  asio::steady_timer drain_timer(io);
+  std::chrono::steady_clock::time_point drain_started;
+  std::function<void(asio::error_code)> drain_poll = [&](asio::error_code ec) {
+    if (ec) return;  // a wait replaced by a newer one
+    const bool timed_out =
+        std::chrono::steady_clock::now() - drain_started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
+    if (services.metrics.clients() == 0 || timed_out) {
+      for (auto& c : contexts) c->stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(50));
+    drain_timer.async_wait(drain_poll);
+  };
   asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
   std::function<void(asio::error_code, int)> on_signal = [&](asio::error_code ec, int sig) {
     if (ec) return;
@@ -265,20 +280,8 @@ int run_server(const std::string& config_path) {
     // Drain: no new connections; sessions end on their own until drain_timeout_ms, then everything stops.
     for (auto& l : listeners) l->acceptor.close();
     pool_sweep.cancel();
-    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(config.limits.drain_timeout_ms));
-    auto poll = std::make_shared<std::function<void(asio::error_code)>>();
-    const auto started = std::chrono::steady_clock::now();
-    *poll = [&, timer, poll, started](asio::error_code) {
-      const bool timed_out =
-          std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
-      if (services.metrics.clients() == 0 || timed_out) {
-        for (auto& c : contexts) c->stop();
-        return;
-      }
-      timer->expires_after(std::chrono::milliseconds(50));
-      timer->async_wait(*poll);
-    };
-    (*poll)({});
+    drain_started = std::chrono::steady_clock::now();
+    drain_poll({});
   };
   signals.async_wait(on_signal);
 
@@ -289,6 +292,10 @@ int run_server(const std::string& config_path) {
   // A key fetch still running refers to its session's frame: let it end before the io_contexts (and the frames
   // they hold) go.
   services.blocking.join();
+  // The claims channel's and the pool's sockets and strands belong to the io_contexts, which go before `services`:
+  // they go first (freed after them, they touched freed memory: AddressSanitizer at every exit).
+  services.pool.reset();
+  services.claims.reset();
   return 0;
 }
 
