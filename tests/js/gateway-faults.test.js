@@ -28,6 +28,11 @@ after(async () => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const rssKb = (child) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1])
+// The memory bounds hold for the native build; another (EDGEPG_GATEWAY_BIN, e.g. under AddressSanitizer, whose
+// quarantine and shadow memory grow on their own) is checked for everything else.
+const assertRssGrowth = (grownKb, maxKb, what) => {
+  if (!process.env.EDGEPG_GATEWAY_BIN) assert.ok(grownKb < maxKb, `${what}: the gateway's RSS grew by ${grownKb} kB`)
+}
 const gwSessions = () => Number(psql(svc, "select count(*) from pg_stat_activity where usename in ('gw_user', 'gw_admin', 'gw_anon')").trim())
 
 async function waitFor(what, check, timeoutMs = 5000) {
@@ -489,7 +494,7 @@ test('a client vanishing mid-result (reading, or stalled first): its backend goe
       wire.socket.pause()
       await sleep(1500)
       const grown = rssKb(gw.child) - rssBefore
-      assert.ok(grown < 8 * 1024, `the gateway's RSS grew by ${grown} kB under a stalled reader`)
+      assertRssGrowth(grown, 8 * 1024, 'a stalled reader')
     }
     wire.socket.destroy()
     const state = () => psql(svc, `select coalesce((select state from pg_stat_activity where pid = ${pid}), 'gone')`).trim()
@@ -497,7 +502,7 @@ test('a client vanishing mid-result (reading, or stalled first): its backend goe
     await waitFor(`${sub}: the session's end is audited`, () => gw.audit().some((l) => l.event === 'session_end' && l.sub === sub), 2000)
   }
   const grown = rssKb(gw.child) - rssBefore
-  assert.ok(grown < 8 * 1024, `the gateway's RSS grew by ${grown} kB`)
+  assertRssGrowth(grown, 8 * 1024, 'vanished clients')
   await worksNormally(gw, 'after-vanish')
 })
 
@@ -598,7 +603,7 @@ test('oversized: a 100 MB startup packet, a 10 MB password, a 2^40-byte WebSocke
   await waitFor('the backend is gone or idle', () => ['gone', 'idle'].includes(state()), 3000)
 
   const grown = rssKb(gw.child) - rssBefore
-  assert.ok(grown < 4 * 1024, `the gateway's RSS grew by ${grown} kB`)
+  assertRssGrowth(grown, 4 * 1024, 'oversized messages')
   await worksNormally(gw, 'after-oversized')
 })
 
@@ -713,7 +718,7 @@ test('10,000 random frames and messages at both listeners: the gateway lives, an
   await worksNormally(gw, 'after-fuzz')
   await waitFor('no upstream backend left behind', () => gwSessions() <= sessionsBefore, 5000)
   const grown = rssKb(gw.child) - rssBefore
-  assert.ok(grown < 16 * 1024, `the gateway's RSS grew by ${grown} kB`)
+  assertRssGrowth(grown, 16 * 1024, 'random frames and messages')
   const trail = JSON.stringify(gw.audit()) + gw.output()
   for (const t of tokens) assert.ok(!trail.includes(t), 'a token appears in the audit trail or the log')
 })
