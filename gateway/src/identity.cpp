@@ -1,7 +1,9 @@
 #include "identity.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "edgepg/client/error.hpp"
@@ -27,15 +29,35 @@ std::int64_t now_seconds() {
 
 }  // namespace
 
+// How often an unknown kid may make the gateway refetch the issuer's keys: anyone can make up a kid.
+constexpr auto kRefetchCooldown = std::chrono::seconds(30);
+
 struct IdentityVerifier::Impl {
   IdentityConfig config;
   jwt::VerifyOptions options;
   jwt::JwkSet keys;                   // jwks_file
   std::vector<std::uint8_t> secret;   // secret_file
   std::unique_ptr<JwksCache> remote;  // jwks_url
+  JwksOptions fetch;                  // of jwks_url
+  mutable std::mutex refetch_mutex;
+  mutable std::chrono::steady_clock::time_point last_refetch{};
+
+  // Whether this caller may refetch now (at most once per cooldown).
+  bool claim_refetch() const {
+    std::lock_guard lock(refetch_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_refetch != std::chrono::steady_clock::time_point{} && now - last_refetch < kRefetchCooldown) return false;
+    last_refetch = now;
+    return true;
+  }
 };
 
-IdentityVerifier::IdentityVerifier(const IdentityConfig& config) : impl_(std::make_unique<Impl>()) {
+std::chrono::milliseconds jwks_timeout(const Config& config) {
+  return std::min(std::chrono::milliseconds(config.limits.auth_timeout_ms / 2), std::chrono::milliseconds(10'000));
+}
+
+IdentityVerifier::IdentityVerifier(const IdentityConfig& config, std::chrono::milliseconds jwks_timeout)
+    : impl_(std::make_unique<Impl>()) {
   auto& i = *impl_;
   i.config = config;
   i.options.algorithms = config.algorithms;
@@ -51,11 +73,14 @@ IdentityVerifier::IdentityVerifier(const IdentityConfig& config) : impl_(std::ma
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     i.secret.assign(text.begin(), text.end());
   } else {
-    i.remote = std::make_unique<JwksCache>(config.jwks_url);
+    i.fetch.timeout = jwks_timeout;
+    i.remote = std::make_unique<JwksCache>(config.jwks_url, i.fetch);
   }
 }
 
 IdentityVerifier::~IdentityVerifier() = default;
+
+bool IdentityVerifier::may_block() const noexcept { return impl_->remote != nullptr; }
 
 bool IdentityVerifier::warm(std::string& why) const {
   if (!impl_->remote) return true;
@@ -89,14 +114,20 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
   } else if (i.remote) {
     try {
       s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
-      if (s.code() == ErrorCode::jwks_no_key) {  // the issuer may have rotated its keys: refetch once
-        i.remote->invalidate();
-        s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
-      }
     } catch (const Error& e) {
       refusal = {"ERR_JWKS_FETCH",
                  std::string("the identity provider's keys could not be fetched (") + e.code() + "); try again later"};
       return false;
+    }
+    if (s.code() == ErrorCode::jwks_no_key && i.claim_refetch()) {
+      // The issuer may have rotated its keys: fetch them once more. Only a fetch that succeeds replaces the cached
+      // keys; a failed one (the issuer is down) keeps those that still verify every other token.
+      try {
+        const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url, i.fetch);
+        i.remote->invalidate();  // the next keys() loads the new set
+        s = jwt::verify_jwt(token, fresh, i.options, now_seconds(), claims);
+      } catch (const Error&) {
+      }
     }
   } else {
     s = jwt::verify_jwt(token, i.keys, i.options, now_seconds(), claims);

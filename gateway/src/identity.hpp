@@ -3,6 +3,7 @@
 // the role allowlist. Thread-safe; verification never opens an upstream connection.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,10 +26,14 @@ struct Refusal {
   std::string message;  // what happened and what to do
 };
 
+// How long one fetch of identity.jwks_url may take: half the login's deadline (limits.auth_timeout_ms), at most 10 s.
+std::chrono::milliseconds jwks_timeout(const Config& config);
+
 class IdentityVerifier {
  public:
   // Loads the keys (jwks_file, secret_file) or prepares the remote JWKS cache; throws ConfigError when unusable.
-  explicit IdentityVerifier(const IdentityConfig& config);
+  // jwks_timeout: how long one fetch of jwks_url may take (a login, and the start, wait for it).
+  IdentityVerifier(const IdentityConfig& config, std::chrono::milliseconds jwks_timeout);
   ~IdentityVerifier();
 
   // Verifies `token` and maps it to a role. requested_role: the startup user; when it names one of the roles the
@@ -38,6 +43,9 @@ class IdentityVerifier {
 
   // Fetches a remote JWKS now (startup, readiness). False with `why` when it cannot be had.
   bool warm(std::string& why) const;
+
+  // Whether verify and warm may block on the network (jwks_url: a fetch of the keys, up to jwks_timeout).
+  [[nodiscard]] bool may_block() const noexcept;
 
  private:
   struct Impl;

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
     }
     if (cmd == "--check-config" && argc == 3) {
       const Config c = load_config(argv[2]);
-      IdentityVerifier identity(c.identity);  // keys load (files) or the JWKS URL is taken apart
-      (void)load_listener_tls(c);             // the certificate and key read and matched
+      IdentityVerifier identity(c.identity, jwks_timeout(c));  // keys load (files) or the JWKS URL is taken apart
+      (void)load_listener_tls(c);                              // the certificate and key read and matched
       std::cout << "edgepg-gateway: the configuration is valid\n";
       return 0;
     }

@@ -117,12 +117,16 @@ asio::awaitable<void> PgClient::login(const UpstreamConfig& upstream, LoginReque
   asio::ip::tcp::resolver resolver(ex);
   auto [rerr, endpoints] =
       co_await resolver.async_resolve(upstream.host, std::to_string(upstream.port), as_tuple(use_awaitable));
-  if (rerr) throw PgClientError("08006", "the database host " + upstream.host + " could not be resolved");
+  if (rerr) {
+    throw PgClientError("08006", "the database host " + upstream.host +
+                                     " could not be resolved; try again later, or tell the gateway's operator");
+  }
   asio::ip::tcp::socket socket(ex);
   auto [cerr, ep] = co_await asio::async_connect(socket, endpoints, as_tuple(use_awaitable));
   if (cerr) {
     throw PgClientError("08006", "the database at " + upstream.host + ":" + std::to_string(upstream.port) +
-                                     " is unreachable (" + cerr.message() + ")");
+                                     " is unreachable (" + cerr.message() +
+                                     "); try again later, or tell the gateway's operator if it persists");
   }
   socket.set_option(asio::ip::tcp::no_delay(true));
   s_ = std::make_unique<State>(Transport(std::move(socket)));

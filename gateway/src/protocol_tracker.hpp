@@ -20,9 +20,15 @@ class Framer {
  public:
   // on_message(type) at each message's start (false: stop before it); on_body(bytes, last) for its body's bytes,
   // last on the slice that completes it.
+  // Stops at a message whose length is over `max` (which counts the 4 length bytes) or under 4: invalid() is then
+  // true, and scan returns where that message starts in the chunk (0 when its header began in an earlier one).
+  void set_max_length(std::uint32_t max) { max_length_ = max; }
+
   template <typename OnMessage, typename OnBody>
   std::size_t scan(std::span<const std::uint8_t> chunk, OnMessage&& on_message, OnBody&& on_body) {
+    if (invalid_) return 0;
     std::size_t i = 0;
+    std::size_t start = 0;  // of the message whose header is being read, if it began in this chunk
     while (i < chunk.size()) {
       if (skip_ > 0) {
         const std::size_t n = skip_ < chunk.size() - i ? static_cast<std::size_t>(skip_) : chunk.size() - i;
@@ -31,11 +37,19 @@ class Framer {
         i += n;
         continue;
       }
-      if (header_len_ == 0 && !on_message(static_cast<char>(chunk[i]))) return i;  // the caller stops here
+      if (header_len_ == 0) {
+        start = i;
+        if (!on_message(static_cast<char>(chunk[i]))) return i;  // the caller stops here
+      }
       header_[header_len_++] = chunk[i++];
       if (header_len_ == 5) {
         const std::uint32_t len = (std::uint32_t{header_[1]} << 24) | (std::uint32_t{header_[2]} << 16) |
                                   (std::uint32_t{header_[3]} << 8) | header_[4];
+        if (max_length_ != 0 && (len < 4 || len > max_length_)) {
+          invalid_ = true;
+          invalid_length_ = len;
+          return start;
+        }
         skip_ = len >= 4 ? len - 4 : 0;
         header_len_ = 0;
       }
@@ -43,11 +57,16 @@ class Framer {
     return i;
   }
   [[nodiscard]] bool at_boundary() const noexcept { return header_len_ == 0 && skip_ == 0; }
+  [[nodiscard]] bool invalid() const noexcept { return invalid_; }
+  [[nodiscard]] std::uint32_t invalid_length() const noexcept { return invalid_length_; }
 
  private:
   std::array<std::uint8_t, 5> header_{};
   int header_len_ = 0;
   std::uint64_t skip_ = 0;
+  std::uint32_t max_length_ = 0;  // 0: any
+  bool invalid_ = false;
+  std::uint32_t invalid_length_ = 0;
 };
 
 // The client's side.
@@ -61,6 +80,12 @@ class FrontendTracker {
   // Messages after the last Query or Sync (an extended query or COPY data not yet synced).
   [[nodiscard]] bool unsynced() const noexcept { return unsynced_ > 0; }
   [[nodiscard]] bool at_boundary() const noexcept { return framer_.at_boundary(); }
+
+  // limits.max_message_bytes: a message announcing more (or a length under 4) is not forwarded; scan stops before
+  // it and oversized() says so, with its announced length.
+  void limit_message_size(std::uint32_t max_bytes) { framer_.set_max_length(max_bytes); }
+  [[nodiscard]] bool oversized() const noexcept { return framer_.invalid(); }
+  [[nodiscard]] std::uint32_t oversized_length() const noexcept { return framer_.invalid_length(); }
 
   // audit.statements: the SQL of each Query and Parse, at most max_bytes of it (then "..."), taken by
   // take_statements(). Bind's parameter values are never collected.

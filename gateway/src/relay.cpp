@@ -22,13 +22,15 @@ void Relay::pass_statements() {
 asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending) {
   last_activity_ = Clock::now();
   if (options_.statements) frontend_.collect_statements(4096);
+  if (options_.max_message_bytes > 0) frontend_.limit_message_size(options_.max_message_bytes);
   pending.resize(frontend_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
   pass_statements();
   if (!pending.empty()) {
     const bool sent = co_await up_.transport.write_all(pending);
     if (!sent) co_return;
   }
-  if (frontend_.terminated()) {
+  if (frontend_.terminated() || frontend_.oversized()) {
+    co_await end_oversized();
     client_left_ = true;
     co_return;
   }
@@ -36,6 +38,11 @@ asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending) {
     co_await (client_to_upstream() || upstream_to_client() || idle_watch());
   } else {
     co_await (client_to_upstream() || upstream_to_client());
+  }
+  if (frontend_.oversized()) {
+    co_await end_oversized();
+    client_left_ = true;
+    co_return;
   }
   if (idle_timed_out_) {
     // At a message boundary (the watch saw both streams between statements): the client gets PostgreSQL's own
@@ -49,6 +56,20 @@ asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending) {
     co_await client_.write(w.data());
     client_left_ = true;
   }
+}
+
+// A client message over limits.max_message_bytes (or with a length under 4) was not forwarded: the client gets
+// PostgreSQL's answer to an invalid message length, and the session ends.
+asio::awaitable<void> Relay::end_oversized() {
+  if (!frontend_.oversized()) co_return;
+  pg::BackendWriter w;
+  (void)w.error_response(
+      pg::ErrorSeverity::fatal,
+      {"08P01",
+       "invalid message length: the client announced a message of " + std::to_string(frontend_.oversized_length()) +
+           " bytes, and the gateway's limits.max_message_bytes is " + std::to_string(options_.max_message_bytes)});
+  bytes_out_ += w.data().size();
+  co_await client_.write(w.data());
 }
 
 // Ends the relay once the session has been idle between statements (nothing in flight, no transaction) with no byte
@@ -82,6 +103,7 @@ asio::awaitable<void> Relay::client_to_upstream() {
       if (!sent) co_return;
     }
     if (frontend_.terminated()) break;
+    if (frontend_.oversized()) co_return;  // run() answers it
   }
   client_left_ = true;
 }

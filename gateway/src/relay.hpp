@@ -21,6 +21,7 @@ namespace edgepg::gateway {
 
 struct RelayOptions {
   std::chrono::milliseconds idle_timeout{0};  // 0: none
+  std::uint32_t max_message_bytes = 0;        // a client message announcing more ends the session (08P01); 0: any
   bool statements = false;                    // collect each Query/Parse's SQL for on_statement
   std::function<void(std::string sql)> on_statement;
 };
@@ -38,6 +39,8 @@ class Relay {
   // The backend is idle between statements with nothing in flight: it may be reset and reused.
   [[nodiscard]] bool backend_reusable() const { return idle_between_statements(frontend_, backend_); }
   [[nodiscard]] bool client_terminated() const noexcept { return frontend_.terminated(); }
+  // The relay ended the session with an ErrorResponse of its own (a message over max_message_bytes).
+  [[nodiscard]] bool refused_message() const noexcept { return frontend_.oversized(); }
   [[nodiscard]] std::int64_t queries() const noexcept { return frontend_.queries(); }
   [[nodiscard]] std::uint64_t bytes_in() const noexcept { return bytes_in_; }
   [[nodiscard]] std::uint64_t bytes_out() const noexcept { return bytes_out_; }
@@ -47,6 +50,7 @@ class Relay {
   asio::awaitable<void> client_to_upstream();
   asio::awaitable<void> upstream_to_client();
   asio::awaitable<void> idle_watch();
+  asio::awaitable<void> end_oversized();
   void pass_statements();
 
   ClientStream& client_;

@@ -103,7 +103,8 @@ asio::awaitable<void> serve_websocket(tcp::socket socket, Services& services) {
   if (request.bearer_token) {
     Identity who;
     Refusal refusal;
-    if (!snap.identity->verify(*request.bearer_token, "", who, refusal)) {
+    const bool verified = co_await verify_token(services, *snap.identity, *request.bearer_token, "", who, refusal);
+    if (!verified) {
       services.metrics.auth_failed(refusal.code);
       AuditEvent e;
       e.event = "auth_failed";
@@ -144,7 +145,8 @@ asio::awaitable<void> serve_postgres(tcp::socket socket, Services& services) {
 // Is the upstream answering, and are the identity keys loaded?
 asio::awaitable<bool> readiness(Services& services, std::string& why) {
   const auto snap = services.snapshot();
-  if (!snap.identity->warm(why)) co_return false;
+  const bool warm = co_await warm_identity(services, *snap.identity, why);
+  if (!warm) co_return false;
   tcp::resolver resolver(co_await asio::this_coro::executor);
   auto [rerr, endpoints] = co_await resolver.async_resolve(
       snap.config->upstream.host, std::to_string(snap.config->upstream.port), as_tuple(use_awaitable));
@@ -181,7 +183,7 @@ ListenerTls load_listener_tls(const Config& config) {
 
 int run_server(const std::string& config_path) {
   Config config = load_config(config_path);
-  auto identity = std::make_shared<const IdentityVerifier>(config.identity);
+  auto identity = std::make_shared<const IdentityVerifier>(config.identity, jwks_timeout(config));
   std::string why;
   if (!identity->warm(why)) std::cerr << "edgepg-gateway: the identity keys are not loaded yet: " << why << "\n";
   Services services(config, identity, load_listener_tls(config));
@@ -244,13 +246,28 @@ int run_server(const std::string& config_path) {
         asio::detached);
   }
 
+  // After SIGTERM/SIGINT: every 50 ms, are the sessions gone (or drain_timeout_ms over)? Then everything stops.
+  // (Locals, like the pool's sweep: a self-owning handler would never be freed.)
+  asio::steady_timer drain_timer(io);
+  std::chrono::steady_clock::time_point drain_started;
+  std::function<void(asio::error_code)> drain_poll = [&](asio::error_code ec) {
+    if (ec) return;  // a wait replaced by a newer one
+    const bool timed_out =
+        std::chrono::steady_clock::now() - drain_started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
+    if (services.metrics.clients() == 0 || timed_out) {
+      for (auto& c : contexts) c->stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(50));
+    drain_timer.async_wait(drain_poll);
+  };
   asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
   std::function<void(asio::error_code, int)> on_signal = [&](asio::error_code ec, int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
       try {
         Config fresh = load_config(config_path);
-        auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity);
+        auto fresh_identity = std::make_shared<const IdentityVerifier>(fresh.identity, jwks_timeout(fresh));
         ListenerTls fresh_tls = load_listener_tls(fresh);  // a renewed certificate applies to new connections
         services.replace(std::move(fresh), std::move(fresh_identity), std::move(fresh_tls));
         std::cerr << "edgepg-gateway: configuration reloaded\n";
@@ -263,20 +280,8 @@ int run_server(const std::string& config_path) {
     // Drain: no new connections; sessions end on their own until drain_timeout_ms, then everything stops.
     for (auto& l : listeners) l->acceptor.close();
     pool_sweep.cancel();
-    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(config.limits.drain_timeout_ms));
-    auto poll = std::make_shared<std::function<void(asio::error_code)>>();
-    const auto started = std::chrono::steady_clock::now();
-    *poll = [&, timer, poll, started](asio::error_code) {
-      const bool timed_out =
-          std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(config.limits.drain_timeout_ms);
-      if (services.metrics.clients() == 0 || timed_out) {
-        for (auto& c : contexts) c->stop();
-        return;
-      }
-      timer->expires_after(std::chrono::milliseconds(50));
-      timer->async_wait(*poll);
-    };
-    (*poll)({});
+    drain_started = std::chrono::steady_clock::now();
+    drain_poll({});
   };
   signals.async_wait(on_signal);
 
@@ -284,6 +289,13 @@ int run_server(const std::string& config_path) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([c = contexts[i].get()] { c->run(); });
   io.run();
   for (auto& t : pool) t.join();
+  // A key fetch still running refers to its session's frame: let it end before the io_contexts (and the frames
+  // they hold) go.
+  services.blocking.join();
+  // The claims channel's and the pool's sockets and strands belong to the io_contexts, which go before `services`:
+  // they go first (freed after them, they touched freed memory: AddressSanitizer at every exit).
+  services.pool.reset();
+  services.claims.reset();
   return 0;
 }
 

@@ -116,6 +116,12 @@ class Session {
       auto ex = co_await asio::this_coro::executor;
       asio::steady_timer deadline(ex, std::chrono::milliseconds(snap_.config->limits.auth_timeout_ms));
       auto ready = co_await (guarded_login() || deadline.async_wait(use_awaitable));
+      if (ready.index() == 1 && waiting_for_database_) {
+        throw Refused{"08006",
+                      "the database did not answer the gateway's login within limits.auth_timeout_ms; try again "
+                      "later, or tell the gateway's operator if it persists",
+                      "upstream_failed"};
+      }
       if (ready.index() == 1) {
         throw Refused{"08006", "the client did not complete the login within limits.auth_timeout_ms", "auth_timeout"};
       }
@@ -125,14 +131,21 @@ class Session {
       upstream = std::move(result.upstream);
       if (!upstream) outcome = "cancel";  // a CancelRequest was forwarded
     } catch (const Refused& r) {
-      outcome = r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused";
+      if (r.reason.rfind("ERR_", 0) == 0) {
+        outcome = "auth_failed";
+      } else if (r.reason == "upstream_failed") {
+        outcome = r.reason;  // the login's deadline passed while the database had not answered
+      } else {
+        outcome = "refused";
+      }
       refused = r;
     } catch (const UpstreamError& e) {
       outcome = "upstream_failed";
-      refused = Refused{e.sqlstate, e.what(), "upstream"};
+      refused = Refused{e.sqlstate, e.what(), "upstream_failed"};
     }
     if (refused) co_await refuse(*refused);
     if (upstream) co_await relay(*upstream);
+    if (relay_ && relay_->refused_message()) co_await drain_client();  // so the error is read before the close
     // A client that left gets its close now, not after the backend's clean-up below (its end() waits for it).
     if (relay_ && relay_->client_left()) client_.close();
     // The claims row goes before the backend can go back to the pool: its next holder records its own.
@@ -306,7 +319,7 @@ class Session {
     if (oauthbearer && token.empty()) {
       refusal = {"ERR_JWT_MALFORMED", "the OAUTHBEARER auth value is not \"Bearer <token>\" (RFC 6750 §2.1)"};
     } else {
-      ok = snap_.identity->verify(token, user_, who, refusal);
+      ok = co_await verify_token(services_, *snap_.identity, token, user_, who, refusal);
     }
     std::fill(token.begin(), token.end(), '\0');
     if (!ok) {
@@ -355,6 +368,7 @@ class Session {
       req.login.options = std::move(options);
     }
     const auto t0 = Clock::now();
+    waiting_for_database_ = true;      // from here the login's deadline is the database's, not the client's
     std::optional<Upstream> acquired;  // if/else rather than ?: around co_await (see docs/GATEWAY.md on GCC 12)
     if (pooled) {
       Upstream u = co_await acquire_pooled(config, std::move(req));
@@ -398,8 +412,10 @@ class Session {
     cancel_key_ = services_.cancel_keys.issue({up.process_id, up.secret_key});
     w.backend_key_data(cancel_key_->first, cancel_key_->second);
     w.ready_for_query(pg::TransactionStatus::idle);
+    waiting_for_database_ = false;
     co_await send(w);
     audit("session_start", "");
+    session_started_ = true;
     co_return std::move(acquired);
   }
 
@@ -515,6 +531,7 @@ class Session {
     }
     RelayOptions options;
     options.idle_timeout = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
+    options.max_message_bytes = static_cast<std::uint32_t>(snap_.config->limits.max_message_bytes);
     options.statements = snap_.config->audit.statements;
     options.on_statement = [this](std::string sql) { log_statement(std::move(sql)); };
     relay_.emplace(client_, up, std::move(options));
@@ -567,16 +584,33 @@ class Session {
       (void)w.error_response(pg::ErrorSeverity::fatal, {r.sqlstate, r.message});
       co_await send(w);
     }
-    if (r.reason != "client_gone") {
+    if (r.reason == "upstream_failed") {
+      audit("upstream_failed", r.sqlstate);  // the database failed the client, the gateway did not refuse it
+    } else if (r.reason != "client_gone") {
       audit(r.reason.rfind("ERR_", 0) == 0 ? "auth_failed" : "refused", r.reason);
     }
+    if (!r.sqlstate.empty()) co_await drain_client();
+  }
+
+  // After a refusal's ErrorResponse: drop what the client is still sending (e.g. the rest of a 10 MB password) until
+  // it closes, for at most kDrainTime. Closing a socket with unread input sends a TCP reset, and a reset can destroy
+  // the error before the client has read it.
+  asio::awaitable<void> drain_client() {
+    constexpr auto kDrainTime = std::chrono::milliseconds(500);
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer deadline(ex, kDrainTime);
+    auto drain = [this]() -> asio::awaitable<void> {
+      while (co_await client_.read(buffer_) > 0) {
+      }
+    };
+    co_await (drain() || deadline.async_wait(use_awaitable));
   }
 
   void finish(const std::string& outcome) {
     client_.close();
     if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
     if (pool_slot_) services_.pool->closed(*pool_key_);  // the backend was not given back: it closes with us
-    if (identity_) audit("session_end", "");
+    if (session_started_) audit("session_end", "");
     services_.metrics.bytes(bytes_in(), bytes_out());
     services_.metrics.session_ended(outcome);
     services_.metrics.client_closed();
@@ -636,6 +670,8 @@ class Session {
   pg::FrontendParser frontend_;
   std::string user_, database_;
   std::optional<Identity> identity_;
+  bool waiting_for_database_ = false;  // the login waits for the upstream (its login, settings or claims row)
+  bool session_started_ = false;       // audited session_start: session_end follows
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
@@ -652,6 +688,25 @@ class Session {
 asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Services& services) {
   Session session(client, std::move(info), services);
   co_await session.run();
+}
+
+// The call runs to its end even when the caller's deadline fires (a blocking call cannot be interrupted): co_spawn
+// completes only then, so the references it uses stay valid.
+asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& identity, std::string_view token,
+                                   std::string_view requested_role, Identity& out, Refusal& refusal) {
+  if (!identity.may_block()) co_return identity.verify(token, requested_role, out, refusal);
+  const bool ok = co_await asio::co_spawn(
+      services.blocking,
+      [&]() -> asio::awaitable<bool> { co_return identity.verify(token, requested_role, out, refusal); },
+      use_awaitable);
+  co_return ok;
+}
+
+asio::awaitable<bool> warm_identity(Services& services, const IdentityVerifier& identity, std::string& why) {
+  if (!identity.may_block()) co_return identity.warm(why);
+  const bool ok = co_await asio::co_spawn(
+      services.blocking, [&]() -> asio::awaitable<bool> { co_return identity.warm(why); }, use_awaitable);
+  co_return ok;
 }
 
 }  // namespace edgepg::gateway

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <asio/thread_pool.hpp>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,9 @@ class Services {
   std::unique_ptr<BackendPool> pool;      // set by the server when the configuration has "pool" (at start)
   CancelKeys cancel_keys;
   std::atomic<std::uint64_t> next_session{1};
+  // Where calls that may block run (a fetch of the issuer's keys): never on an io thread, whose other sessions
+  // would wait for it.
+  asio::thread_pool blocking{4};
 
  private:
   mutable std::mutex mutex_;
@@ -63,5 +67,12 @@ struct ClientInfo {
 };
 
 asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Services& services);
+
+// identity.verify(...), on services.blocking when it may fetch keys (IdentityVerifier::may_block).
+asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& identity, std::string_view token,
+                                   std::string_view requested_role, Identity& out, Refusal& refusal);
+
+// identity.warm(why), on services.blocking when it may fetch keys.
+asio::awaitable<bool> warm_identity(Services& services, const IdentityVerifier& identity, std::string& why);
 
 }  // namespace edgepg::gateway

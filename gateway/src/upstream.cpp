@@ -45,8 +45,8 @@ asio::awaitable<Upstream> login_upstream(const UpstreamConfig& config, UpstreamR
   };
   auto result = co_await (attempt(std::move(request.login)) || timer.async_wait(use_awaitable));
   if (result.index() == 1) {
-    throw UpstreamError("08006",
-                        "the database did not complete the login within " + std::to_string(timeout.count()) + " ms");
+    throw UpstreamError("08006", "the database did not complete the login within " + std::to_string(timeout.count()) +
+                                     " ms; try again later");
   }
   auto& outcome = std::get<0>(result);
   if (outcome.error) throw *outcome.error;

@@ -1,7 +1,10 @@
 // libFuzzer target: what edgepg-gateway's relay learns from the bytes it copies (gateway/src/protocol_tracker.cpp),
 // on arbitrary client and backend streams in arbitrary chunks. Invariants: the bytes to forward never exceed the
 // chunk; once a Terminate is seen nothing more is forwarded; chunking changes nothing (counts, idleness, forwarded
-// total, the statements collected); each collected statement fits its bound.
+// total, the statements collected); each collected statement fits its bound. With a message size limit
+// (limits.max_message_bytes): nothing is forwarded once a message is over it, chunking changes whether and which
+// length was refused, and the forwarded total only by a header that straddled chunks (at most 4 bytes); a stream
+// within the limit is seen as without one.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,20 +21,24 @@ struct Seen {
   std::int64_t queries = 0, syncs = 0, ready = 0;
   bool terminated = false, idle = false;
   std::vector<std::string> statements;
+  bool oversized = false;
+  std::uint32_t oversized_length = 0;
   bool operator==(const Seen&) const = default;
 };
 
 constexpr std::size_t kLimit = 64;
 
-Seen run(const std::vector<edgepg::fuzz::Bytes>& client, const std::vector<edgepg::fuzz::Bytes>& backend) {
+Seen run(const std::vector<edgepg::fuzz::Bytes>& client, const std::vector<edgepg::fuzz::Bytes>& backend,
+         std::uint32_t max_message = 0) {
   FrontendTracker fe;
   BackendTracker be;
   fe.collect_statements(kLimit);
+  if (max_message > 0) fe.limit_message_size(max_message);
   Seen s;
   for (const auto chunk : client) {
     const std::size_t n = fe.scan(chunk);
     EDGEPG_FUZZ_CHECK(n <= chunk.size());
-    if (fe.terminated()) EDGEPG_FUZZ_CHECK(fe.scan(chunk) == 0);
+    if (fe.terminated() || fe.oversized()) EDGEPG_FUZZ_CHECK(fe.scan(chunk) == 0);
     s.forwarded += n;
     for (auto& st : fe.take_statements()) s.statements.push_back(std::move(st));
   }
@@ -42,6 +49,8 @@ Seen run(const std::vector<edgepg::fuzz::Bytes>& client, const std::vector<edgep
   s.ready = be.ready_count();
   s.terminated = fe.terminated();
   s.idle = idle_between_statements(fe, be);
+  s.oversized = fe.oversized();
+  s.oversized_length = fe.oversized_length();
   return s;
 }
 
@@ -53,7 +62,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto backend = fdp.ConsumeBytes<std::uint8_t>(fdp.ConsumeIntegralInRange<std::size_t>(0, size));
   const edgepg::fuzz::Bytes c(client), b(backend);
   const Seen whole = run({c}, {b});
-  const Seen chunked = run(edgepg::fuzz::chunks(fdp, c, 7), edgepg::fuzz::chunks(fdp, b, 7));
+  const auto client_chunks = edgepg::fuzz::chunks(fdp, c, 7);
+  const auto backend_chunks = edgepg::fuzz::chunks(fdp, b, 7);
+  const Seen chunked = run(client_chunks, backend_chunks);
   EDGEPG_FUZZ_CHECK(whole == chunked);
+
+  // A limit taken from the input's size (consuming nothing, so the corpus keeps its meaning).
+  const std::uint32_t limit = 4 + static_cast<std::uint32_t>(size % 256);
+  const Seen limited = run({c}, {b}, limit);
+  Seen limited_chunked = run(client_chunks, backend_chunks, limit);
+  if (!limited.oversized) EDGEPG_FUZZ_CHECK(limited == whole);
+  EDGEPG_FUZZ_CHECK(limited.forwarded <= whole.forwarded);
+  EDGEPG_FUZZ_CHECK(limited_chunked.forwarded >= limited.forwarded &&
+                    limited_chunked.forwarded <= limited.forwarded + 4);
+  limited_chunked.forwarded = limited.forwarded;
+  EDGEPG_FUZZ_CHECK(limited == limited_chunked);
   return 0;
 }

@@ -9,7 +9,8 @@ import * as jose from 'jose'
 import { REPO } from './pack.js'
 import { freePort, psql, waitForPort } from './services.js'
 
-export const GATEWAY_BIN = join(REPO, 'build', 'native', 'edgepg-gateway')
+// EDGEPG_GATEWAY_BIN: another build of it (e.g. build/sanitize's, under AddressSanitizer).
+export const GATEWAY_BIN = process.env.EDGEPG_GATEWAY_BIN ?? join(REPO, 'build', 'native', 'edgepg-gateway')
 export const ISSUER = 'https://issuer.gateway.test'
 export const AUDIENCE = 'edgepg-gateway-tests'
 const SECRET = 'a-gateway-test-secret-of-at-least-32-bytes!'
