@@ -7,26 +7,15 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
 import { Client, Pool, EdgepgError } from 'edgepg'
+import { mulberry32 } from '../support/prng.js'
 
 const SEED = Number(process.env.EDGEPG_FUZZ_SEED ?? 20240607)
 const RUNS = Number(process.env.EDGEPG_FUZZ_RUNS ?? 5000)
 // Every generated password holds this marker; no message edgepg writes contains it.
 const MARKER = 'Zq7sEcReT'
 
-// mulberry32: small, seeded, good enough to explore.
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function generator(seed) {
-  const r = rng(seed)
+  const r = mulberry32(seed)
   const int = (n) => Math.floor(r() * n)
   const pick = (xs) => xs[int(xs.length)]
   // The first choice half of the time: most strings stay close enough to valid to reach the deeper paths.

@@ -8,8 +8,8 @@
 // configuration refuses two sources for a role, a token source without a TLS upstream, and unknown keys.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, execFileSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,7 +17,7 @@ import pg from 'pg'
 import { startCloudServer } from '../support/cloud-servers.js'
 import { AUDIENCE, DATABASE, GATEWAY_BIN, ISSUER, prepareDatabase, startGateway, token } from '../support/gateway.js'
 import { psql, startPostgres, stopPostgres } from '../support/services.js'
-import { makeCertificates } from '../support/tls-certs.js'
+import { makeServerCertificates } from '../support/tls-certs.js'
 
 const run = promisify(execFile)
 const GCP_AUDIENCE = '//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/gke/providers/k8s'
@@ -39,15 +39,7 @@ before(async () => {
   // A cluster of its own: it turns TLS on and lets two roles log in with a cleartext password (the token).
   svc = await startPostgres()
   prepareDatabase(svc)
-  certs = makeCertificates()
-  chmodSync(certs.dir, 0o755)
-  chmodSync(certs.certFile, 0o644)
-  chmodSync(certs.keyFile, 0o600)
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString())
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString())
-    chownSync(certs.keyFile, uid, gid)
-  }
+  certs = makeServerCertificates()
   const hba = join(svc.data, 'pg_hba.conf')
   writeFileSync(hba, 'hostssl all gw_user,gw_admin 127.0.0.1/32 password\n' + readFileSync(hba, 'utf8'))
   psql(svc, `alter system set ssl_cert_file = '${certs.certFile}'`, `alter system set ssl_key_file = '${certs.keyFile}'`,

@@ -13,6 +13,7 @@ import * as jose from 'jose'
 import { getServices } from '../support/env.js'
 import { freePort, psql } from '../support/services.js'
 import { AUDIENCE, DATABASE, ISSUER, prepareDatabase, startGateway, token } from '../support/gateway.js'
+import { mulberry32 } from '../support/prng.js'
 
 const AUTH_TIMEOUT_MS = 3000  // startGateway's limits.auth_timeout_ms
 let svc, gw
@@ -609,22 +610,10 @@ test('oversized: a 100 MB startup packet, a 10 MB password, a 2^40-byte WebSocke
 
 // ---- 6. random frames and messages ------------------------------------------------------------------------------
 
-// mulberry32: a small seeded PRNG, so a failing run can be replayed with EDGEPG_FAULT_SEED.
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 test('10,000 random frames and messages at both listeners: the gateway lives, answers and stays bounded', async () => {
   const seed = Number(process.env.EDGEPG_FAULT_SEED ?? Math.floor(Math.random() * 2 ** 32))
   console.log(`# gateway-faults random seed: ${seed} (replay with EDGEPG_FAULT_SEED=${seed})`)
-  const rnd = prng(seed)
+  const rnd = mulberry32(seed)
   const int = (n) => Math.floor(rnd() * n)
   const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)))
   const pick = (xs) => xs[int(xs.length)]

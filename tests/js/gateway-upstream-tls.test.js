@@ -4,29 +4,18 @@
 // another CA refuses to log in rather than talk in the clear.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { chmodSync, chownSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
 import pg from 'pg'
 import { getServices } from '../support/env.js'
 import { psql } from '../support/services.js'
 import { DATABASE, prepareDatabase, startGateway, token } from '../support/gateway.js'
-import { makeCertificates } from '../support/tls-certs.js'
+import { makeServerCertificates } from '../support/tls-certs.js'
 
 let svc, certs
 
 before(async () => {
   svc = await getServices()
   prepareDatabase(svc)
-  certs = makeCertificates()
-  // The server process (the postgres OS user when the tests run as root) must read the key, and only it.
-  chmodSync(certs.dir, 0o755)
-  chmodSync(certs.certFile, 0o644)
-  chmodSync(certs.keyFile, 0o600)
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString())
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString())
-    chownSync(certs.keyFile, uid, gid)
-  }
+  certs = makeServerCertificates()
   psql(svc, `alter system set ssl_cert_file = '${certs.certFile}'`, `alter system set ssl_key_file = '${certs.keyFile}'`,
     'alter system set ssl = on', 'select pg_reload_conf()')
   for (let i = 0; i < 100 && psql(svc, 'show ssl').trim() !== 'on'; i++) await new Promise((r) => setTimeout(r, 100))

@@ -1,7 +1,7 @@
 // A throwaway certificate authority and a server certificate for localhost / 127.0.0.1 (P-256, two days), made with
 // the openssl command line in a temp folder; plus a second CA that signed nothing (to prove verification fails).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -21,4 +21,19 @@ export function makeCertificates() {
     caFile: file('ca.crt'), certFile: file('server.crt'), keyFile: file('server.key'), wrongCaFile: file('wrong-ca.crt'),
     ca: readFileSync(file('ca.crt'), 'utf8'), wrongCa: readFileSync(file('wrong-ca.crt'), 'utf8'),
   }
+}
+
+// Certificates for a PostgreSQL server to serve (ssl_cert_file, ssl_key_file): the server process (the postgres OS
+// user when the tests run as root) must read the key, and only it.
+export function makeServerCertificates() {
+  const certs = makeCertificates()
+  chmodSync(certs.dir, 0o755)
+  chmodSync(certs.certFile, 0o644)
+  chmodSync(certs.keyFile, 0o600)
+  if (process.getuid?.() === 0) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString())
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString())
+    chownSync(certs.keyFile, uid, gid)
+  }
+  return certs
 }
