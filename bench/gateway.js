@@ -10,7 +10,7 @@ import pg from 'pg'
 import { WebSocket } from 'ws'
 import { Client as EdgeClient } from 'edgepg'
 import { Client as NeonClient, neonConfig } from '@neondatabase/serverless'
-import { fmt, median, printTable, ratio } from './stats.js'
+import { fmt, median, printTable, ratio, timeInTurns } from './stats.js'
 import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../tests/support/gateway.js'
 import { ROLES, freePort, psql, waitForPort } from '../tests/support/services.js'
 
@@ -118,15 +118,10 @@ async function rawFetch(url, user, password) {
 
 async function perQueryInterleaved(clients, n, rounds) {
   for (const c of Object.values(clients)) for (let i = 0; i < 200; i++) await c.query('select $1::int as n', [i])
-  const times = Object.fromEntries(Object.keys(clients).map((k) => [k, []]))
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, c] of Object.entries(clients)) {
-      const t0 = performance.now()
-      for (let i = 0; i < n; i++) await c.query('select $1::int as n', [i])
-      times[name].push((performance.now() - t0) / n)
-    }
-  }
-  return Object.fromEntries(Object.entries(times).map(([k, t]) => [k, median(t)]))
+  const ms = await timeInTurns(clients, rounds, async (c) => {
+    for (let i = 0; i < n; i++) await c.query('select $1::int as n', [i])
+  })
+  return Object.fromEntries(Object.entries(ms).map(([name, t]) => [name, t / n]))
 }
 
 // ---- the PostgreSQL path: node-postgres over TCP ----
@@ -165,27 +160,17 @@ const wsOpen = {}
 for (const [name, make] of Object.entries(wsClients)) {
   wsOpen[name] = make()
   await wsOpen[name].connect()
-  ws[name] = { rows: [], connect: [] }
+  ws[name] = {}
 }
 const wsSeq = await perQueryInterleaved(wsOpen, quick ? 500 : 1000, quick ? 3 : 9)
-for (let r = 0; r < (quick ? 3 : 7); r++) {
-  for (const [name, c] of Object.entries(wsOpen)) {
-    const t0 = performance.now()
-    await c.query('select id, name, flag from rows3')
-    ws[name].rows.push(performance.now() - t0)
-  }
-}
+const wsRows = await timeInTurns(wsOpen, quick ? 3 : 7, (c) => c.query('select id, name, flag from rows3'))
 for (const c of Object.values(wsOpen)) await c.end()
-for (let r = 0; r < (quick ? 5 : 30); r++) {
-  for (const [name, make] of Object.entries(wsClients)) {
-    const t0 = performance.now()
-    const k = make()
-    await k.connect()
-    await k.query('select 1')
-    await k.end()
-    ws[name].connect.push(performance.now() - t0)
-  }
-}
+const wsConnect = await timeInTurns(wsClients, quick ? 5 : 30, async (make) => {
+  const k = make()
+  await k.connect()
+  await k.query('select 1')
+  await k.end()
+})
 // The proxies alone: a raw WebSocket reader logs in with a cleartext password (the token for the gateway, the
 // cleartext role for websockify), sends the 100,000-row query and only frames the answer until ReadyForQuery, so the
 // client's decoding (most of the row above) is out of the picture.
@@ -201,7 +186,7 @@ for (let r = 0; r < (quick ? 3 : 7) + 1; r++) {
   }
 }
 for (const name of Object.keys(wsClients)) {
-  ws[name] = { seq: wsSeq[name], rows: median(ws[name].rows), raw: median(ws[name].raw), connect: median(ws[name].connect) }
+  ws[name] = { seq: wsSeq[name], rows: wsRows[name], raw: median(ws[name].raw), connect: wsConnect[name] }
 }
 const g = ws['edgepg-gateway']
 const w = ws.websockify
@@ -254,21 +239,11 @@ const connectOnce = async (name, make) => {
   }
   await k.end()
 }
-// Interleaved: each run times every path once (the first five warm the paths and the pool).
-const connectTimes = Object.fromEntries(Object.keys(connectPaths).map((k) => [k, []]))
-const floorTimes = []
-for (let r = 0; r < connectRuns + 5; r++) {
-  for (const [name, make] of Object.entries(connectPaths)) {
-    const t0 = performance.now()
-    await connectOnce(name, make)
-    if (r >= 5) connectTimes[name].push(performance.now() - t0)
-  }
-  const t0 = performance.now()
-  await floorOnce()
-  if (r >= 5) floorTimes.push(performance.now() - t0)
-}
-const connect = Object.fromEntries(Object.entries(connectTimes).map(([k, t]) => [k, median(t)]))
-const floor = median(floorTimes)
+// In turns: each run times every path and the floor once; five runs first warm the paths and the pool.
+const connectSubjects = Object.fromEntries(Object.entries(connectPaths).map(([name, make]) => [name, () => connectOnce(name, make)]))
+connectSubjects.floor = floorOnce
+await timeInTurns(connectSubjects, 5, (run) => run())
+const { floor, ...connect } = await timeInTurns(connectSubjects, connectRuns, (run) => run())
 const warm = connect['edgepg, gateway with warm backends']
 printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this'], [
   ...Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t)]),

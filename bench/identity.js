@@ -5,25 +5,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JwtVerifier, TokenCache } from 'edgepg'
-import { median } from './stats.js'
-
-// Rounds of `ms` for a and for b in turns (a, b, a, b, ...), so both see the same machine; the median rate of each.
-async function ratesInTurns(a, b, rounds = 7, ms = 250) {
-  globalThis.gc?.()
-  const rates = [[], []]
-  for (let round = 0; round < rounds; round++) {
-    for (const [k, fn] of [a, b].entries()) {
-      let n = 0
-      const t0 = performance.now()
-      while (performance.now() - t0 < ms) {
-        for (let i = 0; i < 20; i++) await fn()
-        n += 20
-      }
-      rates[k].push(n / ((performance.now() - t0) / 1000))
-    }
-  }
-  return rates.map(median)
-}
+import { ratesInTurns } from './stats.js'
 
 // The native build's figures (bench/native/jwt_bench, built by scripts/bench) for the same keys and tokens.
 function nativeRates(cases) {
@@ -54,7 +36,7 @@ export async function jwtRows() {
     const theirs = jose.createLocalJWKSet(jwks)
     await ours.verify(token)
     await jose.jwtVerify(token, theirs, { algorithms: [alg] })
-    const [e, j] = await ratesInTurns(() => ours.verify(token), () => jose.jwtVerify(token, theirs, { algorithms: [alg] }))
+    const [e, j] = await ratesInTurns([() => ours.verify(token), () => jose.jwtVerify(token, theirs, { algorithms: [alg] })])
     rows.push([`${alg} verifications/s`, Math.round(e), Math.round(j), (e / j).toFixed(2) + 'x'])
     cases.push({ alg, jwks, token })
     ours.dispose()

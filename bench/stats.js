@@ -15,6 +15,25 @@ export async function timeRuns(runs, fn) {
   return median(times)
 }
 
+// Operations per second of each function in `fns`, in turns: rounds of `ms` for fns[0], then fns[1], ... (each
+// call awaited, `batch` calls between clock reads); the median rate of each, in the order given.
+export async function ratesInTurns(fns, { rounds = 7, ms = 250, batch = 20 } = {}) {
+  globalThis.gc?.()
+  const rates = fns.map(() => [])
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, fn] of fns.entries()) {
+      let n = 0
+      const t0 = performance.now()
+      while (performance.now() - t0 < ms) {
+        for (let i = 0; i < batch; i++) await fn()
+        n += batch
+      }
+      rates[k].push(n / ((performance.now() - t0) / 1000))
+    }
+  }
+  return rates.map(median)
+}
+
 // Like timeRuns for several subjects at once, in turns (a, b, c, a, b, c, ...), so that each sees the same machine
 // (a neighbour's burst or the collector's state do not land on one subject only). Returns { name: median ms }.
 export async function timeInTurns(subjects, runs, fn) {

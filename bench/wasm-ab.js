@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
-import { fmt, median, printTable } from './stats.js'
+import { fmt, median, printTable, ratesInTurns } from './stats.js'
 import { ROLES } from '../tests/support/services.js'
 
 const [dirA, dirB] = process.argv.slice(2)
@@ -33,23 +33,6 @@ async function load(dir, name) {
 }
 const builds = [await load(dirA, 'A'), await load(dirB, 'B')]
 
-// Rounds of `ms` for each build in turns; the median rate of each.
-async function ratesInTurns(fns, rounds = 9, ms = 250) {
-  const rates = fns.map(() => [])
-  for (let round = 0; round < rounds; round++) {
-    for (const [k, fn] of fns.entries()) {
-      let n = 0
-      const t0 = performance.now()
-      while (performance.now() - t0 < ms) {
-        for (let i = 0; i < 10; i++) await fn()
-        n += 10
-      }
-      rates[k].push(n / ((performance.now() - t0) / 1000))
-    }
-  }
-  return rates.map(median)
-}
-
 const rows = [['wasm, raw / gzipped', ...builds.map((b) => `${(b.raw / 1024).toFixed(1)} KB / ${(b.gz / 1024).toFixed(1)} KB`), (builds[1].gz / builds[0].gz).toFixed(2) + 'x']]
 const algs = { RS256: { modulusLength: 2048 }, PS256: { modulusLength: 2048 }, ES256: {}, ES384: {}, ES512: {}, EdDSA: { crv: 'Ed25519' } }
 for (const [alg, opts] of Object.entries(algs)) {
@@ -58,7 +41,7 @@ for (const [alg, opts] of Object.entries(algs)) {
   const token = await new jose.SignJWT({ sub: 'alice' }).setProtectedHeader({ alg, kid: 'k' }).setExpirationTime('1h').sign(privateKey)
   const verifiers = builds.map((b) => new b.api.JwtVerifier({ jwks, algorithms: [alg], cache: false }))
   for (const v of verifiers) await v.verify(token)
-  const [a, b] = await ratesInTurns(verifiers.map((v) => () => v.verify(token)))
+  const [a, b] = await ratesInTurns(verifiers.map((v) => () => v.verify(token)), { rounds: 9, batch: 10 })
   rows.push([`${alg} verifications/s`, Math.round(a), Math.round(b), (b / a).toFixed(2) + 'x'])
   for (const v of verifiers) v.dispose()
 }
@@ -66,7 +49,7 @@ for (const [alg, opts] of Object.entries(algs)) {
   const secret = new TextEncoder().encode('a-shared-secret-of-32-bytes-ok!!')
   const token = await new jose.SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret)
   const verifiers = builds.map((b) => new b.api.JwtVerifier({ secret, algorithms: ['HS256'], cache: false }))
-  const [a, b] = await ratesInTurns(verifiers.map((v) => () => v.verify(token)))
+  const [a, b] = await ratesInTurns(verifiers.map((v) => () => v.verify(token)), { rounds: 9, batch: 10 })
   rows.push(['HS256 verifications/s', Math.round(a), Math.round(b), (b / a).toFixed(2) + 'x'])
 }
 
