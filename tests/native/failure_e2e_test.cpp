@@ -1,5 +1,5 @@
 // Failures that must end cleanly: the server terminating a backend mid-result, query and connect timeouts,
-// nothing listening.
+// nothing listening; and what a login sends to a server that never answers.
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -110,4 +110,45 @@ TEST_CASE("connect: nothing listening is ECONNREFUSED; a server that never answe
   } catch (const Error& e) {
     CHECK(e.code() == "ENOTFOUND");
   }
+}
+
+TEST_CASE(
+    "connect: with require_auth=password the password goes with the startup; with SCRAM nothing but the startup") {
+  // A server that never answers (a listening socket nobody accepts): what each client sent before it timed out is
+  // what the server would have had before saying anything.
+  const auto first_bytes = [](const std::string& conninfo_tail) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    REQUIRE(::listen(fd, 8) == 0);
+    try {
+      Connection c("host=127.0.0.1 user=u sslmode=disable connect_timeout=0.3 port=" +
+                   std::to_string(ntohs(addr.sin_port)) + " " + conninfo_tail);
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == "ETIMEDOUT");
+    }
+    const int conn = ::accept(fd, nullptr, nullptr);
+    REQUIRE(conn >= 0);
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(conn, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    ::close(conn);
+    ::close(fd);
+    return got;
+  };
+  using namespace std::string_literals;
+  const std::string pipelined = first_bytes("password=tok3n require_auth=password");
+  REQUIRE(pipelined.size() > 8);
+  const auto startup_length =
+      (std::uint32_t(std::uint8_t(pipelined[0])) << 24) | (std::uint32_t(std::uint8_t(pipelined[1])) << 16) |
+      (std::uint32_t(std::uint8_t(pipelined[2])) << 8) | std::uint32_t(std::uint8_t(pipelined[3]));
+  CHECK(pipelined.substr(startup_length) == "p\0\0\0\x0atok3n\0"s);  // the PasswordMessage, right behind it
+  const std::string scram = first_bytes("password=tok3n");           // the default policy: SCRAM only
+  CHECK(scram.size() == static_cast<std::size_t>(startup_length));   // the startup alone (same user and options)
+  CHECK(scram.find("tok3n") == std::string::npos);
 }

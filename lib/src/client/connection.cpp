@@ -140,10 +140,16 @@ struct Connection::Impl final : pg::EventSink {
     // The Connection does not keep the password once the core has it (the core wipes it once used).
     crypto::cleanse(options.password.data(), options.password.size());
     options.password.clear();
-    if (!password.empty()) {
+    const bool have_password = !password.empty();
+    if (have_password) {
       if (auto s = pg->provide_password(std::move(password)); !s) broken(Error(s));
     }
     if (auto s = pg->start(); !s) broken(Error(s));
+    // require_auth=password (a token for the gateway, RDS, Cloud SQL, Entra): the password goes with the startup,
+    // one round trip fewer (pg::Connection::pipeline_password; any other policy waits for the server's request).
+    if (have_password && policy.password && !policy.md5 && !policy.scram && !policy.none) {
+      if (auto s = pg->pipeline_password(); !s) broken(Error(s));
+    }
     open = true;
     flush(deadline);
     run_until_ready(deadline);
