@@ -16,9 +16,10 @@
 
 #include "backend_chat.hpp"
 #include "credentials.hpp"
-#include "edgepg/auth/oauthbearer.hpp"
 #include "edgepg/pg/frontend.hpp"
 #include "edgepg/pg/server_codec.hpp"
+#include "login_channel.hpp"
+#include "oauthbearer_login.hpp"
 #include "relay.hpp"
 #include "upstream.hpp"
 
@@ -53,13 +54,6 @@ using asio::use_awaitable;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
-// A refusal the client understands: an ErrorResponse (FATAL) and the end of the session.
-struct Refused {
-  std::string sqlstate;
-  std::string message;
-  std::string reason;  // the audit/metrics reason (a code name), never a secret
-};
-
 std::int64_t elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
@@ -93,7 +87,7 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
   }
 }
 
-class Session {
+class Session final : public LoginChannel {
  public:
   Session(ClientStream& client, ClientInfo info, Services& services)
       : client_(client),
@@ -185,7 +179,7 @@ class Session {
   }
 
   // The next whole message from the client during the login.
-  asio::awaitable<pg::RawMessage> next_message() {
+  asio::awaitable<pg::RawMessage> next_message() override {
     for (;;) {
       pg::RawMessage m;
       const auto step = frontend_.next(m);
@@ -199,7 +193,7 @@ class Session {
     }
   }
 
-  asio::awaitable<void> send(pg::BackendWriter& w) {
+  asio::awaitable<void> send(pg::BackendWriter& w) override {
     if (w.empty()) co_return;
     bytes_out_ += w.data().size();
     co_await client_.write(w.data());
@@ -301,7 +295,7 @@ class Session {
                       "ERR_INSECURE_TRANSPORT"};
       }
       if (oauthbearer) {
-        token = co_await oauthbearer_client_first(w);
+        token = co_await oauthbearer_client_first(*this, w, user_, config);
       } else {
         w.authentication_cleartext_password();
         co_await send(w);
@@ -324,7 +318,7 @@ class Session {
     std::fill(token.begin(), token.end(), '\0');
     if (!ok) {
       services_.metrics.auth_failed(refusal.code);
-      if (oauthbearer) co_await oauthbearer_challenge(config, refusal);
+      if (oauthbearer) co_await oauthbearer_challenge(*this, config, refusal);
       throw Refused{"28000", refusal.code + ": " + refusal.message, refusal.code};
     }
     identity_ = who;
@@ -417,78 +411,6 @@ class Session {
     audit("session_start", "");
     session_started_ = true;
     co_return std::move(acquired);
-  }
-
-  // OAUTHBEARER (RFC 7628 §3.2, as PostgreSQL 18 runs it): AuthenticationSASL offering only OAUTHBEARER, then the
-  // client-first message, in the SASLInitialResponse or, when that has none, in a SASLResponse after an empty
-  // SASLContinue. Returns the bearer token, or "" when the auth value is not "Bearer <b64token>" (an invalid token,
-  // as PostgreSQL counts it). A malformed message is a protocol violation (08P01); a discovery request (an empty
-  // auth value) gets the error challenge and then the end of the connection, as PostgreSQL 18 does.
-  asio::awaitable<std::string> oauthbearer_client_first(pg::BackendWriter& w) {
-    const std::string_view mechanisms[] = {auth::oauthbearer_mechanism};
-    (void)w.authentication_sasl(mechanisms);
-    co_await send(w);
-    std::vector<std::uint8_t> first;
-    const pg::RawMessage m = co_await next_message();
-    pg::SaslInitialResponse initial;
-    if (m.type != pg::frontend::password || !pg::decode_sasl_initial_response(m.body, initial)) {
-      throw Refused{"08P01", "expected a SASLInitialResponse (OAUTHBEARER)", "protocol"};
-    }
-    if (initial.mechanism != auth::oauthbearer_mechanism) {
-      throw Refused{"08P01",
-                    "client selected an invalid SASL authentication mechanism (this listener offers only OAUTHBEARER)",
-                    "protocol"};
-    }
-    if (initial.data) {
-      first.assign(initial.data->begin(), initial.data->end());
-    } else {
-      (void)w.authentication_sasl_continue({});
-      co_await send(w);
-      const pg::RawMessage response = co_await next_message();
-      if (response.type != pg::frontend::password) {
-        throw Refused{"08P01", "expected a SASLResponse (the OAUTHBEARER client-first message)", "protocol"};
-      }
-      first.assign(response.body.begin(), response.body.end());
-    }
-    auth::OAuthBearerClientFirst parsed;
-    const Status parsed_ok = auth::parse_oauthbearer_client_first(first, parsed);
-    std::string token;
-    std::string_view bearer;
-    const bool discovery = parsed_ok && parsed.auth.empty();
-    if (parsed_ok && !discovery && auth::oauthbearer_token(parsed.auth, bearer)) token.assign(bearer);
-    const std::optional<std::string> authzid = parsed_ok ? parsed.authzid : std::nullopt;
-    std::fill(first.begin(), first.end(), 0);
-    if (!parsed_ok) throw Refused{"08P01", parsed_ok.message(), "protocol"};
-    // gs2-authzid: the identity to act as; PostgreSQL has one, the startup user.
-    if (authzid && *authzid != user_) {
-      std::fill(token.begin(), token.end(), '\0');
-      throw Refused{"28000", "the SASL authorization identity (a=) must be the startup user name, or be left out",
-                    "authzid"};
-    }
-    if (discovery) {
-      const Refusal none{"ERR_JWT_MISSING", "discovery"};
-      co_await oauthbearer_challenge(*snap_.config, none);
-      throw Refused{"", "", "oauth_discovery"};  // PostgreSQL 18 ends a discovery exchange without an error
-    }
-    co_return token;
-  }
-
-  // A refused token under OAUTHBEARER: the error challenge (AuthenticationSASLContinue with RFC 7628 §3.2.2's JSON),
-  // then the client's acknowledgement, a single kvsep; the caller then sends the ErrorResponse.
-  asio::awaitable<void> oauthbearer_challenge(const Config& config, const Refusal& refusal) {
-    const auto& o = *config.listen.oauthbearer;
-    const std::string challenge = auth::oauthbearer_error_challenge(o.scope, o.openid_configuration);
-    pg::BackendWriter w;
-    (void)w.authentication_sasl_continue(
-        pg::Bytes(reinterpret_cast<const std::uint8_t*>(challenge.data()), challenge.size()));
-    co_await send(w);
-    const pg::RawMessage m = co_await next_message();
-    if (m.type != pg::frontend::password || !auth::is_oauthbearer_error_ack(m.body)) {
-      throw Refused{"08P01",
-                    refusal.code + ": " + refusal.message +
-                        " (and the client did not acknowledge the OAUTHBEARER error with a single kvsep)",
-                    refusal.code};
-    }
   }
 
   // A pooled backend takes its holder's claims setting, application_name and startup parameters (set_config
