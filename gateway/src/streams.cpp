@@ -23,7 +23,10 @@ asio::awaitable<bool> TcpClientStream::start_tls(std::span<const std::uint8_t> e
 
 WebSocketClientStream::WebSocketClientStream(Transport transport, std::size_t max_message_size,
                                              std::vector<std::uint8_t> early)
-    : transport_(std::move(transport)), codec_(ws::ServerOptions{max_message_size, true}), early_(std::move(early)) {}
+    : transport_(std::move(transport)),
+      codec_(ws::ServerOptions{max_message_size, true}),
+      early_(std::move(early)),
+      chunk_(16 * 1024) {}
 
 // One writer at a time on the socket: whoever finds no write in progress writes everything the codec has queued
 // (data, pongs, a Close reply) until it is empty; the other side's frames wait in the codec for that writer. The
@@ -32,8 +35,7 @@ asio::awaitable<void> WebSocketClientStream::flush_control() {
   if (writing_) co_return;
   writing_ = true;
   while (!codec_.empty()) {
-    out_.assign(codec_.data().begin(), codec_.data().end());
-    codec_.clear();
+    codec_.take_data(out_);  // frames queued meanwhile (pongs, the Close) wait in the codec for the next turn
     const bool ok = co_await transport_.write_all(out_);
     if (!ok) {
       ended_ = true;
@@ -44,12 +46,17 @@ asio::awaitable<void> WebSocketClientStream::flush_control() {
 }
 
 asio::awaitable<std::size_t> WebSocketClientStream::read(std::span<std::uint8_t> buffer) {
-  std::array<std::uint8_t, 16 * 1024> chunk{};
   while (pending_pos_ >= pending_.size()) {
     if (ended_) co_return 0;
     ws::ServerEvent ev;
     const auto step = codec_.next(ev);
     if (step == ws::ServerStep::event) {
+      if (ev.type == ws::ServerEventType::binary && ev.payload.size() <= buffer.size()) {
+        // The usual case: the whole payload fits the caller's buffer, straight from the codec's (one copy).
+        if (ev.payload.empty()) continue;  // nothing to hand over
+        std::memcpy(buffer.data(), ev.payload.data(), ev.payload.size());
+        co_return ev.payload.size();
+      }
       if (ev.type == ws::ServerEventType::binary) {
         pending_.assign(ev.payload.begin(), ev.payload.end());
         pending_pos_ = 0;
@@ -66,14 +73,14 @@ asio::awaitable<std::size_t> WebSocketClientStream::read(std::span<std::uint8_t>
     }
     std::size_t n = 0;
     if (!early_.empty()) {
-      n = std::min(early_.size(), chunk.size());
-      std::memcpy(chunk.data(), early_.data(), n);
+      n = std::min(early_.size(), chunk_.size());
+      std::memcpy(chunk_.data(), early_.data(), n);
       early_.erase(early_.begin(), early_.begin() + static_cast<std::ptrdiff_t>(n));
     } else {
-      n = co_await transport_.read_some(chunk);
+      n = co_await transport_.read_some(chunk_);
       if (n == 0) co_return 0;
     }
-    if (!codec_.feed({chunk.data(), n})) {
+    if (!codec_.feed({chunk_.data(), n})) {
       ended_ = true;
       co_await flush_control();
       co_return 0;

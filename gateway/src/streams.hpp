@@ -58,7 +58,8 @@ class WebSocketClientStream final : public ClientStream {
   std::size_t pending_pos_ = 0;
   std::vector<std::uint8_t> early_;
   bool ended_ = false;
-  std::vector<std::uint8_t> out_;  // frames being written
+  std::vector<std::uint8_t> out_;    // frames being written
+  std::vector<std::uint8_t> chunk_;  // socket reads, fed to the codec (one buffer for the session's life)
   bool writing_ = false;
 };
 

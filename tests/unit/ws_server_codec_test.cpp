@@ -606,6 +606,14 @@ TEST_CASE("ws server: §5.7's ping/pong and the 256-byte and 64 KiB binary frame
   REQUIRE(c.send_binary(bytes(payload256)));
   CHECK(Vec(c.data().begin(), c.data().begin() + 4) == Vec{0x82, 0x7e, 0x01, 0x00});
   CHECK(c.data().size() == 4 + 256);
+  // take_data hands the frame over (the codec is then empty; what it queues next starts a fresh buffer).
+  std::vector<std::uint8_t> taken{9, 9, 9};
+  c.take_data(taken);
+  CHECK(taken.size() == 4 + 256);
+  CHECK(Vec(taken.begin(), taken.begin() + 4) == Vec{0x82, 0x7e, 0x01, 0x00});
+  CHECK(c.empty());
+  REQUIRE(c.send_binary(bytes(std::string_view("x"))));
+  CHECK(Vec(c.data().begin(), c.data().end()) == Vec{0x82, 0x01, 'x'});
   c.clear();
   // §5.7: 64 KiB in a single unmasked frame: 0x82 0x7F 0x0000000000010000 [65536 bytes].
   const Vec payload64k(65536, 0x33);

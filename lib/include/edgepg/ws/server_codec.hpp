@@ -110,6 +110,12 @@ class ServerCodec {
   [[nodiscard]] std::span<const std::uint8_t> data() const noexcept { return out_; }
   [[nodiscard]] bool empty() const noexcept { return out_.empty(); }
   void clear() noexcept { out_.clear(); }
+  // Hands the bytes to send over by swapping buffers (no copy): `into` gets them, the codec keeps `into`'s old
+  // storage, emptied, for what it queues next.
+  void take_data(std::vector<std::uint8_t>& into) noexcept {
+    into.clear();
+    into.swap(out_);
+  }
 
   [[nodiscard]] ServerState state() const noexcept { return state_; }
   [[nodiscard]] const Status& error() const noexcept { return error_; }
