@@ -87,7 +87,9 @@ async function callGateway(label, token) {
   const body = await res.json()
   const shown = res.ok ? `as ${body.role}, edgepg.sub() = ${body.sub}, sees: ${body.visible ?? '(nothing)'}` : `${body.error}: ${body.message}`
   console.log(`${label.padEnd(34)} -> HTTP ${res.status}  ${shown}`)
-  await new Promise((resolve) => setTimeout(resolve, 50)) // the session's end line is written as it closes
+  // The gateway writes its lines as the session goes: wait for the first (up to 2 s), then briefly for its end.
+  for (let i = 0; i < 40 && gw.audit().length <= seen; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  await new Promise((resolve) => setTimeout(resolve, 50))
   const lines = gw.audit().slice(seen)
   seen += lines.length
   for (const l of lines) console.log(`${''.padEnd(37)}audit: ${l.event} sub=${l.sub ?? '-'} role=${l.role ?? '-'}${l.reason ? ' reason=' + l.reason : ''}`)
