@@ -70,7 +70,9 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
     req.login.database = key.database;
     req.login.application_name = "edgepg-gateway";
     if (creds != config.roles.end()) {
-      req.login.password = role_password(key.role, creds->second, config.upstream, *snap.tokens).password;
+      RolePassword fetched =
+          co_await fetch_role_password(services, key.role, creds->second, config.upstream, *snap.tokens);
+      req.login.password = std::move(fetched.password);
       req.login.cleartext_under_tls = creds->second.sends_token();
     }
     std::optional<Upstream> fresh;
@@ -324,9 +326,12 @@ class Session final : public LoginChannel {
     identity_ = who;
 
     const auto creds = config.roles.find(who.role);
-    RolePassword password = creds == config.roles.end()
-                                ? RolePassword{{}, "the role has no credentials", false}
-                                : role_password(who.role, creds->second, config.upstream, *snap_.tokens);
+    RolePassword password{{}, "the role has no credentials", false};
+    if (creds != config.roles.end()) {
+      RolePassword fetched =
+          co_await fetch_role_password(services_, who.role, creds->second, config.upstream, *snap_.tokens);
+      password = std::move(fetched);
+    }
     if (password.password.empty()) {
       // The gateway's own credentials, not the client's: 08004 whether a token service refused the gateway's
       // workload identity or a source cannot be read or reached (a 28000 would tell the client its own token is
@@ -622,6 +627,18 @@ asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& i
       [&]() -> asio::awaitable<bool> { co_return identity.verify(token, requested_role, out, refusal); },
       use_awaitable);
   co_return ok;
+}
+
+asio::awaitable<RolePassword> fetch_role_password(Services& services, const std::string& role,
+                                                  const RoleCredentials& credentials, const UpstreamConfig& upstream,
+                                                  const RoleTokens& tokens) {
+  const bool may_block = credentials.rds_iam || credentials.cloudsql_iam || credentials.azure_entra;
+  if (!may_block) co_return role_password(role, credentials, upstream, tokens);
+  RolePassword fetched = co_await asio::co_spawn(
+      services.blocking,
+      [&]() -> asio::awaitable<RolePassword> { co_return role_password(role, credentials, upstream, tokens); },
+      use_awaitable);
+  co_return fetched;
 }
 
 asio::awaitable<bool> warm_identity(Services& services, const IdentityVerifier& identity, std::string& why) {

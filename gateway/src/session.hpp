@@ -75,4 +75,10 @@ asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& i
 // identity.warm(why), on services.blocking when it may fetch keys.
 asio::awaitable<bool> warm_identity(Services& services, const IdentityVerifier& identity, std::string& why);
 
+// role_password(...), on services.blocking when the role's password comes from a token service (rds_iam,
+// cloudsql_iam, azure_entra): a fetch of fresh credentials blocks, and must not hold the sessions of an io thread.
+asio::awaitable<RolePassword> fetch_role_password(Services& services, const std::string& role,
+                                                  const RoleCredentials& credentials, const UpstreamConfig& upstream,
+                                                  const RoleTokens& tokens);
+
 }  // namespace edgepg::gateway

@@ -288,3 +288,29 @@ test('--check-config: the two sources, their defaults, and what is refused (with
   r = await check('azure-unknown', 'require', { azure_entra: { client_secret: 's' } }, aks)
   assert.match(r.text, /roles\.app_user\.azure_entra\.client_secret: unknown key/)
 })
+
+test('a token service that does not answer holds only its own login: other sessions of the gateway go on', async () => {
+  const { gw } = await gateway('slow')
+  cloud.behaviour.gcpSts = 'slow' // the exchange hangs until the gateway gives up on it
+  try {
+    const stuck = login(gw, 'gw_user', 'slow-sub').then(() => 'logged in', (e) => e.code)
+    await new Promise((resolve) => setTimeout(resolve, 200)) // the gateway is now waiting for Google STS
+    // Anonymous logins (gw_anon: a password from the environment) spread over the gateway's io threads; each must
+    // answer while the exchange hangs (it used to run on an io thread, stalling that thread's sessions).
+    const started = performance.now()
+    const times = await Promise.all(Array.from({ length: 6 }, async () => {
+      const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: 'gw_anon', database: DATABASE, password: '' })
+      const t0 = performance.now()
+      await c.connect()
+      assert.equal((await c.query('select current_user as u')).rows[0].u, 'gw_anon')
+      await c.end()
+      return performance.now() - t0
+    }))
+    assert.ok(Math.max(...times) < 1500, `anonymous logins took ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
+    assert.ok(performance.now() - started < 2000)
+    assert.notEqual(await stuck, 'logged in')
+  } finally {
+    cloud.behaviour.gcpSts = 'ok'
+    await gw.stop()
+  }
+})
