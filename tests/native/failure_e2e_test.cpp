@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "edgepg/client.hpp"
+#include "loopback_port.hpp"
 #include "services.hpp"
 
 using namespace edgepg;
@@ -78,32 +79,26 @@ TEST_CASE("query timeout: ETIMEDOUT quickly, and the connection is closed") {
 }
 
 TEST_CASE("connect: nothing listening is ECONNREFUSED; a server that never answers is ETIMEDOUT") {
-  // A listening socket that never accepts: the TCP handshake completes (backlog), the login never does.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  const std::string port = std::to_string(ntohs(addr.sin_port));
-  // Bound but not listening: refused.
-  try {
-    Connection c("host=127.0.0.1 user=x sslmode=disable port=" + port);
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == "ECONNREFUSED");
+  // Closed again at once: refused.
+  {
+    const e2e::LoopbackPort closed(false);
+    try {
+      Connection c("host=127.0.0.1 user=x sslmode=disable port=" + std::to_string(closed.port));
+      FAIL("no error");
+    } catch (const Error& e) {
+      CHECK(e.code() == "ECONNREFUSED");
+    }
   }
-  REQUIRE(::listen(fd, 8) == 0);
+  // A listening socket that never accepts: the TCP handshake completes (backlog), the login never does.
+  const e2e::LoopbackPort silent(true);
   const auto start = std::chrono::steady_clock::now();
   try {
-    Connection c("host=127.0.0.1 user=x connect_timeout=0.3 port=" + port);
+    Connection c("host=127.0.0.1 user=x connect_timeout=0.3 port=" + std::to_string(silent.port));
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(e.code() == "ETIMEDOUT");
   }
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
-  ::close(fd);
   try {
     Connection c("host=no-such-host.invalid user=x");
     FAIL("no error");
@@ -117,28 +112,20 @@ TEST_CASE(
   // A server that never answers (a listening socket nobody accepts): what each client sent before it timed out is
   // what the server would have had before saying anything.
   const auto first_bytes = [](const std::string& conninfo_tail) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    REQUIRE(::listen(fd, 8) == 0);
+    const e2e::LoopbackPort silent(true);
     try {
-      Connection c("host=127.0.0.1 user=u sslmode=disable connect_timeout=0.3 port=" +
-                   std::to_string(ntohs(addr.sin_port)) + " " + conninfo_tail);
+      Connection c("host=127.0.0.1 user=u sslmode=disable connect_timeout=0.3 port=" + std::to_string(silent.port) +
+                   " " + conninfo_tail);
       FAIL("no error");
     } catch (const Error& e) {
       CHECK(e.code() == "ETIMEDOUT");
     }
-    const int conn = ::accept(fd, nullptr, nullptr);
+    const int conn = ::accept(silent.fd, nullptr, nullptr);
     REQUIRE(conn >= 0);
     std::string got;
     char buf[4096];
     for (ssize_t n; (n = ::read(conn, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
     ::close(conn);
-    ::close(fd);
     return got;
   };
   using namespace std::string_literals;

@@ -14,6 +14,7 @@
 
 #include "edgepg/client.hpp"
 #include "edgepg/jwt/jwt.hpp"
+#include "loopback_port.hpp"
 #include "services.hpp"
 
 using namespace edgepg;
@@ -32,35 +33,8 @@ std::string code_of(const std::function<void()>& fn) {
   return "none";
 }
 
-// A loopback TCP socket on a free port: listening (connections complete in the backlog and nothing ever answers) or
-// closed again at once (connections are refused).
-struct LoopbackPort {
-  int fd = -1;
-  int port = 0;
-  explicit LoopbackPort(bool listen_on) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port = ntohs(addr.sin_port);
-    if (listen_on) {
-      REQUIRE(::listen(fd, 16) == 0);
-    } else {
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  ~LoopbackPort() {
-    if (fd >= 0) ::close(fd);
-  }
-  LoopbackPort(const LoopbackPort&) = delete;
-  LoopbackPort& operator=(const LoopbackPort&) = delete;
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/jwks.json"; }
-};
+// The JWKS address on a loopback port that refuses or never answers.
+std::string jwks_url(const e2e::LoopbackPort& p) { return "http://127.0.0.1:" + std::to_string(p.port) + "/jwks.json"; }
 
 // The code and message of what keys() threw.
 struct Thrown {
@@ -82,10 +56,10 @@ Thrown keys_error(JwksCache& cache) {
 TEST_CASE("JwksCache: a failed fetch's transport code reaches every caller, in the cooldown too") {
   // Refused: the caller that fetched, then one inside the error cooldown (1 s) that gets the cached failure.
   {
-    const LoopbackPort closed(false);
+    const e2e::LoopbackPort closed(false);
     JwksOptions options;
     options.timeout = std::chrono::milliseconds(5'000);
-    JwksCache cache(closed.url(), options);
+    JwksCache cache(jwks_url(closed), options);
     const Thrown first = keys_error(cache);
     CHECK(first.code == "ECONNREFUSED");
     CHECK(first.error_code == ErrorCode::connection_refused);
@@ -96,10 +70,10 @@ TEST_CASE("JwksCache: a failed fetch's transport code reaches every caller, in t
   }
   // Timed out: callers that waited for the one fetch in flight get its code as well.
   {
-    const LoopbackPort silent(true);
+    const e2e::LoopbackPort silent(true);
     JwksOptions options;
     options.timeout = std::chrono::milliseconds(300);
-    JwksCache cache(silent.url(), options);
+    JwksCache cache(jwks_url(silent), options);
     constexpr int kThreads = 4;
     std::vector<Thrown> got(kThreads);
     std::vector<std::thread> threads;
