@@ -215,15 +215,17 @@ const connectPaths = {
     user: 'gw_user', database: DATABASE, password: tok }),
 }
 // The floor: a WebSocket opened to the gateway and one round trip in it (an SSLRequest, answered 'N' by the gateway
-// itself), then closed.
-async function floorOnce() {
+// itself), then closed; timed to the answer (the issue's floor) and, as edgepg's end() does, to the close's end.
+async function floorOnce(awaitClose) {
   const sock = new WebSocket(pooled.wsUrl())
   sock.binaryType = 'nodebuffer'
   await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject) })
   const answered = new Promise((resolve) => sock.once('message', resolve))
   sock.send(Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]))
   await answered
+  const closed = new Promise((resolve) => sock.once('close', resolve))
   sock.close()
+  if (awaitClose) await closed
 }
 const connectRuns = quick ? 20 : 200
 const connectOnce = async (name, make) => {
@@ -241,13 +243,16 @@ const connectOnce = async (name, make) => {
 }
 // In turns: each run times every path and the floor once; five runs first warm the paths and the pool.
 const connectSubjects = Object.fromEntries(Object.entries(connectPaths).map(([name, make]) => [name, () => connectOnce(name, make)]))
-connectSubjects.floor = floorOnce
+connectSubjects.floor = () => floorOnce(false)
+connectSubjects.floorClosed = () => floorOnce(true)
 await timeInTurns(connectSubjects, 5, (run) => run())
-const { floor, ...connect } = await timeInTurns(connectSubjects, connectRuns, (run) => run())
+const { floor, floorClosed, ...connect } = await timeInTurns(connectSubjects, connectRuns, (run) => run())
 const warm = connect['edgepg, gateway with warm backends']
-printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this'], [
-  ...Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t)]),
-  ['floor: WebSocket open + one round trip to the gateway', fmt(floor), ratio(warm, floor)],
+const together = connect['edgepg, warm backends, connect() and query issued together']
+printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this', 'issued together / this'], [
+  ...Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t), ratio(together, t)]),
+  ['floor: WebSocket open + one round trip to the gateway', fmt(floor), ratio(warm, floor), ratio(together, floor)],
+  ['floor with its close awaited (as end() awaits it)', fmt(floorClosed), ratio(warm, floorClosed), ratio(together, floorClosed)],
 ])
 await pooled.stop()
 

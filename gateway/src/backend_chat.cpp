@@ -26,10 +26,11 @@ void set_parameter(Upstream& up, const std::string& name, const std::string& val
   up.parameters.emplace_back(name, value);
 }
 
-// Sends `request`, reads until ReadyForQuery. Throws UpstreamError on an ErrorResponse, a broken stream, a status
-// other than idle, or the deadline (which closes the socket).
+// Sends `request`, reads until ReadyForQuery; `first_cell`, when given, gets the first column of the first DataRow.
+// Throws UpstreamError on an ErrorResponse, a broken stream, a status other than idle, or the deadline (which
+// closes the socket).
 asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> request, std::chrono::milliseconds timeout,
-                               const char* what) {
+                               const char* what, std::optional<std::string>* first_cell = nullptr) {
   asio::steady_timer deadline(up.transport.socket().get_executor(), timeout);
   deadline.async_wait([&up](asio::error_code ec) {
     if (!ec) up.transport.socket().close(ec);
@@ -49,6 +50,12 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
         pg::ErrorFields e;
         (void)pg::decode_error_fields(m.body, e);
         error = std::move(e);
+      } else if (m.type == 'D' && first_cell && !*first_cell) {
+        pg::DataRowReader row;
+        std::optional<pg::Bytes> cell;
+        if (pg::DataRowReader::open(m.body, row).ok() && row.columns() > 0 && row.next(cell).ok() && cell) {
+          first_cell->emplace(cell->begin(), cell->end());
+        }
       } else if (m.type == 'S') {
         pg::ParameterStatus p;
         if (pg::decode_parameter_status(m.body, p).ok()) set_parameter(up, p.name, p.value);
@@ -76,23 +83,57 @@ asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds time
   co_await exchange(up, w.data(), timeout, "reset");
 }
 
-asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
-                                     std::chrono::milliseconds timeout) {
-  if (settings.empty()) co_return;
-  std::string sql = "select ";
-  std::vector<pg::Param> params;
-  for (std::size_t i = 0; i < settings.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += "set_config($" + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) + ", false)";
-    params.emplace_back(settings[i].first);
-    params.emplace_back(settings[i].second);
+namespace {
+
+// "select <first>, set_config($k, $k+1, false), ..." with the settings' names and values as parameters after
+// `params`' own (nothing spliced into SQL).
+void add_settings(std::string& sql, std::vector<pg::Param>& params,
+                  const std::vector<std::pair<std::string, std::string>>& settings) {
+  for (const auto& [name, value] : settings) {
+    if (!params.empty()) sql += ", ";
+    sql += "set_config($" + std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) + ", false)";
+    params.emplace_back(name);
+    params.emplace_back(value);
   }
+}
+
+std::vector<std::uint8_t> one_statement(const std::string& sql, const std::vector<pg::Param>& params) {
   pg::FrontendWriter w;
   w.parse("", sql, {});
   w.bind("", "", params);
   w.execute("", 0);
   w.sync();
-  co_await exchange(up, w.data(), timeout, "settings");
+  const auto bytes = w.data();
+  return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
+                                     std::chrono::milliseconds timeout) {
+  if (settings.empty()) co_return;
+  std::string sql = "select ";
+  std::vector<pg::Param> params;
+  add_settings(sql, params, settings);
+  const auto request = one_statement(sql, params);
+  co_await exchange(up, request, timeout, "settings");
+}
+
+asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+                                          const std::vector<std::pair<std::string, std::string>>& settings,
+                                          std::chrono::milliseconds timeout) {
+  std::string sql = "select edgepg.begin_session($1, $2, $3::jsonb)";
+  std::vector<pg::Param> params;
+  params.emplace_back(who.sub.empty() ? pg::Param{} : pg::Param(who.sub));
+  params.emplace_back(who.iss.empty() ? pg::Param{} : pg::Param(who.iss));
+  params.emplace_back(who.claims_json);
+  add_settings(sql, params, settings);
+  const auto request = one_statement(sql, params);
+  std::optional<std::string> started;
+  co_await exchange(up, request, timeout, "claims", &started);
+  // Null: no row armed for this backend (e.g. the schema was reinstalled meanwhile).
+  if (!started) throw UpstreamError("42501", "edgepg.begin_session found no armed session for the backend");
+  co_return *started;
 }
 
 }  // namespace edgepg::gateway

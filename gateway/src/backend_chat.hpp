@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "identity.hpp"
 #include "upstream.hpp"
 
 namespace edgepg::gateway {
@@ -21,5 +22,13 @@ asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds time
 // (e.g. an unknown parameter the client sent in its startup packet).
 asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
                                      std::chrono::milliseconds timeout);
+
+// The next holder of a warm backend the claims channel armed (ClaimsChannel::arm): its claims row written by the
+// backend itself through edgepg.begin_session (SECURITY DEFINER; it writes only into the row armed for the calling
+// backend, once, so neither the holder's SQL nor a connection the gateway did not arm can) and its settings, in one
+// statement and one round trip. Returns the row's backend start; throws UpstreamError with the server's SQLSTATE.
+asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+                                          const std::vector<std::pair<std::string, std::string>>& settings,
+                                          std::chrono::milliseconds timeout);
 
 }  // namespace edgepg::gateway

@@ -55,6 +55,7 @@ class BackendPool {
     Transport::Detached connection;
     std::vector<std::pair<std::string, std::string>> parameters;
     std::int32_t process_id, secret_key;
+    bool armed;
     Clock::time_point born, since;
   };
   struct Slot {

@@ -19,6 +19,17 @@ constexpr const char* kRecord =
     "on conflict (pid, backend_start) do update set sub = excluded.sub, iss = excluded.iss, role = excluded.role, "
     "claims = excluded.claims, created_at = now() "
     "returning backend_start::text";
+// An armed row: the backend's role, no claims yet; edgepg.begin_session, called by that backend, fills it once.
+// Rows of an earlier backend with the same pid go (begin_session matches the pid alone).
+constexpr const char* kArm =
+    "with started as (select a.backend_start from pg_stat_get_activity($1::int) a), "
+    "stale as (delete from edgepg.sessions s using started where s.pid = $1::int "
+    "and s.backend_start <> started.backend_start) "
+    "insert into edgepg.sessions (pid, backend_start, sub, iss, role, claims) "
+    "select $1::int, started.backend_start, null, null, $2, null from started "
+    "on conflict (pid, backend_start) do update set sub = null, iss = null, role = excluded.role, claims = null, "
+    "created_at = now() "
+    "returning backend_start::text";
 constexpr const char* kForget = "delete from edgepg.sessions where pid = $1::int and backend_start = $2::timestamptz";
 constexpr const char* kSweep =
     "delete from edgepg.sessions s where not exists (select 1 from pg_stat_activity a "
@@ -96,17 +107,30 @@ void ClaimsChannel::give_back(std::unique_ptr<PgClient> client) {
 }
 
 asio::awaitable<std::string> ClaimsChannel::record(const Config& config, std::int32_t pid, const Identity& who) {
-  auto client = co_await acquire(config);
   std::vector<std::optional<std::string>> params;
   params.emplace_back(std::to_string(pid));
   params.push_back(who.sub.empty() ? std::nullopt : std::optional<std::string>(who.sub));
   params.push_back(who.iss.empty() ? std::nullopt : std::optional<std::string>(who.iss));
   params.emplace_back(who.role);
   params.emplace_back(who.claims_json);
-  const std::string sql = kRecord;
+  std::string started = co_await write_row(config, pid, kRecord, "edgepg_record", params);
+  co_return started;
+}
+
+asio::awaitable<std::string> ClaimsChannel::arm(const Config& config, std::int32_t pid, const std::string& role) {
+  std::vector<std::optional<std::string>> params{std::to_string(pid), role};
+  std::string started = co_await write_row(config, pid, kArm, "edgepg_arm", params);
+  co_return started;
+}
+
+asio::awaitable<std::string> ClaimsChannel::write_row(const Config& config, std::int32_t pid, const char* statement,
+                                                      const char* name,
+                                                      const std::vector<std::optional<std::string>>& params) {
+  auto client = co_await acquire(config);
+  const std::string sql = statement;
   std::vector<Row> rows;
   try {
-    rows = co_await client->query(sql, params, "edgepg_record");
+    rows = co_await client->query(sql, params, name);
   } catch (const PgClientError&) {
     give_back(std::move(client));  // unusable now: frees its slot
     throw;

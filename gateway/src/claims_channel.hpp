@@ -23,11 +23,19 @@ class ClaimsChannel {
   explicit ClaimsChannel(asio::any_io_executor executor);
   // Records the session of backend `pid`; returns its backend start time (to forget it). Throws PgClientError.
   asio::awaitable<std::string> record(const Config& config, std::int32_t pid, const Identity& who);
+  // Arms backend `pid` (logged in as `role`) for its next holder: a row without claims, which edgepg.begin_session
+  // called by that backend fills once (backend_chat.hpp's begin_holder: the warm path, one round trip on the backend
+  // rather than one on an admin connection). Re-arming a backend whose holder left clears its claims. Returns the
+  // backend start time. Throws PgClientError.
+  asio::awaitable<std::string> arm(const Config& config, std::int32_t pid, const std::string& role);
   // Removes the row (best effort).
   asio::awaitable<void> forget(const Config& config, std::int32_t pid, const std::string& backend_start);
 
  private:
   asio::awaitable<std::unique_ptr<PgClient>> acquire(const Config& config);
+  // Runs one of the row's statements (params from $1 = pid); returns the backend start it returned.
+  asio::awaitable<std::string> write_row(const Config& config, std::int32_t pid, const char* statement,
+                                         const char* name, const std::vector<std::optional<std::string>>& params);
   // A connection back to the idle list; an unusable one (or none: it was lost to an error) frees its slot.
   void give_back(std::unique_ptr<PgClient> client);
 

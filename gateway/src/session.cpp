@@ -85,6 +85,20 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
       pool.closed(key);  // the next client's own login will report why
       co_return;
     }
+    if (config.claims.sessions && services.claims) {
+      // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip).
+      bool armed = false;
+      try {
+        (void)co_await services.claims->arm(config, fresh->process_id, key.role);
+        armed = true;
+      } catch (const PgClientError&) {
+      }
+      if (!armed) {
+        pool.closed(key);  // the claims channel is failing: a client's own login reports it
+        co_return;
+      }
+      fresh->armed = true;
+    }
     pool.give_back(key, std::move(*fresh), BackendPool::Clock::now());
   }
 }
@@ -144,9 +158,12 @@ class Session final : public LoginChannel {
     if (relay_ && relay_->refused_message()) co_await drain_client();  // so the error is read before the close
     // A client that left gets its close now, not after the backend's clean-up below (its end() waits for it).
     if (relay_ && relay_->client_left()) client_.close();
-    // The claims row goes before the backend can go back to the pool: its next holder records its own.
-    if (!backend_start_.empty()) co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
+    // A backend going back to the pool has its claims row cleared and armed for the next holder (return_to_pool);
+    // the row of any other goes.
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
+    if (!backend_start_.empty() && !given_back_) {
+      co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
+    }
     if (upstream && !given_back_ && relay_ && relay_->client_terminated()) {
       // The backend closes with the session: pass the client's Terminate on, so the server ends it cleanly.
       pg::FrontendWriter bye;
@@ -381,7 +398,13 @@ class Session final : public LoginChannel {
     // The holder's settings on a pooled backend and its tamper-proof claims row (through the admin connection)
     // travel at once: two connections, so the login waits for one round trip rather than two.
     const bool claims = config.claims.sessions && services_.claims;
-    if (pooled && claims) {
+    if (pooled && claims && up.armed) {
+      // A warm backend armed for us: the claims and the settings in one statement on the backend itself.
+      std::string started = co_await begin_on_backend(up, config, who, startup);
+      backend_start_ = std::move(started);
+      backend_pid_ = up.process_id;
+      up.armed = false;
+    } else if (pooled && claims) {
       // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
       // settings' error wins, as when they ran one after the other.
       const auto ex = co_await asio::this_coro::executor;
@@ -420,15 +443,45 @@ class Session final : public LoginChannel {
 
   // A pooled backend takes its holder's claims setting, application_name and startup parameters (set_config
   // through the protocol: nothing the client wrote is spliced into SQL).
-  asio::awaitable<void> apply_holder_settings(Upstream& up, const Config& config, const Identity& who,
-                                              const pg::StartupMessage& startup) {
+  static std::vector<std::pair<std::string, std::string>> holder_settings(const Config& config, const Identity& who,
+                                                                          const pg::StartupMessage& startup) {
     std::vector<std::pair<std::string, std::string>> settings;
     if (!config.claims.setting.empty()) settings.emplace_back(config.claims.setting, who.claims_json);
     settings.emplace_back("application_name", std::string(startup.parameter("application_name").value_or("")));
     for (const auto& [name, value] : startup.parameters) {
       if (name != "user" && name != "database" && name != "application_name") settings.emplace_back(name, value);
     }
+    return settings;
+  }
+
+  asio::awaitable<void> apply_holder_settings(Upstream& up, const Config& config, const Identity& who,
+                                              const pg::StartupMessage& startup) {
+    const auto settings = holder_settings(config, who, startup);
     co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
+  }
+
+  // The warm path's claims row and settings (begin_holder). A refusal of edgepg.begin_session itself (no armed row,
+  // or no such function: a schema from before arming) is the claims channel's failure, told as record_claims tells
+  // it; a setting's error keeps the server's SQLSTATE.
+  asio::awaitable<std::string> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
+                                                const pg::StartupMessage& startup) {
+    const auto settings = holder_settings(config, who, startup);
+    std::optional<UpstreamError> failed;
+    std::string started;
+    try {
+      started = co_await begin_holder(up, who, settings, std::chrono::milliseconds(5000));
+    } catch (const UpstreamError& e) {
+      failed = e;
+    }
+    if (!failed) co_return started;
+    if (failed->sqlstate == "42501" || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
+      throw Refused{"08004",
+                    std::string("the gateway could not record the session's claims (is the current edgepg schema "
+                                "installed? see edgepg-gateway --print-schema): ") +
+                        failed->what(),
+                    "claims"};
+    }
+    throw *failed;
   }
 
   // The tamper-proof claims, written before the client can send anything to its backend; returns the row's
@@ -500,6 +553,17 @@ class Session final : public LoginChannel {
     } catch (const UpstreamError&) {
     }
     if (!clean) co_return;
+    if (!backend_start_.empty()) {
+      // Its claims cleared and the row armed for the next holder; a backend that cannot be armed is closed.
+      bool armed = false;
+      try {
+        (void)co_await services_.claims->arm(*snap_.config, up.process_id, pool_key_->role);
+        armed = true;
+      } catch (const PgClientError&) {
+      }
+      if (!armed) co_return;
+      up.armed = true;
+    }
     services_.pool->give_back(*pool_key_, std::move(up), born_);
     pool_slot_ = false;
     given_back_ = true;

@@ -27,6 +27,7 @@ struct Upstream {
   std::vector<std::pair<std::string, std::string>> parameters;  // in the order the server sent them
   std::int32_t process_id = 0;
   std::int32_t secret_key = 0;
+  bool armed = false;  // its claims row is armed for the next holder (ClaimsChannel::arm)
 };
 
 using UpstreamError = PgClientError;

@@ -1,15 +1,18 @@
 // edgepg-gateway's warm backends ("pool"): a client whose token maps to a role gets a backend already logged in as
 // that role, and nothing of the previous holder reaches it: its settings, temp tables, prepared statements,
-// advisory locks, LISTEN and claims are gone (DISCARD ALL, claims re-set through set_config and edgepg.sessions);
+// advisory locks, LISTEN and claims are gone (DISCARD ALL, claims re-set through set_config and edgepg.sessions,
+// whose row a warm backend writes itself through edgepg.begin_session, once, into the row the gateway armed);
 // a backend left in a transaction or killed while idle is never handed out; roles never share backends; the per
 // role limit holds under a race; cancel keys are the gateway's own.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import pg from 'pg'
+import { WebSocket } from 'ws'
+import { Client as EdgeClient } from 'edgepg'
 import { getServices } from '../support/env.js'
 import { psql } from '../support/services.js'
-import { DATABASE, prepareDatabase, startGateway, token } from '../support/gateway.js'
+import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../support/gateway.js'
 
 let svc, gw
 
@@ -178,4 +181,62 @@ test('logins whose settings fail while their claims are being recorded leave the
   const left = () => Number(psql({ ...svc, database: DATABASE }, "select count(*) from edgepg.sessions where sub like 'bad-%'").trim())
   for (let i = 0; i < 40 && left() > 0; i++) await new Promise((r) => setTimeout(r, 50))
   assert.equal(left(), 0)
+})
+
+test('edgepg.begin_session forges nothing: not from a holder, not from a connection the gateway did not arm', async () => {
+  const attack = `select edgepg.begin_session('root', 'https://evil.example', '{"sub":"root","role":"gw_admin"}'::jsonb)`
+  // Through the gateway, on a fresh backend and then on a warm one (pool.max is 1: the second is the first again).
+  for (const sub of ['mallory', 'mallory-again']) {
+    const c = await connect(sub)
+    assert.equal(await one(c, attack), null, 'nothing armed: the gateway filled the row before the first byte')
+    assert.equal(await one(c, 'select edgepg.sub()'), sub)
+    assert.deepEqual((await c.query('select owner from secrets')).rows, [])
+    await c.end()
+  }
+  // A direct login as the same role (its password, not the gateway): no armed row, so no claims.
+  const direct = new pg.Client({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', password: ROLE_PASSWORDS.gw_user,
+    database: DATABASE })
+  await direct.connect()
+  try {
+    assert.equal(await one(direct, attack), null)
+    assert.equal(await one(direct, 'select edgepg.sub()'), null)
+    // A row armed for an earlier backend with this pid (one that died before its row was swept): begin_session may
+    // fill it, but the readers match the start time too, so the claims stay out of reach.
+    const pid = await one(direct, 'select pg_backend_pid()')
+    psql({ ...svc, database: DATABASE }, `insert into edgepg.sessions (pid, backend_start, role) values (${pid}, '2001-02-03 04:05:06+00', 'gw_user')`)
+    assert.match(await one(direct, attack), /^2001-02-03/)
+    assert.equal(await one(direct, 'select edgepg.sub()'), null)
+    assert.equal(await one(direct, 'select edgepg.claims()'), null)
+  } finally {
+    await direct.end()
+    psql({ ...svc, database: DATABASE }, "delete from edgepg.sessions where backend_start = '2001-02-03 04:05:06+00'")
+  }
+})
+
+test('a warm backend whose armed row is gone refuses the login (08004) before any byte of the client runs', async () => {
+  psql({ ...svc, database: DATABASE }, 'create table if not exists pool_probe (x int)', 'grant select, insert on pool_probe to gw_user')
+  const warm = await connect('carol')
+  const pid = await one(warm, 'select pg_backend_pid()')
+  await warm.end()
+  // Wait until it is back in the pool armed, then lose the arm (as a reinstalled schema or an operator would).
+  const armed = () => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
+  for (let i = 0; i < 100 && armed() !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
+  assert.equal(armed(), '1')
+  psql({ ...svc, database: DATABASE }, `delete from edgepg.sessions where pid = ${pid}`)
+
+  // The pipelined login: startup, token and an INSERT in one WebSocket message.
+  const k = new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
+    password: await token({ sub: 'carol', role: 'gw_user' }), requireAuth: 'password', webSocketUrl: gw.wsUrl(),
+    webSocketConstructor: WebSocket })
+  const connected = k.connect()
+  const inserted = k.query('insert into pool_probe values (1)')
+  await assert.rejects(connected, (e) => e.code === '08004' && /claims/.test(e.message) && /print-schema/.test(e.message))
+  await assert.rejects(inserted)
+  await k.end().catch(() => {})
+  assert.equal(psql({ ...svc, database: DATABASE }, 'select count(*) from pool_probe').trim(), '0')
+  // The backend was closed, not pooled; the next login gets a fresh one.
+  const next = await connect('dave')
+  assert.notEqual(await one(next, 'select pg_backend_pid()'), pid)
+  assert.equal(await one(next, 'select edgepg.sub()'), 'dave')
+  await next.end()
 })
