@@ -119,7 +119,7 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
   co_await exchange(up, request, timeout, "settings");
 }
 
-asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+asio::awaitable<std::optional<std::string>> begin_holder(Upstream& up, const Identity& who,
                                           const std::vector<std::pair<std::string, std::string>>& settings,
                                           std::chrono::milliseconds timeout) {
   std::string sql = "select edgepg.begin_session($1, $2, $3::jsonb)";
@@ -131,9 +131,7 @@ asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
   const auto request = one_statement(sql, params);
   std::optional<std::string> started;
   co_await exchange(up, request, timeout, "claims", &started);
-  // Null: no row armed for this backend (e.g. the schema was reinstalled meanwhile).
-  if (!started) throw UpstreamError("42501", "edgepg.begin_session found no armed session for the backend");
-  co_return *started;
+  co_return started;
 }
 
 }  // namespace edgepg::gateway

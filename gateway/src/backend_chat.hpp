@@ -6,6 +6,7 @@
 
 #include <asio/awaitable.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,8 +27,9 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
 // The next holder of a warm backend the claims channel armed (ClaimsChannel::arm): its claims row written by the
 // backend itself through edgepg.begin_session (SECURITY DEFINER; it writes only into the row armed for the calling
 // backend, once, so neither the holder's SQL nor a connection the gateway did not arm can) and its settings, in one
-// statement and one round trip. Returns the row's backend start; throws UpstreamError with the server's SQLSTATE.
-asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+// statement and one round trip. Returns the row's backend start, or nothing when no row was armed for the backend;
+// throws UpstreamError with the server's SQLSTATE.
+asio::awaitable<std::optional<std::string>> begin_holder(Upstream& up, const Identity& who,
                                           const std::vector<std::pair<std::string, std::string>>& settings,
                                           std::chrono::milliseconds timeout);
 

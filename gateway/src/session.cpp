@@ -395,8 +395,9 @@ class Session final : public LoginChannel {
     }
     Upstream& up = *acquired;
     services_.metrics.upstream_connect_seconds(std::chrono::duration<double>(Clock::now() - t0).count());
-    // The holder's settings on a pooled backend and its tamper-proof claims row (through the admin connection)
-    // travel at once: two connections, so the login waits for one round trip rather than two.
+    // The holder's settings on a pooled backend and its tamper-proof claims row: on a warm backend, armed when it
+    // went back, one statement on the backend itself; on a fresh one the row through the admin connection and the
+    // settings on the backend at once (two connections: one round trip rather than two).
     const bool claims = config.claims.sessions && services_.claims;
     if (pooled && claims && up.armed) {
       // A warm backend armed for us: the claims and the settings in one statement on the backend itself.
@@ -460,25 +461,25 @@ class Session final : public LoginChannel {
     co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
   }
 
-  // The warm path's claims row and settings (begin_holder). A refusal of edgepg.begin_session itself (no armed row,
-  // or no such function: a schema from before arming) is the claims channel's failure, told as record_claims tells
-  // it; a setting's error keeps the server's SQLSTATE.
+  // The warm path's claims row and settings (begin_holder). No armed row, or no edgepg.begin_session (a schema from
+  // before arming), is the claims channel's failure, told as record_claims tells it; a setting's error keeps the
+  // server's SQLSTATE.
   asio::awaitable<std::string> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
                                                 const pg::StartupMessage& startup) {
     const auto settings = holder_settings(config, who, startup);
     std::optional<UpstreamError> failed;
-    std::string started;
+    std::optional<std::string> started;
     try {
       started = co_await begin_holder(up, who, settings, std::chrono::milliseconds(5000));
     } catch (const UpstreamError& e) {
       failed = e;
     }
-    if (!failed) co_return started;
-    if (failed->sqlstate == "42501" || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
+    if (started) co_return *started;
+    if (!failed || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
       throw Refused{"08004",
                     std::string("the gateway could not record the session's claims (is the current edgepg schema "
                                 "installed? see edgepg-gateway --print-schema): ") +
-                        failed->what(),
+                        (failed ? failed->what() : "no session was armed for the backend"),
                     "claims"};
     }
     throw *failed;
