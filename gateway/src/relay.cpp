@@ -19,7 +19,7 @@ void Relay::pass_statements() {
   for (auto& sql : frontend_.take_statements()) options_.on_statement(std::move(sql));
 }
 
-asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending) {
+asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending, std::vector<std::uint8_t> greeting) {
   last_activity_ = Clock::now();
   if (options_.statements) frontend_.collect_statements(4096);
   if (options_.max_message_bytes > 0) frontend_.limit_message_size(options_.max_message_bytes);
@@ -28,6 +28,10 @@ asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending) {
   if (!pending.empty()) {
     const bool sent = co_await up_.transport.write_all(pending);
     if (!sent) co_return;
+  }
+  if (!greeting.empty()) {
+    bytes_out_ += greeting.size();
+    co_await client_.write(greeting);
   }
   if (frontend_.terminated() || frontend_.oversized()) {
     co_await end_oversized();

@@ -31,8 +31,10 @@ class Relay {
   Relay(ClientStream& client, Upstream& upstream, RelayOptions options)
       : client_(client), up_(upstream), options_(std::move(options)) {}
 
-  // `pending`: the client's messages already read behind its login (pipelined), forwarded first.
-  asio::awaitable<void> run(std::vector<std::uint8_t> pending);
+  // `pending`: the client's messages already read behind its login (pipelined), forwarded first; `greeting`: the
+  // login's answer (AuthenticationOk ... ReadyForQuery), written to the client right after them, so the backend
+  // works on the first query while the client reads its login (not seen by the tracker: it is the gateway's).
+  asio::awaitable<void> run(std::vector<std::uint8_t> pending, std::vector<std::uint8_t> greeting);
 
   // The relay ended because the client left (EOF, Terminate, or the idle timeout), not the backend.
   [[nodiscard]] bool client_left() const noexcept { return client_left_; }

@@ -436,7 +436,9 @@ class Session final : public LoginChannel {
     w.backend_key_data(cancel_key_->first, cancel_key_->second);
     w.ready_for_query(pg::TransactionStatus::idle);
     waiting_for_database_ = false;
-    co_await send(w);
+    // Sent by the relay, after the messages the client pipelined behind its token went to the backend.
+    const auto answer = w.data();
+    greeting_.assign(answer.begin(), answer.end());
     audit("session_start", "");
     session_started_ = true;
     co_return std::move(acquired);
@@ -516,7 +518,7 @@ class Session final : public LoginChannel {
     options.statements = snap_.config->audit.statements;
     options.on_statement = [this](std::string sql) { log_statement(std::move(sql)); };
     relay_.emplace(client_, up, std::move(options));
-    co_await relay_->run(std::move(pending));
+    co_await relay_->run(std::move(pending), std::move(greeting_));
   }
 
   // A warm backend (pool): an idle one of the role and database, or a new login while under pool.max; at max, wait
@@ -667,6 +669,7 @@ class Session final : public LoginChannel {
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  std::vector<std::uint8_t> greeting_;  // the login's answer to the client, written by the relay
   std::optional<Relay> relay_;                                       // after the login
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
