@@ -63,9 +63,10 @@ const tcpConfigs = {
 
 // Per query, sequential: every contender connected first, then rounds that time each of them in turn, so drift
 // (JIT, CPU frequency, whatever else runs) falls on all alike; the median round of each.
-// A raw PostgreSQL exchange over a WebSocket: startup and cleartext password at once, then after the login's
-// ReadyForQuery the 100,000-row query; returns the milliseconds from sending it to its ReadyForQuery.
-async function rawFetch(url, user, password) {
+// A raw PostgreSQL session over a WebSocket: startup and cleartext password at once; query(sql) sends a simple
+// Query and resolves at its ReadyForQuery, having only framed the answer (no decoding): the proxies alone, without
+// a client's work on either side.
+async function rawSession(url, user, password) {
   const cstr = (t) => Buffer.from(t + '\0')
   const params = Buffer.concat([cstr('user'), cstr(user), cstr('database'), cstr(DATABASE), Buffer.from([0])])
   const startup = Buffer.alloc(8)
@@ -82,37 +83,49 @@ async function rawFetch(url, user, password) {
   await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject) })
   let header = Buffer.alloc(0)
   let skip = 0
-  let readies = 0
-  let t0 = 0
-  const elapsed = await new Promise((resolve, reject) => {
-    sock.on('message', (chunk) => {
-      let i = 0
-      while (i < chunk.length) {
-        if (skip > 0) {
-          const n = Math.min(skip, chunk.length - i)
-          skip -= n
-          i += n
-          continue
-        }
-        const take = Math.min(5 - header.length, chunk.length - i)
-        header = Buffer.concat([header, chunk.subarray(i, i + take)])
-        i += take
-        if (header.length < 5) break
-        const type = String.fromCharCode(header[0])
-        skip = header.readUInt32BE(1) - 4
-        header = Buffer.alloc(0)
-        if (type === 'E') reject(new Error(`${url}: the server refused (ErrorResponse)`))
-        if (type === 'Z' && ++readies === 1) {
-          t0 = performance.now()
-          sock.send(typed('Q', cstr('select id, name, flag from rows3')))
-        } else if (type === 'Z') {
-          resolve(performance.now() - t0)
-        }
+  let waiting = null // { resolve, reject } of the exchange in flight
+  sock.on('message', (chunk) => {
+    let i = 0
+    while (i < chunk.length) {
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length - i)
+        skip -= n
+        i += n
+        continue
       }
-    })
-    sock.send(Buffer.concat([startup, params, typed('p', cstr(password))]))
+      const take = Math.min(5 - header.length, chunk.length - i)
+      header = header.length === 0 && take === 5 ? chunk.subarray(i, i + 5) : Buffer.concat([header, chunk.subarray(i, i + take)])
+      i += take
+      if (header.length < 5) break
+      const type = String.fromCharCode(header[0])
+      skip = header.readUInt32BE(1) - 4
+      header = Buffer.alloc(0)
+      if (type === 'E') waiting?.reject(new Error(`${url}: the server refused (ErrorResponse)`))
+      if (type === 'Z') {
+        const w = waiting
+        waiting = null
+        w?.resolve()
+      }
+    }
   })
-  sock.close()
+  const exchange = (bytes) => new Promise((resolve, reject) => {
+    waiting = { resolve, reject }
+    sock.send(bytes)
+  })
+  await exchange(Buffer.concat([startup, params, typed('p', cstr(password))]))
+  return {
+    query: (sql) => exchange(typed('Q', cstr(sql))),
+    close: () => sock.close(),
+  }
+}
+
+// The 100,000-row query through a raw session: milliseconds from sending it to its ReadyForQuery.
+async function rawFetch(url, user, password) {
+  const session = await rawSession(url, user, password)
+  const t0 = performance.now()
+  await session.query('select id, name, flag from rows3')
+  const elapsed = performance.now() - t0
+  session.close()
   return elapsed
 }
 
@@ -185,13 +198,26 @@ for (let r = 0; r < (quick ? 3 : 7) + 1; r++) {
     if (r > 0) (ws[name].raw ??= []).push(ms) // the first round warms up
   }
 }
+// Per query through the raw sessions: what each proxy adds to a round trip, without edgepg's client (the same on
+// both paths) on top.
+const rawSessions = {
+  'edgepg-gateway': await rawSession(gw.wsUrl(), 'gw_user', tok),
+  websockify: await rawSession(`ws://127.0.0.1:${svc.wsPort}/v1`, ROLES.cleartext.user, ROLES.cleartext.password),
+}
+const rawQueries = quick ? 500 : 1000
+for (const r of Object.values(rawSessions)) for (let i = 0; i < 200; i++) await r.query('select 1')
+const rawSeq = await timeInTurns(rawSessions, quick ? 3 : 9, async (r) => {
+  for (let i = 0; i < rawQueries; i++) await r.query('select 1')
+})
+for (const r of Object.values(rawSessions)) r.close()
 for (const name of Object.keys(wsClients)) {
-  ws[name] = { seq: wsSeq[name], rows: wsRows[name], raw: median(ws[name].raw), connect: wsConnect[name] }
+  ws[name] = { seq: wsSeq[name], rawSeq: rawSeq[name] / rawQueries, rows: wsRows[name], raw: median(ws[name].raw), connect: wsConnect[name] }
 }
 const g = ws['edgepg-gateway']
 const w = ws.websockify
 printTable('edgepg-gateway, WebSocket path (edgepg client; gateway: token login as gw_user; websockify: SCRAM as gw_user)', ['', 'edgepg-gateway', 'websockify', 'gateway/websockify'], [
   ['sequential select $1::int, per query', fmt(g.seq), fmt(w.seq), ratio(g.seq, w.seq)],
+  ['the same, proxies only (raw reader: simple Query select 1, framed, not decoded)', fmt(g.rawSeq), fmt(w.rawSeq), ratio(g.rawSeq, w.rawSeq)],
   ['100,000 rows x 3 columns', fmt(g.rows), fmt(w.rows), ratio(g.rows, w.rows)],
   ['the same rows, bytes only (raw reader, no decoding)', fmt(g.raw), fmt(w.raw), ratio(g.raw, w.raw)],
   ['connect + first query + end', fmt(g.connect), fmt(w.connect), ratio(g.connect, w.connect)],
