@@ -146,7 +146,7 @@ asio::awaitable<std::string> ClaimsChannel::write_row(const Config& config, std:
   co_return *rows[0][0];
 }
 
-asio::awaitable<void> ClaimsChannel::forget(const Config& config, std::int32_t pid, const std::string& backend_start) {
+asio::awaitable<bool> ClaimsChannel::forget(const Config& config, std::int32_t pid, const std::string& backend_start) {
   try {
     auto client = co_await acquire(config);
     std::vector<std::optional<std::string>> params{std::to_string(pid), backend_start};
@@ -161,8 +161,9 @@ asio::awaitable<void> ClaimsChannel::forget(const Config& config, std::int32_t p
     }
     give_back(std::move(client));
   } catch (const PgClientError&) {
-    // The sweep of the next admin connection removes it.
+    co_return false;  // the sweep of the next admin connection removes it once the backend is gone
   }
+  co_return true;
 }
 
 }  // namespace edgepg::gateway

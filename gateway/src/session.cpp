@@ -85,19 +85,14 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
       pool.closed(key);  // the next client's own login will report why
       co_return;
     }
-    if (config.claims.sessions && services.claims) {
-      // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip).
-      bool armed = false;
+    if (config.claims.sessions && services.claims && pool.arms(key)) {
+      // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip);
+      // unarmed (e.g. a schema from before arming), its holder's row goes through the admin connection.
       try {
         (void)co_await services.claims->arm(config, fresh->process_id, key.role);
-        armed = true;
+        fresh->armed = true;
       } catch (const PgClientError&) {
       }
-      if (!armed) {
-        pool.closed(key);  // the claims channel is failing: a client's own login reports it
-        co_return;
-      }
-      fresh->armed = true;
     }
     pool.give_back(key, std::move(*fresh), BackendPool::Clock::now());
   }
@@ -399,12 +394,13 @@ class Session final : public LoginChannel {
     // went back, one statement on the backend itself; on a fresh one the row through the admin connection and the
     // settings on the backend at once (two connections: one round trip rather than two).
     const bool claims = config.claims.sessions && services_.claims;
+    bool recorded = false;
     if (pooled && claims && up.armed) {
       // A warm backend armed for us: the claims and the settings in one statement on the backend itself.
-      std::string started = co_await begin_on_backend(up, config, who, startup);
-      backend_start_ = std::move(started);
-      backend_pid_ = up.process_id;
       up.armed = false;
+      recorded = co_await begin_on_backend(up, config, who, startup);
+    }
+    if (recorded) {
     } else if (pooled && claims) {
       // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
       // settings' error wins, as when they ran one after the other.
@@ -463,11 +459,13 @@ class Session final : public LoginChannel {
     co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
   }
 
-  // The warm path's claims row and settings (begin_holder). No armed row, or no edgepg.begin_session (a schema from
-  // before arming), is the claims channel's failure, told as record_claims tells it; a setting's error keeps the
-  // server's SQLSTATE.
-  asio::awaitable<std::string> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
-                                                const pg::StartupMessage& startup) {
+  // The warm path's claims row and settings (begin_holder); true when both are in. False when the backend cannot
+  // write in its own transactions (a role whose transactions are read-only: 25006, nothing of the statement stays):
+  // the caller then takes the admin connection's path, and this role's backends are no longer armed. No armed row,
+  // or no edgepg.begin_session (a schema from before arming), is the claims channel's failure, told as
+  // record_claims tells it; a setting's error keeps the server's SQLSTATE.
+  asio::awaitable<bool> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
+                                         const pg::StartupMessage& startup) {
     const auto settings = holder_settings(config, who, startup);
     std::optional<UpstreamError> failed;
     std::optional<std::string> started;
@@ -476,7 +474,15 @@ class Session final : public LoginChannel {
     } catch (const UpstreamError& e) {
       failed = e;
     }
-    if (started) co_return *started;
+    if (started) {
+      backend_start_ = std::move(*started);
+      backend_pid_ = up.process_id;
+      co_return true;
+    }
+    if (failed && failed->sqlstate == "25006") {
+      services_.pool->stop_arming(*pool_key_);
+      co_return false;
+    }
     if (!failed || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
       throw Refused{"08004",
                     std::string("the gateway could not record the session's claims (is the current edgepg schema "
@@ -556,20 +562,30 @@ class Session final : public LoginChannel {
     } catch (const UpstreamError&) {
     }
     if (!clean) co_return;
+    // The holder's claims row never goes back with the backend: cleared and armed for the next holder, or removed;
+    // a backend whose row is neither is closed.
     if (!backend_start_.empty()) {
-      // Its claims cleared and the row armed for the next holder; a backend that cannot be armed is closed.
-      bool armed = false;
-      try {
-        (void)co_await services_.claims->arm(*snap_.config, up.process_id, pool_key_->role);
-        armed = true;
-      } catch (const PgClientError&) {
-      }
-      if (!armed) co_return;
-      up.armed = true;
+      const bool cleared = co_await clear_claims_row(up);  // named: see docs/GATEWAY.md on GCC 12 and co_await
+      if (!cleared) co_return;
     }
     services_.pool->give_back(*pool_key_, std::move(up), born_);
     pool_slot_ = false;
     given_back_ = true;
+  }
+
+  // Arms the row for the next holder when the pool arms this role's backends, else (or when arming failed)
+  // removes it. False when the row still holds this holder's claims.
+  asio::awaitable<bool> clear_claims_row(Upstream& up) {
+    if (services_.pool->arms(*pool_key_)) {
+      try {
+        (void)co_await services_.claims->arm(*snap_.config, up.process_id, pool_key_->role);
+        up.armed = true;
+        co_return true;
+      } catch (const PgClientError&) {
+      }
+    }
+    const bool removed = co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
+    co_return removed;
   }
 
   asio::awaitable<void> refuse(const Refused& r) {

@@ -240,3 +240,27 @@ test('a warm backend whose armed row is gone refuses the login (08004) before an
   assert.equal(await one(next, 'select edgepg.sub()'), 'dave')
   await next.end()
 })
+
+test('a role whose transactions are read-only keeps its claims on warm backends (through the admin connection)', async () => {
+  // edgepg.begin_session writes from the holder's own backend, which a read-only role cannot: the gateway falls back
+  // to the admin connection's write for that role, and stops arming its backends.
+  psql(svc, "do $$ begin if not exists (select from pg_roles where rolname = 'gw_reader') then create role gw_reader login; end if; end $$",
+    "alter role gw_reader password 'gw-reader-pw-5e1a'", 'alter role gw_reader set default_transaction_read_only = on')
+  psql({ ...svc, database: DATABASE }, 'grant select on notes to gw_reader')
+  const reader = await startGateway(svc, { pool: { max: 1, min_idle: 1, idle_timeout_ms: 60000 }, extraRoles: { gw_reader: 'gw-reader-pw-5e1a' } })
+  try {
+    const pids = new Set()
+    for (const sub of ['rita', 'rudy', 'rosa']) {
+      const c = new pg.Client({ host: '127.0.0.1', port: reader.postgres, user: 'gw_reader', database: DATABASE,
+        password: await token({ sub, role: 'gw_reader' }) })
+      await c.connect()
+      pids.add(await one(c, 'select pg_backend_pid()'))
+      assert.equal(await one(c, 'show transaction_read_only'), 'on')
+      assert.equal(await one(c, 'select edgepg.sub()'), sub)
+      await c.end()
+    }
+    assert.equal(pids.size, 1, 'one warm backend served all three')
+  } finally {
+    await reader.stop()
+  }
+})

@@ -52,14 +52,15 @@ export function token(claims, { exp = '10m', secret = SECRET, iss = ISSUER, aud 
 }
 
 // overrides: top-level configuration sections to replace; tlsFiles: listen.tls ({ cert_file, key_file });
-// listenExtra: more listen keys (e.g. { oauthbearer: true }).
-export async function startGateway(svc, { tlsFiles, listenExtra, ...overrides } = {}) {
+// listenExtra: more listen keys (e.g. { oauthbearer: true }); extraRoles: { role: password } the test created,
+// added to roles and identity.allowed_roles.
+export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}, ...overrides } = {}) {
   if (!existsSync(GATEWAY_BIN)) throw new Error(`no ${GATEWAY_BIN}: build it first (scripts/build native)`)
   const dir = mkdtempSync(join(tmpdir(), 'edgepg-gateway-'))
   writeFileSync(join(dir, 'secret'), SECRET + '\n')
   writeFileSync(join(dir, 'claims-admin'), CLAIMS_ADMIN.password + '\n')
   const roles = {}
-  for (const [role, pw] of Object.entries(ROLE_PASSWORDS)) {
+  for (const [role, pw] of Object.entries({ ...ROLE_PASSWORDS, ...extraRoles })) {
     writeFileSync(join(dir, role), pw + '\n')
     roles[role] = { password_file: join(dir, role) }
   }
@@ -69,7 +70,7 @@ export async function startGateway(svc, { tlsFiles, listenExtra, ...overrides } 
       ...(tlsFiles ? { tls: tlsFiles } : {}), ...listenExtra },
     upstream: { host: '127.0.0.1', port: svc.pgPort, sslmode: 'disable', databases: [DATABASE] },
     identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret_file: join(dir, 'secret'),
-      role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin'], anonymous_role: 'gw_anon' },
+      role_claim: 'role', allowed_roles: ['gw_user', 'gw_admin', ...Object.keys(extraRoles)], anonymous_role: 'gw_anon' },
     roles,
     claims: { setting: 'request.jwt.claims', sessions: { user: CLAIMS_ADMIN.user, password_file: join(dir, 'claims-admin') } },
     limits: { auth_timeout_ms: 3000 },
