@@ -32,7 +32,7 @@ export function prepareDatabase(svc) {
     insert into secrets values ('alice', 'alice''s secret'), ('bob', 'bob''s secret');
     alter table secrets enable row level security;
     grant select on secrets to gw_user;
-    create policy own_secret on secrets for select to gw_user using (owner = edgepg.sub());`)
+    create policy own_secret on secrets for select to gw_user using (owner = (select edgepg.sub()));`)
   psql({ ...svc, database: DATABASE }, `
     create table notes (id serial primary key, owner text not null, body text not null);
     insert into notes (owner, body) values ('alice', 'alice''s note'), ('bob', 'bob''s note');
