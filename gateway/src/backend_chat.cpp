@@ -119,9 +119,9 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
   co_await exchange(up, request, timeout, "settings");
 }
 
-asio::awaitable<std::optional<std::string>> begin_holder(Upstream& up, const Identity& who,
-                                          const std::vector<std::pair<std::string, std::string>>& settings,
-                                          std::chrono::milliseconds timeout) {
+asio::awaitable<std::optional<std::string>> begin_holder(
+    Upstream& up, const Identity& who, const std::vector<std::pair<std::string, std::string>>& settings,
+    std::chrono::milliseconds timeout) {
   std::string sql = "select edgepg.begin_session($1, $2, $3::jsonb)";
   std::vector<pg::Param> params;
   params.emplace_back(who.sub.empty() ? pg::Param{} : pg::Param(who.sub));

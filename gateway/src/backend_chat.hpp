@@ -29,8 +29,8 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
 // backend, once, so neither the holder's SQL nor a connection the gateway did not arm can) and its settings, in one
 // statement and one round trip. Returns the row's backend start, or nothing when no row was armed for the backend;
 // throws UpstreamError with the server's SQLSTATE.
-asio::awaitable<std::optional<std::string>> begin_holder(Upstream& up, const Identity& who,
-                                          const std::vector<std::pair<std::string, std::string>>& settings,
-                                          std::chrono::milliseconds timeout);
+asio::awaitable<std::optional<std::string>> begin_holder(
+    Upstream& up, const Identity& who, const std::vector<std::pair<std::string, std::string>>& settings,
+    std::chrono::milliseconds timeout);
 
 }  // namespace edgepg::gateway

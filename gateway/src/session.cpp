@@ -686,7 +686,7 @@ class Session final : public LoginChannel {
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
   std::vector<std::uint8_t> greeting_;  // the login's answer to the client, written by the relay
-  std::optional<Relay> relay_;                                       // after the login
+  std::optional<Relay> relay_;          // after the login
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
   bool pool_slot_ = false;   // this session holds a slot of the pool (its backend, or one logging in)
