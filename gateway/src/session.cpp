@@ -401,6 +401,7 @@ class Session final : public LoginChannel {
       recorded = co_await begin_on_backend(up, config, who, startup);
     }
     if (recorded) {
+      // Done: the claims row and the settings went in that one statement.
     } else if (pooled && claims) {
       // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
       // settings' error wins, as when they ran one after the other.
