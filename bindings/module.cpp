@@ -8,6 +8,7 @@
 #include "auth/nfkc.hpp"
 #include "cache_binding.hpp"
 #include "cloud_binding.hpp"
+#include "crypto/crypto.hpp"
 #include "jwt_binding.hpp"
 #include "sign_binding.hpp"
 #include "wasm_connection.hpp"
@@ -48,6 +49,9 @@ std::u32string nfkc(std::u32string_view input) {
 }  // namespace edgepg::auth
 
 EMSCRIPTEN_BINDINGS(edgepg_core) {
+  // The module has no filesystem (-sFILESYSTEM=0): OpenSSL must not look for its configuration file, which it
+  // would otherwise do on the first name lookup (OBJ_sn2nid, e.g. when a JWKS key is built).
+  edgepg::crypto::load_no_config_file();
   // Read once when the module loads: the error registry's names by code, and the event tape's tags.
   emscripten::function("errorNames", &error_names);
   emscripten::function("tapeTags", &tape_tags);

@@ -71,6 +71,8 @@ bool random_bytes(std::span<std::uint8_t> out) noexcept {
   return RAND_bytes(out.data(), static_cast<int>(out.size())) == 1;
 }
 
+void load_no_config_file() noexcept { (void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr); }
+
 std::uint64_t pbkdf2_count() noexcept { return g_pbkdf2_count.load(std::memory_order_relaxed); }
 
 }  // namespace edgepg::crypto

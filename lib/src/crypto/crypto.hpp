@@ -35,6 +35,10 @@ void cleanse(void* p, std::size_t n) noexcept;
 // Cryptographically secure random bytes from OpenSSL's RAND (native use; JS passes randomness in).
 bool random_bytes(std::span<std::uint8_t> out) noexcept;
 
+// OpenSSL loads no configuration file (openssl.cnf) from now on: for the wasm module, which has no filesystem (an
+// open() there does not fail cleanly). Call before anything else here; native builds keep OpenSSL's own behaviour.
+void load_no_config_file() noexcept;
+
 // How many PBKDF2 derivations this process has run (for tests that prove a cache skipped them).
 std::uint64_t pbkdf2_count() noexcept;
 
