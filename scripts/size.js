@@ -9,7 +9,7 @@ import { gzipSync, constants } from 'node:zlib'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 // Lowered as the package shrinks (600 KB until the glue lost its filesystem and OpenSSL what edgepg does not
 // use in wasm), so that what was won stays won; issue #17's goal is 400 KB.
-const BUDGET = 505 * 1024
+const BUDGET = 500 * 1024
 const gz = (buf) => gzipSync(buf, { level: constants.Z_BEST_COMPRESSION }).length
 const kb = (n) => (n / 1024).toFixed(1) + ' KB'
 
