@@ -58,6 +58,19 @@ std::int64_t elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
+// Arms the claims row of backend `up` (logged in as `role`) for its next holder (ClaimsChannel::arm) and marks it
+// armed; false when the claims channel could not, and the holder's row then goes through the admin connection.
+asio::awaitable<bool> arm_backend(Services& services, const Config& config, Upstream& up, const std::string& role) {
+  bool armed = false;
+  try {
+    (void)co_await services.claims->arm(config, up.process_id, role);
+    armed = true;
+  } catch (const PgClientError&) {
+  }
+  up.armed = armed;
+  co_return armed;
+}
+
 // Keeps pool.min_idle backends of a role and database logged in and idle: run (detached) after a client took one.
 // Credentials are read at each login, so a rotated password applies to the next backend.
 asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, PoolKey key) {
@@ -86,13 +99,8 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
       co_return;
     }
     if (config.claims.sessions && services.claims && pool.arms(key)) {
-      // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip);
-      // unarmed (e.g. a schema from before arming), its holder's row goes through the admin connection.
-      try {
-        (void)co_await services.claims->arm(config, fresh->process_id, key.role);
-        fresh->armed = true;
-      } catch (const PgClientError&) {
-      }
+      // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip).
+      (void)co_await arm_backend(services, config, *fresh, key.role);
     }
     pool.give_back(key, std::move(*fresh), BackendPool::Clock::now());
   }
@@ -578,12 +586,8 @@ class Session final : public LoginChannel {
   // removes it. False when the row still holds this holder's claims.
   asio::awaitable<bool> clear_claims_row(Upstream& up) {
     if (services_.pool->arms(*pool_key_)) {
-      try {
-        (void)co_await services_.claims->arm(*snap_.config, up.process_id, pool_key_->role);
-        up.armed = true;
-        co_return true;
-      } catch (const PgClientError&) {
-      }
+      const bool armed = co_await arm_backend(services_, *snap_.config, up, pool_key_->role);
+      if (armed) co_return true;
     }
     const bool removed = co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     co_return removed;
