@@ -262,7 +262,7 @@ Config parse_config(const std::string& json_text) {
   if (id == nullptr) fail("identity", "is required: the tokens' issuer, keys and roles");
   only_keys(*id, "identity",
             {"issuer", "audience", "algorithms", "jwks_url", "jwks_file", "secret_file", "role_claim", "allowed_roles",
-             "anonymous_role", "clock_tolerance_s"});
+             "anonymous_role", "clock_tolerance_s", "token_cache_entries"});
   auto& ic = c.identity;
   ic.issuer = text(*id, "identity", "issuer");
   ic.audience = text(*id, "identity", "audience");
@@ -274,6 +274,7 @@ Config parse_config(const std::string& json_text) {
   ic.allowed_roles = texts(*id, "identity", "allowed_roles");
   ic.anonymous_role = text(*id, "identity", "anonymous_role");
   ic.clock_tolerance_s = number<int>(*id, "identity", "clock_tolerance_s", 30, 0, 3600);
+  ic.token_cache_entries = number<int>(*id, "identity", "token_cache_entries", 1024, 0, 1'000'000);
   const int sources = !ic.jwks_url.empty() + !ic.jwks_file.empty() + !ic.secret_file.empty();
   if (sources != 1) fail("identity", "needs exactly one of jwks_url, jwks_file or secret_file");
   if (ic.secret_file.empty() && ic.algorithms.empty()) fail("identity.algorithms", "is required with public keys");

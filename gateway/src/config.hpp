@@ -57,6 +57,7 @@ struct IdentityConfig {
   std::vector<std::string> allowed_roles;
   std::string anonymous_role;
   int clock_tolerance_s = 30;
+  int token_cache_entries = 1024;  // verified tokens kept until exp (0: every login verifies its token's signature)
 };
 
 // An RDS IAM login: the password is an auth token the core signs with AWS credentials from the default chain.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "edgepg/jwt/claims.hpp"
 #include "edgepg/jwt/jwk.hpp"
 #include "edgepg/jwt/jwt.hpp"
+#include "verified_tokens.hpp"
 
 namespace edgepg::gateway {
 namespace {
@@ -23,8 +25,19 @@ std::string read_file(const std::string& path, const char* what) {
   return s.str();
 }
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+std::int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Until when a verified token may be found in the cache: its exp plus the clock tolerance (verification's own
+// limit; a hit checks the claims again anyway), or a minute for a token without exp.
+std::int64_t cached_until(const jwt::Claims& claims, std::int64_t tolerance_s, std::int64_t now_ms) {
+  constexpr std::int64_t kWithoutExpMs = 60'000;
+  const auto exp = claims.exp();
+  if (!exp) return now_ms + kWithoutExpMs;
+  constexpr std::int64_t kLatest = std::numeric_limits<std::int64_t>::max() / 1000 - 3600;
+  return (std::min(*exp, kLatest) + tolerance_s) * 1000;
 }
 
 }  // namespace
@@ -35,10 +48,11 @@ constexpr auto kRefetchCooldown = std::chrono::seconds(30);
 struct IdentityVerifier::Impl {
   IdentityConfig config;
   jwt::VerifyOptions options;
-  jwt::JwkSet keys;                   // jwks_file
-  std::vector<std::uint8_t> secret;   // secret_file
-  std::unique_ptr<JwksCache> remote;  // jwks_url
-  JwksOptions fetch;                  // of jwks_url
+  jwt::JwkSet keys;                          // jwks_file
+  std::vector<std::uint8_t> secret;          // secret_file
+  std::unique_ptr<JwksCache> remote;         // jwks_url
+  std::unique_ptr<VerifiedTokens> verified;  // null with token_cache_entries 0
+  JwksOptions fetch;                         // of jwks_url
   mutable std::mutex refetch_mutex;
   mutable std::chrono::steady_clock::time_point last_refetch{};
 
@@ -62,6 +76,7 @@ IdentityVerifier::IdentityVerifier(const IdentityConfig& config, std::chrono::mi
   i.config = config;
   i.options.algorithms = config.algorithms;
   i.options.claims.clock_tolerance = config.clock_tolerance_s;
+  if (config.token_cache_entries > 0) i.verified = std::make_unique<VerifiedTokens>(config.token_cache_entries);
   if (!config.issuer.empty()) i.options.claims.issuer = {config.issuer};
   if (!config.audience.empty()) i.options.claims.audience = {config.audience};
   if (!config.jwks_file.empty()) {
@@ -107,30 +122,47 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
     out.anonymous = true;
     return true;
   }
-  jwt::Claims claims;
-  Status s;
-  if (!i.secret.empty()) {
-    s = jwt::verify_jwt_hmac(token, i.secret, i.options, now_seconds(), claims);
-  } else if (i.remote) {
+  const std::int64_t now_ms = now_millis();
+  const std::int64_t now = now_ms / 1000;
+  jwt::JwkSet fetched;  // jwks_url: the cached key set (fetched when stale)
+  if (i.remote) {
     try {
-      s = jwt::verify_jwt(token, i.remote->keys(), i.options, now_seconds(), claims);
+      fetched = i.remote->keys();
     } catch (const Error& e) {
       refusal = {"ERR_JWKS_FETCH",
                  std::string("the identity provider's keys could not be fetched (") + e.code() + "); try again later"};
       return false;
     }
-    if (s.code() == ErrorCode::jwks_no_key && i.claim_refetch()) {
+  }
+  const jwt::JwkSet& keys = i.remote ? fetched : i.keys;  // with secret_file: the empty set, one generation
+  jwt::Claims claims;
+  Status s;
+  std::optional<jwt::Claims> cached;
+  if (i.verified) cached = i.verified->find(token, keys, now_ms);
+  if (cached) {
+    claims = *cached;
+    s = jwt::check_claims(claims, i.options.claims, now);  // exp, nbf, iss, aud: as a fresh verification would
+  } else {
+    bool refetched = false;
+    if (!i.secret.empty()) {
+      s = jwt::verify_jwt_hmac(token, i.secret, i.options, now, claims);
+    } else {
+      s = jwt::verify_jwt(token, keys, i.options, now, claims);
+    }
+    if (i.remote && s.code() == ErrorCode::jwks_no_key && i.claim_refetch()) {
       // The issuer may have rotated its keys: fetch them once more. Only a fetch that succeeds replaces the cached
       // keys; a failed one (the issuer is down) keeps those that still verify every other token.
       try {
         const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url, i.fetch);
         i.remote->invalidate();  // the next keys() loads the new set
-        s = jwt::verify_jwt(token, fresh, i.options, now_seconds(), claims);
+        s = jwt::verify_jwt(token, fresh, i.options, now, claims);
+        refetched = true;  // verified with a set no generation holds yet: not cached
       } catch (const Error&) {
       }
     }
-  } else {
-    s = jwt::verify_jwt(token, i.keys, i.options, now_seconds(), claims);
+    if (s && i.verified && !refetched) {
+      i.verified->remember(token, claims, keys, cached_until(claims, i.config.clock_tolerance_s, now_ms), now_ms);
+    }
   }
   if (!s) {
     refusal = {s.name(), s.message()};
@@ -156,6 +188,7 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
   out.role = role;
   out.claims_json = claims.json();
   out.anonymous = false;
+  out.from_cache = cached.has_value();
   return true;
 }
 

@@ -19,6 +19,7 @@ struct Identity {
   std::string role;
   std::string claims_json;  // the verified payload, as signed
   bool anonymous = false;
+  bool from_cache = false;  // the token was verified earlier (identity.token_cache_entries); its claims checked again
 };
 
 struct Refusal {

@@ -34,6 +34,9 @@ std::string Metrics::text() const {
   for (const auto& [reason, n] : auth_failures_) {
     o << "edgepg_gateway_auth_failures_total{reason=\"" << reason << "\"} " << n << "\n";
   }
+  o << "# TYPE edgepg_gateway_tokens_accepted_total counter\n";
+  o << "edgepg_gateway_tokens_accepted_total{source=\"signature\"} " << tokens_verified_.load() << "\n";
+  o << "edgepg_gateway_tokens_accepted_total{source=\"cache\"} " << tokens_cached_.load() << "\n";
   o << "# TYPE edgepg_gateway_bytes_total counter\n";
   o << "edgepg_gateway_bytes_total{direction=\"in\"} " << bytes_in_.load() << "\n";
   o << "edgepg_gateway_bytes_total{direction=\"out\"} " << bytes_out_.load() << "\n";

@@ -21,12 +21,17 @@ class Metrics {
     bytes_out_.fetch_add(out, std::memory_order_relaxed);
   }
   void upstream_connect_seconds(double seconds);
+  // A token accepted: its signature checked now, or found among the tokens verified earlier.
+  void token_accepted(bool from_cache) {
+    (from_cache ? tokens_cached_ : tokens_verified_).fetch_add(1, std::memory_order_relaxed);
+  }
   [[nodiscard]] std::int64_t clients() const { return clients_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::string text() const;
 
  private:
   std::atomic<std::int64_t> clients_{0};
   std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
+  std::atomic<std::uint64_t> tokens_verified_{0}, tokens_cached_{0};
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> sessions_, auth_failures_;
   static constexpr std::array<double, 8> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 1.0};

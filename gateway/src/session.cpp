@@ -710,11 +710,16 @@ asio::awaitable<void> run_session(ClientStream& client, ClientInfo info, Service
 // completes only then, so the references it uses stay valid.
 asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& identity, std::string_view token,
                                    std::string_view requested_role, Identity& out, Refusal& refusal) {
-  if (!identity.may_block()) co_return identity.verify(token, requested_role, out, refusal);
-  const bool ok = co_await asio::co_spawn(
-      services.blocking,
-      [&]() -> asio::awaitable<bool> { co_return identity.verify(token, requested_role, out, refusal); },
-      use_awaitable);
+  bool ok = false;
+  if (!identity.may_block()) {
+    ok = identity.verify(token, requested_role, out, refusal);
+  } else {
+    ok = co_await asio::co_spawn(
+        services.blocking,
+        [&]() -> asio::awaitable<bool> { co_return identity.verify(token, requested_role, out, refusal); },
+        use_awaitable);
+  }
+  if (ok && !out.anonymous) services.metrics.token_accepted(out.from_cache);
   co_return ok;
 }
 

@@ -62,6 +62,9 @@ class JwkSet {
   // Every key of the document, in order, usable or not.
   [[nodiscard]] const std::vector<JwkInfo>& keys() const noexcept;
   [[nodiscard]] std::size_t usable_count() const noexcept;
+  // Whether `other` is a copy of this set, the same parse (a document fetched or parsed again is another set even
+  // when its text is equal): what was verified with one copy holds for every copy.
+  [[nodiscard]] bool same_parse(const JwkSet& other) const noexcept { return impl_ == other.impl_; }
 
   struct Impl;  // defined in lib/src/jwt (holds the built keys); opaque to users
 
