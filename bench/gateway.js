@@ -245,16 +245,23 @@ printTable('Row-level security on the claims: select count(*) over 20,000 rows, 
 
 // ---- the connect path: a fresh connection, its first query, its end (what an edge function does per request) ----
 const pooled = await startGateway(svc, { pool: { max: 10, min_idle: 2 } })
-const viaGateway = (gateway) => () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
-  password: tok, requireAuth: 'password', webSocketUrl: gateway.wsUrl(), webSocketConstructor: WebSocket })
+const viaGateway = (gateway, password = () => tok) => () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user',
+  database: DATABASE, password, requireAuth: 'password', webSocketUrl: gateway.wsUrl(), webSocketConstructor: WebSocket })
 neonConfig.webSocketConstructor = WebSocket
 neonConfig.wsProxy = (host, port) => `127.0.0.1:${pooled.websocket}/v2?address=${host}:${port}`
 neonConfig.useSecureWebSocket = false
 neonConfig.pipelineTLS = false
 neonConfig.pipelineConnect = 'password'
+const connectRuns = quick ? 20 : 200
+// A token never seen before for each connect (signed ahead): the gateway checks its signature, no cached verification.
+const freshTokens = await Promise.all(Array.from({ length: connectRuns + 10 }, (_, i) => token({ sub: 'bench-' + i, role: 'gw_user' }, { exp: '2h' })))
+const nextFresh = () => freshTokens.pop()
+const warmName = 'edgepg, gateway with warm backends'
+const togetherName = 'edgepg, warm backends, connect() and query issued together'
 const connectPaths = {
-  'edgepg, gateway with warm backends': viaGateway(pooled),
-  'edgepg, warm backends, connect() and query issued together': viaGateway(pooled),
+  [warmName]: viaGateway(pooled),
+  [togetherName]: viaGateway(pooled),
+  'edgepg, warm backends, issued together, a new token each time': viaGateway(pooled, nextFresh),
   'edgepg, gateway without pool': viaGateway(gw),
   'edgepg, websockify (SCRAM)': wsClients.websockify,
   "Neon's driver, gateway with warm backends (pipelined login)": () => new NeonClient({ host: '127.0.0.1', port: svc.pgPort,
@@ -273,7 +280,6 @@ async function floorOnce(awaitClose) {
   sock.close()
   if (awaitClose) await closed
 }
-const connectRuns = quick ? 20 : 200
 const connectOnce = async (name, make) => {
   const k = make()
   if (name.includes('issued together')) {
@@ -287,19 +293,27 @@ const connectOnce = async (name, make) => {
   }
   await k.end()
 }
-// In turns: each run times every path and the floor once; five runs first warm the paths and the pool.
-const connectSubjects = Object.fromEntries(Object.entries(connectPaths).map(([name, make]) => [name, () => connectOnce(name, make)]))
-connectSubjects.floor = () => floorOnce(false)
-connectSubjects.floorClosed = () => floorOnce(true)
-await timeInTurns(connectSubjects, 5, (run) => run())
-const { floor, floorClosed, ...connect } = await timeInTurns(connectSubjects, connectRuns, (run) => run())
-const warm = connect['edgepg, gateway with warm backends']
-const together = connect['edgepg, warm backends, connect() and query issued together']
-printTable(`Connect path: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`, ['', 'median', 'edgepg warm / this', 'issued together / this'], [
-  ...Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t), ratio(together, t)]),
-  ['floor: WebSocket open + one round trip to the gateway', fmt(floor), ratio(warm, floor), ratio(together, floor)],
-  ['floor with its close awaited (as end() awaits it)', fmt(floorClosed), ratio(warm, floorClosed), ratio(together, floorClosed)],
-])
+// Two groups, each in turns (every run times each member once; five runs first warm the paths and the pool). The
+// pooled paths against the floor without the others: a path without pool leaves a backend exiting, websockify a
+// process, and that teardown would land on whichever subject runs next. Then every path against the pooled ones.
+const subjectsOf = (names) => Object.fromEntries(names.map((name) => [name, () => connectOnce(name, connectPaths[name])]))
+const pooledNames = Object.keys(connectPaths).filter((name) => name.includes('warm backends') && name.startsWith('edgepg'))
+const floorGroup = { ...subjectsOf(pooledNames), floor: () => floorOnce(false), floorClosed: () => floorOnce(true) }
+await timeInTurns(floorGroup, 5, (run) => run())
+const { floor, floorClosed, ...pooledTimes } = await timeInTurns(floorGroup, connectRuns, (run) => run())
+printTable(`Connect path against the floor: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`,
+  ['', 'median', 'this / floor', 'this / floor with close awaited'], [
+    ...Object.entries(pooledTimes).map(([name, t]) => [name, fmt(t), ratio(t, floor), ratio(t, floorClosed)]),
+    ['floor: WebSocket open + one round trip to the gateway', fmt(floor), '1.00x', ratio(floor, floorClosed)],
+    ['floor with its close awaited (as end() awaits it)', fmt(floorClosed), ratio(floorClosed, floor), '1.00x'],
+  ])
+const allGroup = subjectsOf(Object.keys(connectPaths).filter((name) => !name.includes('new token')))
+await timeInTurns(allGroup, 5, (run) => run())
+const connect = await timeInTurns(allGroup, connectRuns, (run) => run())
+const warm = connect[warmName]
+const together = connect[togetherName]
+printTable(`Connect path against the other paths: the same, median of ${connectRuns}`, ['', 'median', 'edgepg warm / this', 'issued together / this'],
+  Object.entries(connect).map(([name, t]) => [name, fmt(t), ratio(warm, t), ratio(together, t)]))
 await pooled.stop()
 
 // ---- 500 concurrent authenticated sessions, each running queries (no pool: 500 backends; scripts/bench raises the
