@@ -1,10 +1,10 @@
 // Ed25519 verification with per-key precomputation (see ed25519.hpp). VARIABLE-TIME by design: every input is
-// public. Compiled only when the CMake option EDGEPG_FAST_ED25519 is on (native 64-bit builds).
+// public. Compiled when the CMake option EDGEPG_FAST_ED25519 is on (every build by default).
 //
 // Layout. Sections 1-6 are header-only, shared with the unit tests' signer (ed25519_field.hpp says why):
-//   1. ed25519_field.hpp: the field GF(p), p = 2^255 - 19: 5 limbs of 51 bits with 64x64->128-bit products (radix
-//      2^51, as in curve25519-donna-c64 and OpenSSL's fe51), values kept loosely reduced and made canonical only to
-//      encode or compare.
+//   1. ed25519_field.hpp: the field GF(p), p = 2^255 - 19: natively 5 limbs of 51 bits with 64x64->128-bit products
+//      (radix 2^51, as in curve25519-donna-c64 and OpenSSL's fe51), in wasm 10 limbs of 25.5 bits with 64-bit
+//      products (ref10's radix), values kept loosely reduced and made canonical only to encode or compare.
 //   2. ed25519_scalar.hpp: scalars mod L = 2^252 + 27742317777372353535851937790883648493: range check of s, and
 //      reduction of the 512-bit hash by folding with 2^252 = -c (mod L).
 //   3. ed25519_point.hpp: points of the twisted Edwards curve -x^2 + y^2 = 1 + d x^2 y^2 in extended coordinates

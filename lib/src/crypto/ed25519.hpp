@@ -11,8 +11,9 @@
 // Verification handles only public data (key, message, signature), so this code is deliberately VARIABLE-TIME.
 // Do not reuse its arithmetic for anything secret (signing, key generation, X25519).
 //
-// Built only where `unsigned __int128` products are native (the CMake option EDGEPG_FAST_ED25519, on for native
-// builds); the wasm build keeps OpenSSL's code.
+// Two field layouts behind one interface (ed25519_field.hpp): 5 x 51-bit limbs with 128-bit products where those are
+// native (EDGEPG_ED25519_LIMB64, 64-bit hosts), 10 x 25.5-bit limbs with 64-bit products elsewhere (wasm32, whose
+// OpenSSL is built without its Ed25519 code). The CMake option EDGEPG_FAST_ED25519 (on) builds it.
 //
 // Thread safety: a PreparedKey is immutable once prepare() returns, so one may be shared between threads. The tables
 // of the base point's multiples are built on first use inside a function-local static, which C++ initialises exactly
@@ -25,7 +26,7 @@
 
 namespace edgepg::crypto::ed25519 {
 
-// A decoded public key with its tables (about 7.7 KB); defined in ed25519.cpp.
+// A decoded public key with its tables (about 7.7 KB with 64-bit limbs, 15 KB with 32-bit ones); in ed25519.cpp.
 class PreparedKey;
 
 // nullptr when the 32-byte public key does not decode under OpenSSL's rules (ge_frombytes_vartime): no x with

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 namespace edgepg::crypto::ed25519 {
 namespace {
@@ -15,10 +16,28 @@ __extension__ typedef unsigned __int128 u128;  // __extension__: GCC/clang accep
 
 // Keeps the limb arithmetic in registers inside the point formulas.
 #define EDGEPG_ED25519_INLINE [[gnu::always_inline]] inline
+// Fully unrolls the fixed limb loops of the 32-bit layer, so the limbs live in registers (wasm locals).
+#define EDGEPG_ED25519_UNROLL _Pragma("GCC unroll 16")
 
 // ---------------------------------------------------------------------------------------------------------------
-// 1. The field GF(2^255 - 19)
+// 1. The field GF(2^255 - 19), behind one small interface shared by both layouts:
+//      Fe, fe_small, fe_add, fe_sub, fe_carry, fe_mul, fe_sq, fe_canonical, fe_frombytes, fe_tobytes
+//    and, on top of them, fe_neg, fe_sq_n, fe_is_zero, fe_is_negative, fe_invert, fe_pow22523 and the constants.
 // ---------------------------------------------------------------------------------------------------------------
+
+u64 load64_le(const u8* b) noexcept {
+  u64 r = 0;
+  for (int i = 7; i >= 0; --i) r = (r << 8) | b[i];
+  return r;
+}
+
+[[maybe_unused]] void store64_le(u8* b, u64 x) noexcept {  // the 64-bit layer and the tests' signer
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<u8>(x >> (8 * i));
+}
+
+#ifdef EDGEPG_ED25519_LIMB64
+
+// 1a. Native 64-bit builds: 5 limbs of 51 bits with 64x64->128-bit products.
 
 // sum(v[i] * 2^(51 i)). "Normalised" below means every limb < 2^52 (what fe_mul, fe_sq, fe_sub and fe_carry
 // return); fe_add of two normalised values gives limbs < 2^53, and fe_mul / fe_sq accept limbs up to 2^54.
@@ -29,9 +48,6 @@ struct Fe {
 constexpr u64 kMask51 = (u64{1} << 51) - 1;
 
 constexpr Fe fe_small(u64 x) noexcept { return {{x, 0, 0, 0, 0}}; }
-constexpr Fe kZero = fe_small(0);
-constexpr Fe kOne = fe_small(1);
-
 // Limbs as they are, no carry: inputs normalised (< 2^52) give limbs < 2^53.
 EDGEPG_ED25519_INLINE constexpr Fe fe_add(const Fe& a, const Fe& b) noexcept {
   return {{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
@@ -59,8 +75,6 @@ EDGEPG_ED25519_INLINE constexpr Fe fe_sub(const Fe& a, const Fe& b) noexcept {
   return fe_carry({{a.v[0] + k16p0 - b.v[0], a.v[1] + k16pi - b.v[1], a.v[2] + k16pi - b.v[2], a.v[3] + k16pi - b.v[3],
                     a.v[4] + k16pi - b.v[4]}});
 }
-
-EDGEPG_ED25519_INLINE constexpr Fe fe_neg(const Fe& a) noexcept { return fe_sub(kZero, a); }
 
 // Carries five 128-bit column sums r[i] (weights 2^(51 i)) into normalised limbs; 2^255 = 19 (mod p) folds the
 // carry out of the top column back into limb 0. With inputs < 2^54 every column is < 2^115, the top carry < 2^60,
@@ -108,11 +122,6 @@ EDGEPG_ED25519_INLINE constexpr Fe fe_sq(const Fe& a) noexcept {
   return fe_carry_wide(r0, r1, r2, r3, r4);
 }
 
-constexpr Fe fe_sq_n(Fe a, int times) noexcept {
-  for (int i = 0; i < times; ++i) a = fe_sq(a);
-  return a;
-}
-
 // The canonical representative in [0, p), limbs < 2^51. Two carry passes leave a value below 2p; then
 // q = floor((a + 19) / 2^255) is 1 exactly when a >= p, and a - q*p = a + 19q - q*2^255.
 constexpr Fe fe_canonical(const Fe& in) noexcept {
@@ -135,16 +144,6 @@ constexpr Fe fe_canonical(const Fe& in) noexcept {
   return a;
 }
 
-u64 load64_le(const u8* b) noexcept {
-  u64 r = 0;
-  for (int i = 7; i >= 0; --i) r = (r << 8) | b[i];
-  return r;
-}
-
-void store64_le(u8* b, u64 x) noexcept {
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<u8>(x >> (8 * i));
-}
-
 // The low 255 bits of 32 little-endian bytes, bit 255 ignored. Values in [p, 2^255) are kept as they are: every
 // operation works mod p, so they act as y - p (OpenSSL's fe_frombytes does the same).
 Fe fe_frombytes(const u8 s[32]) noexcept {
@@ -160,6 +159,152 @@ void fe_tobytes(u8 s[32], const Fe& in) noexcept {
   store64_le(s + 8, (a.v[1] >> 13) | (a.v[2] << 38));
   store64_le(s + 16, (a.v[2] >> 26) | (a.v[3] << 25));
   store64_le(s + 24, (a.v[3] >> 39) | (a.v[4] << 12));
+}
+
+#else
+
+// 1b. Builds without native 128-bit products (wasm32, where a 128-bit product is a library call): ten limbs of 26
+// and 25 bits alternately (radix 2^25.5, as in ref10), each held in an int64_t so that a product of two limbs is one
+// native 64-bit multiplication. Limb i has weight 2^ceil(25.5 i). Every operation returns "carried" limbs:
+// |v[i]| <= 2^26 + 2^11 (fe_add and fe_sub carry too, unlike the 64-bit layer, so no bound needs tracking by the
+// point formulas). fe_mul's column sums then stay below 10 * 2^27 * 2^31.3 < 2^62.
+
+using i64 = std::int64_t;
+
+struct Fe {
+  i64 v[10];
+};
+
+// Bits of limb i, and its offset (the exponent of its weight).
+constexpr int kLimbBits[10] = {26, 25, 26, 25, 26, 25, 26, 25, 26, 25};
+constexpr int kLimbOffset[10] = {0, 26, 51, 77, 102, 128, 153, 179, 204, 230};
+
+constexpr Fe fe_small(u64 x) noexcept { return {{static_cast<i64>(x), 0, 0, 0, 0, 0, 0, 0, 0, 0}}; }
+
+// One carry pass over the limbs, the carry out of limb 9 folded into limb 0 (2^255 = 19 mod p), then limb 0's carry
+// into limb 1 again. Arithmetic shifts (C++20): a negative limb carries a negative amount. Limbs below 2^62 in
+// magnitude in, carried limbs out.
+EDGEPG_ED25519_INLINE constexpr Fe fe_carry(Fe a) noexcept {
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 9; ++i) {
+    const i64 c = a.v[i] >> kLimbBits[i];
+    a.v[i] -= c * (i64{1} << kLimbBits[i]);
+    a.v[i + 1] += c;
+  }
+  const i64 c9 = a.v[9] >> 25;
+  a.v[9] -= c9 * (i64{1} << 25);
+  a.v[0] += 19 * c9;
+  const i64 c0 = a.v[0] >> 26;
+  a.v[0] -= c0 * (i64{1} << 26);
+  a.v[1] += c0;
+  return a;
+}
+
+[[gnu::noinline]] constexpr Fe fe_add(const Fe& a, const Fe& b) noexcept {
+  Fe r{};
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) r.v[i] = a.v[i] + b.v[i];
+  return fe_carry(r);
+}
+
+[[gnu::noinline]] constexpr Fe fe_sub(const Fe& a, const Fe& b) noexcept {
+  Fe r{};
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) r.v[i] = a.v[i] - b.v[i];
+  return fe_carry(r);
+}
+
+// a * b: the 100 products, column i + j; a product of two odd limbs counts twice (their weights' exponents are
+// 25.5 (i + j) + 1), and a column at or above 10 is folded into column i + j - 10 times 19.
+[[gnu::noinline]] constexpr Fe fe_mul(const Fe& a, const Fe& b) noexcept {
+  i64 b19[10] = {};
+  i64 a2[10] = {};
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) {
+    b19[i] = 19 * b.v[i];
+    a2[i] = (i & 1) != 0 ? 2 * a.v[i] : a.v[i];
+  }
+  i64 h[10] = {};
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) {
+    EDGEPG_ED25519_UNROLL
+    for (int j = 0; j < 10; ++j) {
+      const i64 x = (j & 1) != 0 ? a2[i] : a.v[i];
+      if (i + j < 10) {
+        h[i + j] += x * b.v[j];
+      } else {
+        h[i + j - 10] += x * b19[j];
+      }
+    }
+  }
+  // Column sums below 2^62: carry them as fe_carry does, with a second pass for the fold.
+  Fe r{};
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) r.v[i] = h[i];
+  return fe_carry(fe_carry(r));
+}
+
+EDGEPG_ED25519_INLINE constexpr Fe fe_sq(const Fe& a) noexcept { return fe_mul(a, a); }
+
+// The canonical representative in [0, p), every limb in [0, 2^bits). 4p is added first so that no limb is negative,
+// three carry passes leave a value below 2p, then q = floor((a + 19) / 2^255) is 1 exactly when a >= p, and
+// a - q*p = a + 19q - q*2^255.
+constexpr Fe fe_canonical(const Fe& in) noexcept {
+  Fe a = in;
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 10; ++i) a.v[i] += 4 * ((i64{1} << kLimbBits[i]) - (i == 0 ? 19 : 1));
+  a = fe_carry(fe_carry(fe_carry(a)));
+  i64 q = (a.v[0] + 19) >> 26;
+  EDGEPG_ED25519_UNROLL
+  for (int i = 1; i < 10; ++i) q = (a.v[i] + q) >> kLimbBits[i];
+  a.v[0] += 19 * q;
+  EDGEPG_ED25519_UNROLL
+  for (int i = 0; i < 9; ++i) {
+    a.v[i + 1] += a.v[i] >> kLimbBits[i];
+    a.v[i] &= (i64{1} << kLimbBits[i]) - 1;
+  }
+  a.v[9] &= (i64{1} << 25) - 1;  // drops q * 2^255
+  return a;
+}
+
+// The low 255 bits of 32 little-endian bytes, bit 255 ignored; values in [p, 2^255) are kept as they are (see the
+// 64-bit layer).
+Fe fe_frombytes(const u8 s[32]) noexcept {
+  Fe r{};
+  for (int i = 0; i < 10; ++i) {
+    u64 limb = 0;
+    for (int bit = kLimbBits[i] - 1; bit >= 0; --bit) {
+      const int at = kLimbOffset[i] + bit;
+      limb = (limb << 1) | ((s[at >> 3] >> (at & 7)) & 1u);
+    }
+    r.v[i] = static_cast<i64>(limb);
+  }
+  return r;
+}
+
+// The canonical 32-byte little-endian encoding (bit 255 clear).
+void fe_tobytes(u8 s[32], const Fe& in) noexcept {
+  const Fe a = fe_canonical(in);
+  std::memset(s, 0, 32);
+  for (int i = 0; i < 10; ++i) {
+    const u64 limb = static_cast<u64>(a.v[i]);
+    for (int bit = 0; bit < kLimbBits[i]; ++bit) {
+      const int at = kLimbOffset[i] + bit;
+      s[at >> 3] = static_cast<u8>(s[at >> 3] | (((limb >> bit) & 1u) << (at & 7)));
+    }
+  }
+}
+
+#endif  // EDGEPG_ED25519_LIMB64
+
+constexpr Fe kZero = fe_small(0);
+constexpr Fe kOne = fe_small(1);
+
+EDGEPG_ED25519_INLINE constexpr Fe fe_neg(const Fe& a) noexcept { return fe_sub(kZero, a); }
+
+constexpr Fe fe_sq_n(Fe a, int times) noexcept {
+  for (int i = 0; i < times; ++i) a = fe_sq(a);
+  return a;
 }
 
 constexpr bool fe_is_zero(const Fe& a) noexcept {

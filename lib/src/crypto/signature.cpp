@@ -4,6 +4,9 @@
 #ifdef EDGEPG_FAST_ED25519
 #include "ed25519.hpp"
 #endif
+#ifdef EDGEPG_PORTABLE_EC
+#include "nist_ecdsa.hpp"
+#endif
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -14,6 +17,13 @@
 #include <openssl/rsa.h>
 
 #include <algorithm>
+
+// An OpenSSL without its elliptic-curve code (the wasm build's: scripts/build-openssl-wasm) leaves every curve to
+// edgepg's own verifiers, which must then all be built.
+#if defined(OPENSSL_NO_EC) && \
+    !(defined(EDGEPG_PORTABLE_P256) && defined(EDGEPG_PORTABLE_EC) && defined(EDGEPG_FAST_ED25519))
+#error "OpenSSL was built with no-ec: build with EDGEPG_PORTABLE_P256, EDGEPG_PORTABLE_EC and EDGEPG_FAST_ED25519"
+#endif
 
 namespace edgepg::crypto {
 namespace {
@@ -138,6 +148,7 @@ bool PublicKey::from_rsa(ByteView n, ByteView e, PublicKey& out, std::string& er
   out.pkey_ = own(pkey);
   out.kind_ = KeyKind::rsa;
   out.bits_ = EVP_PKEY_get_bits(pkey);
+  out.valid_ = true;
   return true;
 }
 
@@ -167,6 +178,23 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
     error = "the EC coordinates x and y must each be exactly " + std::to_string(field) + " bytes for this curve";
     return false;
   }
+#ifdef OPENSSL_NO_EC
+  // No EC in this OpenSSL: edgepg's verifiers decode the point, refusing coordinates >= p and points off the curve.
+  (void)group;
+  if (curve == KeyKind::ec_p256) {
+    out.p256_ = p256::prepare(x.data(), y.data());
+  } else {
+    out.nist_ = nist::prepare(curve == KeyKind::ec_p384 ? nist::Curve::p384 : nist::Curve::p521, x.data(), y.data());
+  }
+  if (!out.p256_ && !out.nist_) {
+    error = "the EC point is not on the curve";
+    return false;
+  }
+  out.kind_ = curve;
+  out.bits_ = curve == KeyKind::ec_p256 ? 256 : curve == KeyKind::ec_p384 ? 384 : 521;
+  out.valid_ = true;
+  return true;
+#else
   std::vector<std::uint8_t> point;
   point.reserve(1 + 2 * field);
   point.push_back(0x04);  // SEC 1 uncompressed point
@@ -190,9 +218,16 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
   // OpenSSL accepted the point, so it is on the curve and prepare() returns a key (or throws std::bad_alloc).
   out.p256_ = curve == KeyKind::ec_p256 ? p256::prepare(x.data(), y.data()) : nullptr;
 #endif
+#ifdef EDGEPG_PORTABLE_EC
+  if (curve != KeyKind::ec_p256) {
+    out.nist_ = nist::prepare(curve == KeyKind::ec_p384 ? nist::Curve::p384 : nist::Curve::p521, x.data(), y.data());
+  }
+#endif
   out.kind_ = curve;
   out.bits_ = EVP_PKEY_get_bits(pkey);
+  out.valid_ = true;
   return true;
+#endif  // OPENSSL_NO_EC
 }
 
 bool PublicKey::from_ed25519(ByteView x, PublicKey& out, std::string& error) {
@@ -200,17 +235,20 @@ bool PublicKey::from_ed25519(ByteView x, PublicKey& out, std::string& error) {
     error = "an Ed25519 public key is exactly 32 bytes";
     return false;
   }
+#ifndef OPENSSL_NO_EC
   EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, x.data(), x.size());
   if (pkey == nullptr) {
     error = "OpenSSL refused the Ed25519 key";
     return false;
   }
   out.pkey_ = own(pkey);
+#endif
 #ifdef EDGEPG_FAST_ED25519
   out.ed25519_ = ed25519::prepare(x.data());
 #endif
   out.kind_ = KeyKind::ed25519;
   out.bits_ = 253;
+  out.valid_ = true;
   return true;
 }
 
@@ -260,6 +298,21 @@ bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, Byte
     return p256::verify(*key.p256_, e.data(), signature.data(), signature.data() + 32);
   }
 #endif
+#ifdef EDGEPG_PORTABLE_EC
+  if (scheme == SigScheme::ecdsa && key.nist_) {
+    const std::uint8_t* r = signature.data();
+    const std::uint8_t* s = signature.data() + signature.size() / 2;
+    switch (hash) {
+      case HashAlg::sha256:
+        return nist::verify(*key.nist_, sha256(data).data(), 32, r, s);
+      case HashAlg::sha384:
+        return nist::verify(*key.nist_, sha384(data).data(), 48, r, s);
+      case HashAlg::sha512:
+        return nist::verify(*key.nist_, sha512(data).data(), 64, r, s);
+    }
+    return false;
+  }
+#endif
 #ifdef EDGEPG_FAST_ED25519
   if (scheme == SigScheme::eddsa) {
     return signature.size() == 64 && key.ed25519_ &&
@@ -271,7 +324,7 @@ bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, Byte
 
 bool verify_with_openssl(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data,
                          ByteView signature) noexcept {
-  if (!scheme_fits(key, scheme, signature)) return false;
+  if (!scheme_fits(key, scheme, signature) || !key.pkey_) return false;  // no pkey_: this OpenSSL lacks the curve
   try {
     std::vector<std::uint8_t> der;
     ByteView sig = signature;

@@ -23,6 +23,9 @@ class PreparedKey;  // ed25519.hpp: a decoded key with its tables (builds with E
 namespace p256 {
 class PreparedKey;  // p256.hpp: a P-256 key with its tables (builds with EDGEPG_PORTABLE_P256)
 }
+namespace nist {
+class PreparedKey;  // nist_ecdsa.hpp: a P-384/P-521 key with its tables (builds with EDGEPG_PORTABLE_EC)
+}
 
 enum class HashAlg { sha256, sha384, sha512 };
 enum class SigScheme { rsa_pkcs1, rsa_pss, ecdsa, eddsa };
@@ -50,7 +53,7 @@ class PublicKey {
   // Ed25519 from its 32-byte public key.
   static bool from_ed25519(ByteView x, PublicKey& out, std::string& error);
 
-  [[nodiscard]] bool valid() const noexcept { return pkey_ != nullptr; }
+  [[nodiscard]] bool valid() const noexcept { return valid_; }
   [[nodiscard]] KeyKind kind() const noexcept { return kind_; }
   [[nodiscard]] int bits() const noexcept { return bits_; }
 
@@ -63,14 +66,18 @@ class PublicKey {
   // An Ed25519 key prepared for ed25519.hpp's verifier where the build uses it; null when the key does not decode
   // (OpenSSL accepts such a key and fails every verification with it: so does edgepg).
   std::shared_ptr<const ed25519::PreparedKey> ed25519_;
+  // A P-384/P-521 key prepared for nist_ecdsa.hpp's verifier where the build uses it (EDGEPG_PORTABLE_EC).
+  std::shared_ptr<const nist::PreparedKey> nist_;
   KeyKind kind_ = KeyKind::rsa;
   int bits_ = 0;
+  bool valid_ = false;  // built by a factory (pkey_ is null for curves an OpenSSL without EC lacks)
 };
 
 // Verifies `signature` over `data`. For ecdsa the signature is JOSE's raw r||s (RFC 7518 §3.4), converted to DER
 // here; for eddsa the hash argument is ignored. Builds with EDGEPG_PORTABLE_P256 (the wasm build, and native builds
 // with EDGEPG_FAST_P256) verify ES256 with p256.hpp (keys prepared once) instead of OpenSSL; builds with
-// EDGEPG_FAST_ED25519 (native) verify EdDSA with ed25519.hpp (keys prepared once), with OpenSSL's accept/reject rules.
+// EDGEPG_FAST_ED25519 verify EdDSA with ed25519.hpp (keys prepared once), with OpenSSL's accept/reject rules; builds
+// with EDGEPG_PORTABLE_EC (the wasm build) verify ES384/ES512 with nist_ecdsa.hpp.
 // False for any mismatch of scheme and key kind, a wrong signature length, or a signature that does not verify.
 bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, ByteView data, ByteView signature) noexcept;
 
