@@ -2,7 +2,7 @@
 // in session mode (the PostgreSQL path), to the same PostgreSQL, on this machine, in one run. Run through
 // scripts/with-services.js (npm run bench does). Prints medians and ratios; nothing here is a test.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -129,12 +129,39 @@ async function rawFetch(url, user, password) {
   return elapsed
 }
 
-async function perQueryInterleaved(clients, n, rounds) {
+// CPU time (ns) of a process, its threads and its descendants (websockify forks a process per connection), from
+// the scheduler's per-thread accounting (/proc/<tid>/schedstat), which counts in nanoseconds rather than ticks.
+function cpuNs(rootPid) {
+  const parentOf = new Map()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {} // gone meanwhile
+  }
+  const inTree = (pid) => pid === rootPid || (parentOf.has(pid) && pid !== parentOf.get(pid) && inTree(parentOf.get(pid)))
+  let ns = 0
+  for (const pid of parentOf.keys()) {
+    if (!inTree(pid)) continue
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {}
+  }
+  return ns
+}
+
+// Per query, in turns; with `pids` ({ name: process id }), also the CPU each subject's proxy spent per query.
+async function perQueryInterleaved(clients, n, rounds, pids = {}) {
   for (const c of Object.values(clients)) for (let i = 0; i < 200; i++) await c.query('select $1::int as n', [i])
-  const ms = await timeInTurns(clients, rounds, async (c) => {
+  const cpu = {}
+  const ms = await timeInTurns(Object.fromEntries(Object.entries(clients).map(([name, c]) => [name, { name, c }])), rounds, async ({ name, c }) => {
+    const before = pids[name] ? cpuNs(pids[name]) : 0
     for (let i = 0; i < n; i++) await c.query('select $1::int as n', [i])
+    if (pids[name]) (cpu[name] ??= []).push((cpuNs(pids[name]) - before) / n / 1e6)
   })
-  return Object.fromEntries(Object.entries(ms).map(([name, t]) => [name, t / n]))
+  const perQuery = Object.fromEntries(Object.entries(ms).map(([name, t]) => [name, t / n]))
+  return Object.assign(perQuery, { cpu: Object.fromEntries(Object.entries(cpu).map(([name, xs]) => [name, median(xs)])) })
 }
 
 // ---- the PostgreSQL path: node-postgres over TCP ----
@@ -143,7 +170,7 @@ for (const [name, config] of Object.entries(tcpConfigs)) {
   tcpClients[name] = new pg.Client(config)
   await tcpClients[name].connect()
 }
-const seq = await perQueryInterleaved(tcpClients, quick ? 500 : 1000, quick ? 3 : 9)
+const seq = await perQueryInterleaved(tcpClients, quick ? 500 : 1000, quick ? 3 : 9, { 'edgepg-gateway': gw.child.pid, PgBouncer: bouncer.child.pid })
 for (const c of Object.values(tcpClients)) await c.end()
 const tps = {}
 for (const [name, config] of Object.entries(tcpConfigs)) {
@@ -156,6 +183,7 @@ const added = (name) => seq[name] - seq['PostgreSQL direct']
 printTable('edgepg-gateway, PostgreSQL path (node-postgres over TCP; pgbench -S -c 16 -j 2; same PostgreSQL 15)', ['', 'edgepg-gateway', 'PgBouncer (session)', 'gateway/PgBouncer'], [
   ['sequential select $1::int, per query', fmt(seq['edgepg-gateway']), fmt(seq.PgBouncer), ratio(seq['edgepg-gateway'], seq.PgBouncer)],
   ['added latency over direct, per round trip', fmt(added('edgepg-gateway')), fmt(added('PgBouncer')), ratio(added('edgepg-gateway'), added('PgBouncer'))],
+  ["the proxy's CPU per round trip", fmt(seq.cpu['edgepg-gateway']), fmt(seq.cpu.PgBouncer), ratio(seq.cpu['edgepg-gateway'], seq.cpu.PgBouncer)],
   ['pgbench -S, transactions per second', tps['edgepg-gateway'].toFixed(0), tps.PgBouncer.toFixed(0), (tps['edgepg-gateway'] / tps.PgBouncer).toFixed(2) + 'x'],
 ])
 console.log(`(direct to PostgreSQL: ${fmt(seq['PostgreSQL direct'])} per query)`)
@@ -175,7 +203,7 @@ for (const [name, make] of Object.entries(wsClients)) {
   await wsOpen[name].connect()
   ws[name] = {}
 }
-const wsSeq = await perQueryInterleaved(wsOpen, quick ? 500 : 1000, quick ? 3 : 9)
+const wsSeq = await perQueryInterleaved(wsOpen, quick ? 500 : 1000, quick ? 3 : 9, { 'edgepg-gateway': gw.child.pid, websockify: svc.websockifyPid })
 const wsRows = await timeInTurns(wsOpen, quick ? 3 : 7, (c) => c.query('select id, name, flag from rows3'))
 for (const c of Object.values(wsOpen)) await c.end()
 const wsConnect = await timeInTurns(wsClients, quick ? 5 : 30, async (make) => {
@@ -217,6 +245,7 @@ const g = ws['edgepg-gateway']
 const w = ws.websockify
 printTable('edgepg-gateway, WebSocket path (edgepg client; gateway: token login as gw_user; websockify: SCRAM as gw_user)', ['', 'edgepg-gateway', 'websockify', 'gateway/websockify'], [
   ['sequential select $1::int, per query', fmt(g.seq), fmt(w.seq), ratio(g.seq, w.seq)],
+  ["the same, the proxy's CPU per round trip", fmt(wsSeq.cpu['edgepg-gateway']), fmt(wsSeq.cpu.websockify), ratio(wsSeq.cpu['edgepg-gateway'], wsSeq.cpu.websockify)],
   ['the same, proxies only (raw reader: simple Query select 1, framed, not decoded)', fmt(g.rawSeq), fmt(w.rawSeq), ratio(g.rawSeq, w.rawSeq)],
   ['100,000 rows x 3 columns', fmt(g.rows), fmt(w.rows), ratio(g.rows, w.rows)],
   ['the same rows, bytes only (raw reader, no decoding)', fmt(g.raw), fmt(w.raw), ratio(g.raw, w.raw)],

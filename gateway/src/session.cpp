@@ -320,8 +320,18 @@ class Session final : public LoginChannel {
         token = co_await oauthbearer_client_first(*this, w, user_, config);
       } else {
         w.authentication_cleartext_password();
-        co_await send(w);
-        const pg::RawMessage m = co_await next_message();
+        // A client that pipelined its password behind the startup (edgepg's and Neon's drivers do) gets this request
+        // with the login's answer, in one write: one wake-up of the client fewer while the database works. A client
+        // that waits for the request gets it now.
+        pg::RawMessage m;
+        if (frontend_.next(m) == pg::ParseStep::message) {
+          const auto request = w.data();
+          held_request_.assign(request.begin(), request.end());
+          w.clear();
+        } else {
+          co_await send(w);  // a malformed message is reported by next_message(), after the request
+          m = co_await next_message();
+        }
         std::string_view password;
         if (m.type != pg::frontend::password || !pg::decode_password_message(m.body, password)) {
           throw Refused{"08P01", "expected the password message (the token)", "protocol"};
@@ -443,7 +453,9 @@ class Session final : public LoginChannel {
     waiting_for_database_ = false;
     // Sent by the relay, after the messages the client pipelined behind its token went to the backend.
     const auto answer = w.data();
-    greeting_.assign(answer.begin(), answer.end());
+    greeting_ = std::move(held_request_);
+    held_request_.clear();
+    greeting_.insert(greeting_.end(), answer.begin(), answer.end());
     audit("session_start", "");
     session_started_ = true;
     co_return std::move(acquired);
@@ -597,6 +609,11 @@ class Session final : public LoginChannel {
     if (!r.sqlstate.empty()) {
       pg::BackendWriter w;
       (void)w.error_response(pg::ErrorSeverity::fatal, {r.sqlstate, r.message});
+      if (!held_request_.empty()) {  // the password request the client's pipelined password answered comes first
+        bytes_out_ += held_request_.size();
+        co_await client_.write(held_request_);
+        held_request_.clear();
+      }
       co_await send(w);
     }
     if (r.reason == "upstream_failed") {
@@ -690,8 +707,9 @@ class Session final : public LoginChannel {
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
-  std::vector<std::uint8_t> greeting_;  // the login's answer to the client, written by the relay
-  std::optional<Relay> relay_;          // after the login
+  std::vector<std::uint8_t> greeting_;      // the login's answer to the client, written by the relay
+  std::vector<std::uint8_t> held_request_;  // AuthenticationCleartextPassword, when the password came pipelined
+  std::optional<Relay> relay_;              // after the login
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
   bool pool_slot_ = false;   // this session holds a slot of the pool (its backend, or one logging in)

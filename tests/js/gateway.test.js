@@ -194,3 +194,64 @@ test('HTTP: /healthz, /readyz and /metrics', async () => {
   assert.match(metrics, /edgepg_gateway_upstream_connect_seconds_count [1-9]/)
   assert.equal((await get('/nope')).status, 404)
 })
+
+// The login's messages as a raw WebSocket client sees them: each WebSocket message, as the list of its PostgreSQL
+// message types (R with its auth code).
+async function rawLogin(parts) {
+  const sock = new WebSocket(gw.wsUrl())
+  sock.binaryType = 'nodebuffer'
+  await new Promise((resolve, reject) => { sock.once('open', resolve); sock.once('error', reject) })
+  const received = []
+  const closed = new Promise((resolve) => sock.once('close', resolve))
+  let wake = () => {}
+  sock.on('message', (d) => {
+    const types = []
+    for (let i = 0; i < d.length; i += 1 + d.readInt32BE(i + 1)) types.push(d[i] === 0x52 ? 'R' + d.readInt32BE(i + 5) : String.fromCharCode(d[i]))
+    received.push(types)
+    wake()
+  })
+  const until = (pred) => new Promise((resolve) => {
+    wake = () => pred() && resolve()
+    wake()
+  })
+  const settled = () => received.flat().some((t) => t === 'Z' || t === 'E')
+  for (const [i, part] of parts.entries()) {
+    sock.send(part)
+    await until(i < parts.length - 1 ? () => received.length > 0 : settled)
+  }
+  sock.close()
+  await closed
+  return received
+}
+
+function loginMessages(password) {
+  const params = Buffer.from(`user\0gw_user\0database\0${DATABASE}\0\0`)
+  const startup = Buffer.alloc(8 + params.length)
+  startup.writeInt32BE(8 + params.length, 0)
+  startup.writeInt32BE(196608, 4)
+  params.copy(startup, 8)
+  const body = Buffer.from(password + '\0')
+  const p = Buffer.alloc(5 + body.length)
+  p[0] = 0x70
+  p.writeInt32BE(4 + body.length, 1)
+  body.copy(p, 5)
+  return { startup, password: p }
+}
+
+test('a pipelined password gets its request with the login\'s answer in one message; a waiting client gets it first', async () => {
+  const tok = await token({ sub: 'pipelined', role: 'gw_user' })
+  secrets.add(tok)
+  const { startup, password } = loginMessages(tok)
+  // Startup and password in one WebSocket message (edgepg's and Neon's drivers): one answer, the request first.
+  const [first, ...rest] = await rawLogin([Buffer.concat([startup, password])])
+  assert.deepEqual(first.slice(0, 2), ['R3', 'R0'])
+  assert.equal(first.at(-1), 'Z')
+  assert.deepEqual(rest, [])
+  // The startup alone: the request comes by itself, and the password's answer after it.
+  const waited = await rawLogin([startup, password])
+  assert.deepEqual(waited[0], ['R3'])
+  assert.deepEqual(waited[1].slice(0, 1), ['R0'])
+  // A refused token sent pipelined: the request, then the refusal (28000), in that order.
+  const refused = (await rawLogin([Buffer.concat([startup, loginMessages('not-a-token').password])])).flat()
+  assert.deepEqual(refused, ['R3', 'E'])
+})

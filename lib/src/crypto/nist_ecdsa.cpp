@@ -431,8 +431,7 @@ Affine<N> pick(const Table<N>& table, int digit, const Modulus<N>& p) noexcept {
 
 // u1*G + u2*Q: one chain of doublings, with the digits of both scalars added in as it goes (Straus/Shamir).
 template <int N>
-Jacobian<N> mul_double(const Num<N>& u1, const Table<N>& g, const Num<N>& u2, const Table<N>& q,
-                       const Modulus<N>& p) {
+Jacobian<N> mul_double(const Num<N>& u1, const Table<N>& g, const Num<N>& u2, const Table<N>& q, const Modulus<N>& p) {
   std::vector<signed char> d1, d2;
   const int len = std::max(naf(u1, kWindowG, d1), naf(u2, kWindowQ, d2));
   Jacobian<N> r = {p.one, p.one, Num<N>{}};
@@ -484,8 +483,7 @@ bool decode_point(const CurveData<N>& c, const u8* x, const u8* y, Affine<N>& ou
 }
 
 template <int N>
-bool verify_with(const Key<N>& key, const u8* digest, std::size_t digest_len, const u8* r_bytes,
-                 const u8* s_bytes) {
+bool verify_with(const Key<N>& key, const u8* digest, std::size_t digest_len, const u8* r_bytes, const u8* s_bytes) {
   const Params<N>& c = key.curve->params;
   Num<N> r, s;
   if (!from_be(r_bytes, c.bytes, r) || !from_be(s_bytes, c.bytes, s)) return false;
@@ -541,9 +539,8 @@ std::size_t field_bytes(Curve curve) noexcept { return curve == Curve::p384 ? 48
 std::shared_ptr<const PreparedKey> prepare(Curve curve, const std::uint8_t* x, const std::uint8_t* y) {
   auto key = std::make_shared<PreparedKey>();
   key->curve = curve;
-  const bool ok = curve == Curve::p384
-                      ? prepare_key(curve_data<kLimbs384>(kP384Hex, 48), x, y, key->k384)
-                      : prepare_key(curve_data<kLimbs521>(kP521Hex, 66), x, y, key->k521);
+  const bool ok = curve == Curve::p384 ? prepare_key(curve_data<kLimbs384>(kP384Hex, 48), x, y, key->k384)
+                                       : prepare_key(curve_data<kLimbs521>(kP521Hex, 66), x, y, key->k521);
   if (!ok) return nullptr;
   return key;
 }
