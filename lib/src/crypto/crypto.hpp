@@ -34,7 +34,8 @@ std::string md5_hex(ByteView data);
 bool equal_constant_time(ByteView a, ByteView b) noexcept;
 // Overwrites memory so a secret does not linger.
 void cleanse(void* p, std::size_t n) noexcept;
-// Cryptographically secure random bytes from OpenSSL's RAND (native use; JS passes randomness in).
+// Cryptographically secure random bytes from OpenSSL's RAND (native use; JS passes randomness in). The wasm build's
+// OpenSSL offers no random generator (scripts/build-openssl-wasm), so there this returns false.
 bool random_bytes(std::span<std::uint8_t> out) noexcept;
 
 // OpenSSL loads no configuration file (openssl.cnf) from now on: for the wasm module, which has no filesystem (an
