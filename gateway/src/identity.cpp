@@ -56,6 +56,37 @@ struct IdentityVerifier::Impl {
   mutable std::mutex refetch_mutex;
   mutable std::chrono::steady_clock::time_point last_refetch{};
 
+  // The verdict once the claims are checked (s): the role the token maps to (the startup user may pick one of the
+  // roles the token grants, else the token's first allowed role) and the identity, or why not.
+  bool identify(const Status& s, const jwt::Claims& claims, bool from_cache, std::string_view requested_role,
+                Identity& out, Refusal& refusal) const {
+    if (!s) {
+      refusal = {s.name(), s.message()};
+      return false;
+    }
+    std::string role;
+    bool picked = false;
+    for (const auto& allowed : config.allowed_roles) {
+      if (allowed == requested_role && jwt::role_from_claims(claims, config.role_claim, {allowed}, role)) {
+        picked = true;
+        break;
+      }
+    }
+    if (!picked) {
+      if (auto r = jwt::role_from_claims(claims, config.role_claim, config.allowed_roles, role); !r) {
+        refusal = {r.name(), r.message()};
+        return false;
+      }
+    }
+    out.sub = claims.sub().value_or("");
+    out.iss = claims.iss().value_or("");
+    out.role = role;
+    out.claims_json = claims.json();
+    out.anonymous = false;
+    out.from_cache = from_cache;
+    return true;
+  }
+
   // Whether this caller may refetch now (at most once per cooldown).
   bool claim_refetch() const {
     std::lock_guard lock(refetch_mutex);
@@ -164,32 +195,23 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
       i.verified->remember(token, claims, keys, cached_until(claims, i.config.clock_tolerance_s, now_ms), now_ms);
     }
   }
-  if (!s) {
-    refusal = {s.name(), s.message()};
-    return false;
+  return i.identify(s, claims, cached.has_value(), requested_role, out, refusal);
+}
+
+std::optional<bool> IdentityVerifier::verify_if_cached(std::string_view token, std::string_view requested_role,
+                                                       Identity& out, Refusal& refusal) const {
+  const auto& i = *impl_;
+  if (token.empty() || !i.verified) return std::nullopt;
+  std::optional<jwt::JwkSet> keys;
+  if (i.remote) {
+    keys = i.remote->cached_keys();
+    if (!keys) return std::nullopt;  // stale or not yet fetched: verify() fetches, off the caller's thread
   }
-  // The startup user may pick one of the roles the token grants; otherwise the token's first allowed role.
-  std::string role;
-  bool picked = false;
-  for (const auto& allowed : i.config.allowed_roles) {
-    if (allowed == requested_role && jwt::role_from_claims(claims, i.config.role_claim, {allowed}, role)) {
-      picked = true;
-      break;
-    }
-  }
-  if (!picked) {
-    if (auto r = jwt::role_from_claims(claims, i.config.role_claim, i.config.allowed_roles, role); !r) {
-      refusal = {r.name(), r.message()};
-      return false;
-    }
-  }
-  out.sub = claims.sub().value_or("");
-  out.iss = claims.iss().value_or("");
-  out.role = role;
-  out.claims_json = claims.json();
-  out.anonymous = false;
-  out.from_cache = cached.has_value();
-  return true;
+  const std::int64_t now_ms = now_millis();
+  const auto claims = i.verified->find(token, keys ? *keys : i.keys, now_ms);
+  if (!claims) return std::nullopt;
+  const Status s = jwt::check_claims(*claims, i.options.claims, now_ms / 1000);
+  return i.identify(s, *claims, true, requested_role, out, refusal);
 }
 
 }  // namespace edgepg::gateway

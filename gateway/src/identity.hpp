@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,12 @@ class IdentityVerifier {
   // token grants (and allowed_roles has), that one is used, else the token's first allowed role. An empty token
   // means anonymous (anonymous_role, or a refusal). False with `refusal` filled when the client gets nothing.
   bool verify(std::string_view token, std::string_view requested_role, Identity& out, Refusal& refusal) const;
+
+  // verify() for a token verified earlier, decided without blocking (its cached verification and, with jwks_url,
+  // the key set cached and fresh); nullopt when only verify() can decide. For callers that must not block (the
+  // gateway's io threads): a hit needs no hop to the blocking pool.
+  std::optional<bool> verify_if_cached(std::string_view token, std::string_view requested_role, Identity& out,
+                                       Refusal& refusal) const;
 
   // Fetches a remote JWKS now (startup, readiness). False with `why` when it cannot be had.
   bool warm(std::string& why) const;

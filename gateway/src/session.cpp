@@ -731,6 +731,8 @@ asio::awaitable<bool> verify_token(Services& services, const IdentityVerifier& i
   bool ok = false;
   if (!identity.may_block()) {
     ok = identity.verify(token, requested_role, out, refusal);
+  } else if (const auto decided = identity.verify_if_cached(token, requested_role, out, refusal)) {
+    ok = *decided;  // a token verified earlier under fresh keys: no hop to the blocking pool
   } else {
     ok = co_await asio::co_spawn(
         services.blocking,

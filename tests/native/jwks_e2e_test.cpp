@@ -104,8 +104,12 @@ TEST_CASE("JWKS over HTTPS: fetched with the certificate checked, cached, then a
   CHECK(code_of([&] { (void)fetch_jwks("http://example.com/jwks.json"); }) == "EINVAL");
 
   JwksCache cache(url, {.root_cert_file = ca});
+  CHECK_FALSE(cache.cached_keys().has_value());  // nothing fetched yet, and cached_keys() never fetches
   const jwt::JwkSet keys = cache.keys();
   CHECK(cache.keys().usable_count() == 1);  // from the cache
+  const auto cached = cache.cached_keys();  // what the gateway's io threads use for a token verified earlier
+  REQUIRE(cached.has_value());
+  CHECK(cached->same_parse(keys));
 
   jwt::VerifyOptions options;
   options.algorithms = {"ES256"};
@@ -120,4 +124,6 @@ TEST_CASE("JWKS over HTTPS: fetched with the certificate checked, cached, then a
   CHECK(role == "app_reader");
   CHECK(jwt::verify_jwt(token.substr(0, token.size() - 2) + "AA", keys, options, now, claims).code() ==
         ErrorCode::jwt_signature);
+  cache.invalidate();
+  CHECK_FALSE(cache.cached_keys().has_value());  // forgotten: the next keys() fetches
 }

@@ -58,6 +58,13 @@ jwt::JwkSet JwksCache::keys() {
   return parsed_;
 }
 
+std::optional<jwt::JwkSet> JwksCache::cached_keys() {
+  const auto value = cache_.peek(url_, steady_ms());
+  std::lock_guard lock(mutex_);
+  if (!value || *value != parsed_json_) return std::nullopt;
+  return parsed_;
+}
+
 void JwksCache::invalidate() { cache_.invalidate(url_); }
 
 }  // namespace edgepg

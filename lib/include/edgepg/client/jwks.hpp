@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,8 @@ class JwksCache {
   // The cached key set, fetched when missing or stale (one fetch at a time; other threads wait for it). After a
   // failed fetch, callers see its error for one second (the TokenCache's cooldown), then the next one retries.
   jwt::JwkSet keys();
+  // The key set keys() would return now without fetching or waiting, if it has one (not stale, already parsed).
+  std::optional<jwt::JwkSet> cached_keys();
   // Forget the cached set (e.g. after ERR_JWKS_NO_KEY): the next keys() fetches.
   void invalidate();
 
