@@ -56,15 +56,6 @@ struct Both {
   bool openssl;
 };
 
-Bytes digest_of(const Case& c, const Bytes& message) {
-  if (c.hash == crypto::HashAlg::sha384) {
-    const auto d = crypto::sha384(message);
-    return {d.begin(), d.end()};
-  }
-  const auto d = crypto::sha512(message);
-  return {d.begin(), d.end()};
-}
-
 Both verdicts(const Case& c, const Bytes& x, const Bytes& y, const Bytes& message, const Bytes& signature) {
   crypto::PublicKey key;
   std::string error;
@@ -72,7 +63,9 @@ Both verdicts(const Case& c, const Bytes& x, const Bytes& y, const Bytes& messag
   const auto prepared = nist::prepare(c.curve, x.data(), y.data());
   CHECK(openssl_key == (prepared != nullptr));  // the same keys refused
   if (!openssl_key || !prepared) return {prepared != nullptr, openssl_key};
-  const Bytes digest = digest_of(c, message);
+  crypto::DigestBuffer buffer;
+  const crypto::ByteView digest = crypto::digest(c.hash, message, buffer);
+  REQUIRE(digest.size() == crypto::hash_size(c.hash));
   const std::size_t half = nist::field_bytes(c.curve);
   REQUIRE(signature.size() == 2 * half);
   return {nist::verify(*prepared, digest.data(), digest.size(), signature.data(), signature.data() + half),

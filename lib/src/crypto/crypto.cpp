@@ -21,13 +21,6 @@ Digest256 sha256(ByteView data) noexcept {
   return out;
 }
 
-Digest384 sha384(ByteView data) noexcept {
-  Digest384 out{};
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha384(), nullptr);
-  return out;
-}
-
 Digest512 sha512(ByteView data) noexcept { return sha512({data}); }
 
 Digest512 sha512(std::initializer_list<ByteView> parts) noexcept {

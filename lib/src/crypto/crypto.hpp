@@ -12,7 +12,6 @@
 namespace edgepg::crypto {
 
 using Digest256 = std::array<std::uint8_t, 32>;
-using Digest384 = std::array<std::uint8_t, 48>;
 using Digest512 = std::array<std::uint8_t, 64>;
 using ByteView = std::span<const std::uint8_t>;
 
@@ -21,7 +20,6 @@ inline ByteView bytes_of(std::string_view s) noexcept {
 }
 
 Digest256 sha256(ByteView data) noexcept;
-Digest384 sha384(ByteView data) noexcept;
 Digest512 sha512(ByteView data) noexcept;
 // SHA-512 of the concatenation of `parts`, without building it (Ed25519 hashes R || A || M).
 Digest512 sha512(std::initializer_list<ByteView> parts) noexcept;

@@ -99,6 +99,13 @@ int bit_length(const Num<N>& a) noexcept {
   return 0;
 }
 
+// a >>= 1
+template <int N>
+void halve(Num<N>& a) noexcept {
+  for (int j = 0; j < N - 1; ++j) a.w[j] = (a.w[j] >> 1) | (a.w[j + 1] << 31);
+  a.w[N - 1] >>= 1;
+}
+
 template <int N>
 bool bit(const Num<N>& a, int i) noexcept {
   return ((a.w[i / 32] >> (i % 32)) & 1u) != 0;
@@ -180,13 +187,6 @@ Modulus<N> make_modulus(const Num<N>& m) noexcept {
 template <int N>
 Num<N> to_mont(const Num<N>& a, const Modulus<N>& mod) noexcept {
   return mont_mul(a, mod.r2, mod);
-}
-
-template <int N>
-Num<N> from_mont(const Num<N>& a, const Modulus<N>& mod) noexcept {
-  Num<N> one{};
-  one.w[0] = 1;
-  return mont_mul(a, one, mod);
 }
 
 // base^e in Montgomery form (base in Montgomery form), square and multiply from the top bit.
@@ -415,8 +415,7 @@ int naf(Num<N> k, int window, std::vector<signed char>& digits) {
       }
       digits[static_cast<std::size_t>(i)] = static_cast<signed char>(d);
     }
-    for (int j = 0; j < N - 1; ++j) k.w[j] = (k.w[j] >> 1) | (k.w[j + 1] << 31);
-    k.w[N - 1] >>= 1;
+    halve(k);
     ++i;
   }
   return i;
@@ -494,10 +493,7 @@ bool verify_with(const Key<N>& key, const u8* digest, std::size_t digest_len, co
   Num<N> e;
   if (!from_be(digest, take, e)) return false;
   const int extra = static_cast<int>(8 * take) - c.n_bits;
-  for (int k = 0; k < extra; ++k) {
-    for (int j = 0; j < N - 1; ++j) e.w[j] = (e.w[j] >> 1) | (e.w[j + 1] << 31);
-    e.w[N - 1] >>= 1;
-  }
+  for (int k = 0; k < extra; ++k) halve(e);
   if (geq(e, c.n.m)) sub_raw(e, e, c.n.m);
 
   // w = s^-1 in Montgomery form; mont_mul(x, w) = x * s^-1 mod n, plain.

@@ -86,6 +86,13 @@ void append_der_integer(std::vector<std::uint8_t>& out, ByteView v) {
   out.insert(out.end(), v.begin(), v.end());
 }
 
+#ifdef EDGEPG_PORTABLE_EC
+// A P-384 or P-521 key for nist_ecdsa.hpp's verifier; nullptr when the point is not on the curve.
+std::shared_ptr<const nist::PreparedKey> prepare_nist(KeyKind curve, ByteView x, ByteView y) {
+  return nist::prepare(curve == KeyKind::ec_p384 ? nist::Curve::p384 : nist::Curve::p521, x.data(), y.data());
+}
+#endif
+
 }  // namespace
 
 std::size_t hash_size(HashAlg h) noexcept {
@@ -98,6 +105,13 @@ std::size_t hash_size(HashAlg h) noexcept {
       return 64;
   }
   return 0;
+}
+
+ByteView digest(HashAlg h, ByteView data, DigestBuffer& out) noexcept {
+  out.fill(0);
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, md_of(h), nullptr) != 1) return {};
+  return {out.data(), len};
 }
 
 std::size_t ec_field_size(KeyKind k) noexcept {
@@ -184,7 +198,7 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
   if (curve == KeyKind::ec_p256) {
     out.p256_ = p256::prepare(x.data(), y.data());
   } else {
-    out.nist_ = nist::prepare(curve == KeyKind::ec_p384 ? nist::Curve::p384 : nist::Curve::p521, x.data(), y.data());
+    out.nist_ = prepare_nist(curve, x, y);
   }
   if (!out.p256_ && !out.nist_) {
     error = "the EC point is not on the curve";
@@ -220,7 +234,7 @@ bool PublicKey::from_ec(KeyKind curve, ByteView x, ByteView y, PublicKey& out, s
 #endif
 #ifdef EDGEPG_PORTABLE_EC
   if (curve != KeyKind::ec_p256) {
-    out.nist_ = nist::prepare(curve == KeyKind::ec_p384 ? nist::Curve::p384 : nist::Curve::p521, x.data(), y.data());
+    out.nist_ = prepare_nist(curve, x, y);
   }
 #endif
   out.kind_ = curve;
@@ -300,17 +314,10 @@ bool verify_signature(const PublicKey& key, SigScheme scheme, HashAlg hash, Byte
 #endif
 #ifdef EDGEPG_PORTABLE_EC
   if (scheme == SigScheme::ecdsa && key.nist_) {
-    const std::uint8_t* r = signature.data();
-    const std::uint8_t* s = signature.data() + signature.size() / 2;
-    switch (hash) {
-      case HashAlg::sha256:
-        return nist::verify(*key.nist_, sha256(data).data(), 32, r, s);
-      case HashAlg::sha384:
-        return nist::verify(*key.nist_, sha384(data).data(), 48, r, s);
-      case HashAlg::sha512:
-        return nist::verify(*key.nist_, sha512(data).data(), 64, r, s);
-    }
-    return false;
+    DigestBuffer buffer;
+    const ByteView e = digest(hash, data, buffer);
+    return !e.empty() &&
+           nist::verify(*key.nist_, e.data(), e.size(), signature.data(), signature.data() + signature.size() / 2);
   }
 #endif
 #ifdef EDGEPG_FAST_ED25519

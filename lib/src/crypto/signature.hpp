@@ -33,6 +33,9 @@ enum class KeyKind { rsa, ec_p256, ec_p384, ec_p521, ed25519 };
 
 // Digest size in bytes (32, 48, 64).
 std::size_t hash_size(HashAlg h) noexcept;
+// The digest of `data` with `h` (hash_size(h) bytes of `out`, the rest zero); an empty span if OpenSSL fails.
+using DigestBuffer = std::array<std::uint8_t, 64>;
+ByteView digest(HashAlg h, ByteView data, DigestBuffer& out) noexcept;
 // Field size in bytes of an EC curve (32, 48, 66); 0 for other kinds. JOSE's ECDSA signature is r||s, each this long.
 std::size_t ec_field_size(KeyKind k) noexcept;
 
