@@ -87,6 +87,17 @@ struct IdentityVerifier::Impl {
     return true;
   }
 
+  // A token verified earlier under `key_set` (a copy of the same parse): its claims checked again as a fresh
+  // verification would check them (exp, nbf, iss, aud), then mapped; nullopt when the cache does not hold it.
+  std::optional<bool> decide_cached(std::string_view token, const jwt::JwkSet& key_set, std::int64_t now_ms,
+                                    std::string_view requested_role, Identity& out, Refusal& refusal) const {
+    if (!verified) return std::nullopt;
+    const auto claims = verified->find(token, key_set, now_ms);
+    if (!claims) return std::nullopt;
+    return identify(jwt::check_claims(*claims, options.claims, now_ms / 1000), *claims, true, requested_role, out,
+                    refusal);
+  }
+
   // Whether this caller may refetch now (at most once per cooldown).
   bool claim_refetch() const {
     std::lock_guard lock(refetch_mutex);
@@ -166,36 +177,30 @@ bool IdentityVerifier::verify(std::string_view token, std::string_view requested
     }
   }
   const jwt::JwkSet& keys = i.remote ? fetched : i.keys;  // with secret_file: the empty set, one generation
+  if (const auto decided = i.decide_cached(token, keys, now_ms, requested_role, out, refusal)) return *decided;
   jwt::Claims claims;
   Status s;
-  std::optional<jwt::Claims> cached;
-  if (i.verified) cached = i.verified->find(token, keys, now_ms);
-  if (cached) {
-    claims = *cached;
-    s = jwt::check_claims(claims, i.options.claims, now);  // exp, nbf, iss, aud: as a fresh verification would
+  bool refetched = false;
+  if (!i.secret.empty()) {
+    s = jwt::verify_jwt_hmac(token, i.secret, i.options, now, claims);
   } else {
-    bool refetched = false;
-    if (!i.secret.empty()) {
-      s = jwt::verify_jwt_hmac(token, i.secret, i.options, now, claims);
-    } else {
-      s = jwt::verify_jwt(token, keys, i.options, now, claims);
-    }
-    if (i.remote && s.code() == ErrorCode::jwks_no_key && i.claim_refetch()) {
-      // The issuer may have rotated its keys: fetch them once more. Only a fetch that succeeds replaces the cached
-      // keys; a failed one (the issuer is down) keeps those that still verify every other token.
-      try {
-        const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url, i.fetch);
-        i.remote->invalidate();  // the next keys() loads the new set
-        s = jwt::verify_jwt(token, fresh, i.options, now, claims);
-        refetched = true;  // verified with a set no generation holds yet: not cached
-      } catch (const Error&) {
-      }
-    }
-    if (s && i.verified && !refetched) {
-      i.verified->remember(token, claims, keys, cached_until(claims, i.config.clock_tolerance_s, now_ms), now_ms);
+    s = jwt::verify_jwt(token, keys, i.options, now, claims);
+  }
+  if (i.remote && s.code() == ErrorCode::jwks_no_key && i.claim_refetch()) {
+    // The issuer may have rotated its keys: fetch them once more. Only a fetch that succeeds replaces the cached
+    // keys; a failed one (the issuer is down) keeps those that still verify every other token.
+    try {
+      const jwt::JwkSet fresh = fetch_jwks(i.config.jwks_url, i.fetch);
+      i.remote->invalidate();  // the next keys() loads the new set
+      s = jwt::verify_jwt(token, fresh, i.options, now, claims);
+      refetched = true;  // verified with a set no generation holds yet: not cached
+    } catch (const Error&) {
     }
   }
-  return i.identify(s, claims, cached.has_value(), requested_role, out, refusal);
+  if (s && i.verified && !refetched) {
+    i.verified->remember(token, claims, keys, cached_until(claims, i.config.clock_tolerance_s, now_ms), now_ms);
+  }
+  return i.identify(s, claims, false, requested_role, out, refusal);
 }
 
 std::optional<bool> IdentityVerifier::verify_if_cached(std::string_view token, std::string_view requested_role,
@@ -207,11 +212,7 @@ std::optional<bool> IdentityVerifier::verify_if_cached(std::string_view token, s
     keys = i.remote->cached_keys();
     if (!keys) return std::nullopt;  // stale or not yet fetched: verify() fetches, off the caller's thread
   }
-  const std::int64_t now_ms = now_millis();
-  const auto claims = i.verified->find(token, keys ? *keys : i.keys, now_ms);
-  if (!claims) return std::nullopt;
-  const Status s = jwt::check_claims(*claims, i.options.claims, now_ms / 1000);
-  return i.identify(s, *claims, true, requested_role, out, refusal);
+  return i.decide_cached(token, keys ? *keys : i.keys, now_millis(), requested_role, out, refusal);
 }
 
 }  // namespace edgepg::gateway

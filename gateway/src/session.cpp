@@ -452,10 +452,7 @@ class Session final : public LoginChannel {
     w.ready_for_query(pg::TransactionStatus::idle);
     waiting_for_database_ = false;
     // Sent by the relay, after the messages the client pipelined behind its token went to the backend.
-    const auto answer = w.data();
-    greeting_ = std::move(held_request_);
-    held_request_.clear();
-    greeting_.insert(greeting_.end(), answer.begin(), answer.end());
+    greeting_ = after_held_request(w.data());
     audit("session_start", "");
     session_started_ = true;
     co_return std::move(acquired);
@@ -605,16 +602,21 @@ class Session final : public LoginChannel {
     co_return removed;
   }
 
+  // The login's answer (its greeting or its refusal), after the password request held for a pipelined password.
+  std::vector<std::uint8_t> after_held_request(std::span<const std::uint8_t> answer) {
+    std::vector<std::uint8_t> out = std::move(held_request_);
+    held_request_.clear();
+    out.insert(out.end(), answer.begin(), answer.end());
+    return out;
+  }
+
   asio::awaitable<void> refuse(const Refused& r) {
     if (!r.sqlstate.empty()) {
       pg::BackendWriter w;
       (void)w.error_response(pg::ErrorSeverity::fatal, {r.sqlstate, r.message});
-      if (!held_request_.empty()) {  // the password request the client's pipelined password answered comes first
-        bytes_out_ += held_request_.size();
-        co_await client_.write(held_request_);
-        held_request_.clear();
-      }
-      co_await send(w);
+      const auto answer = after_held_request(w.data());
+      bytes_out_ += answer.size();
+      co_await client_.write(answer);
     }
     if (r.reason == "upstream_failed") {
       audit("upstream_failed", r.sqlstate);  // the database failed the client, the gateway did not refuse it

@@ -45,6 +45,22 @@ async function reconfigure(gw, change) {
   await reloaded
 }
 
+// A gateway for one test, stopped whatever happens.
+async function withGateway(options, fn) {
+  const gw = await startGateway(svc, options)
+  try {
+    return await fn(gw)
+  } finally {
+    await gw.stop()
+  }
+}
+
+// A login refused with 28000, its message starting with the refusal's code.
+function assertRefused(result, code) {
+  assert.equal(result.code, '28000', JSON.stringify(result))
+  assert.match(result.message, new RegExp(`^${code}:`))
+}
+
 async function accepted(gw) {
   const text = await (await fetch(`http://127.0.0.1:${gw.http}/metrics`)).text()
   const count = (source) => Number(new RegExp(`edgepg_gateway_tokens_accepted_total\\{source="${source}"\\} (\\d+)`).exec(text)?.[1])
@@ -52,8 +68,7 @@ async function accepted(gw) {
 }
 
 test('the same token twice: the second login is served from the cache; another signature on its payload is not', async () => {
-  const gw = await startGateway(svc)
-  try {
+  await withGateway({}, async (gw) => {
     const tok = await token({ sub: 'alice', role: 'gw_user' })
     assert.deepEqual(await login(gw, tok), { sub: 'alice' })
     assert.deepEqual(await accepted(gw), { signature: 1, cache: 0 })
@@ -62,18 +77,13 @@ test('the same token twice: the second login is served from the cache; another s
     // The cached token's header and payload with a signature that does not verify: refused, never a hit.
     const [header, payload, signature] = tok.split('.')
     const forged = [header, payload, signature.startsWith('A') ? 'B' + signature.slice(1) : 'A' + signature.slice(1)].join('.')
-    const refused = await login(gw, forged)
-    assert.equal(refused.code, '28000')
-    assert.match(refused.message, /^ERR_JWT_SIGNATURE:/)
+    assertRefused(await login(gw, forged), 'ERR_JWT_SIGNATURE')
     assert.deepEqual(await accepted(gw), { signature: 1, cache: 1 })
-  } finally {
-    await gw.stop()
-  }
+  })
 })
 
 test('a cached token is refused once it expires, with the answer a fresh verification gives', async () => {
-  const gw = await startGateway(svc)
-  try {
+  await withGateway({}, async (gw) => {
     await reconfigure(gw, (c) => (c.identity.clock_tolerance_s = 0))
     const exp = Math.floor(Date.now() / 1000) + 2
     const tok = await token({ sub: 'brief', role: 'gw_user' }, { exp })
@@ -81,12 +91,8 @@ test('a cached token is refused once it expires, with the answer a fresh verific
     assert.deepEqual(await login(gw, tok), { sub: 'brief' })
     assert.equal((await accepted(gw)).cache, 1)
     await sleep(exp * 1000 - Date.now() + 50)
-    const refused = await login(gw, tok)
-    assert.equal(refused.code, '28000')
-    assert.match(refused.message, /^ERR_JWT_EXPIRED/)
-  } finally {
-    await gw.stop()
-  }
+    assertRefused(await login(gw, tok), 'ERR_JWT_EXPIRED')
+  })
 })
 
 test('a key gone from the JWKS takes its cached tokens with it', async () => {
@@ -102,30 +108,28 @@ test('a key gone from the JWKS takes its cached tokens with it', async () => {
   await new Promise((r) => server.listen(port, '127.0.0.1', r))
   const sign = (pair, kid, sub) => new jose.SignJWT({ sub, role: 'gw_user' }).setProtectedHeader({ alg: 'ES256', kid })
     .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(pair.privateKey)
-  const gw = await startGateway(svc, { identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'],
-    jwks_url: `http://127.0.0.1:${port}/jwks.json`, role_claim: 'role', allowed_roles: ['gw_user'] } })
+  const identity = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks_url: `http://127.0.0.1:${port}/jwks.json`,
+    role_claim: 'role', allowed_roles: ['gw_user'] }
   try {
-    const old = await sign(a, 'a', 'old-key')
-    assert.deepEqual(await login(gw, old), { sub: 'old-key' })
-    assert.deepEqual(await login(gw, old), { sub: 'old-key' })
-    assert.deepEqual(await accepted(gw), { signature: 1, cache: 1 })
-    // The issuer rotates: key a is gone. A token under the new kid makes the gateway fetch the set again.
-    keys = [await jwk(b, 'b')]
-    assert.deepEqual(await login(gw, await sign(b, 'b', 'new-key')), { sub: 'new-key' })
-    const refused = await login(gw, old)
-    assert.equal(refused.code, '28000', JSON.stringify(refused))
-    assert.match(refused.message, /^ERR_JWKS_NO_KEY/)
-    assert.equal((await accepted(gw)).cache, 1)
+    await withGateway({ identity }, async (gw) => {
+      const old = await sign(a, 'a', 'old-key')
+      assert.deepEqual(await login(gw, old), { sub: 'old-key' })
+      assert.deepEqual(await login(gw, old), { sub: 'old-key' })
+      assert.deepEqual(await accepted(gw), { signature: 1, cache: 1 })
+      // The issuer rotates: key a is gone. A token under the new kid makes the gateway fetch the set again.
+      keys = [await jwk(b, 'b')]
+      assert.deepEqual(await login(gw, await sign(b, 'b', 'new-key')), { sub: 'new-key' })
+      assertRefused(await login(gw, old), 'ERR_JWKS_NO_KEY')
+      assert.equal((await accepted(gw)).cache, 1)
+    })
   } finally {
-    await gw.stop()
     server.close()
     server.closeAllConnections()
   }
 })
 
 test('SIGHUP with a new secret: a token cached under the old one is refused', async () => {
-  const gw = await startGateway(svc)
-  try {
+  await withGateway({}, async (gw) => {
     const tok = await token({ sub: 'before-reload', role: 'gw_user' })
     assert.deepEqual(await login(gw, tok), { sub: 'before-reload' })
     assert.deepEqual(await login(gw, tok), { sub: 'before-reload' })
@@ -134,22 +138,15 @@ test('SIGHUP with a new secret: a token cached under the old one is refused', as
     writeFileSync(join(gw.dir, 'secret'), secret + '\n')
     await reconfigure(gw, () => {})
     assert.deepEqual(await login(gw, await token({ sub: 'after-reload', role: 'gw_user' }, { secret })), { sub: 'after-reload' })
-    const refused = await login(gw, tok)
-    assert.equal(refused.code, '28000')
-    assert.match(refused.message, /^ERR_JWT_SIGNATURE:/)
-  } finally {
-    await gw.stop()
-  }
+    assertRefused(await login(gw, tok), 'ERR_JWT_SIGNATURE')
+  })
 })
 
 test('identity.token_cache_entries 0: every login checks the signature', async () => {
-  const gw = await startGateway(svc)
-  try {
+  await withGateway({}, async (gw) => {
     await reconfigure(gw, (c) => (c.identity.token_cache_entries = 0))
     const tok = await token({ sub: 'uncached', role: 'gw_user' })
     for (let i = 0; i < 3; i++) assert.deepEqual(await login(gw, tok), { sub: 'uncached' })
     assert.deepEqual(await accepted(gw), { signature: 3, cache: 0 })
-  } finally {
-    await gw.stop()
-  }
+  })
 })
