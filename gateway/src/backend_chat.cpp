@@ -1,10 +1,12 @@
 #include "backend_chat.hpp"
 
+#include <algorithm>
 #include <array>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <cctype>
 
 #include "edgepg/pg/backend_parser.hpp"
 #include "edgepg/pg/frontend.hpp"
@@ -26,11 +28,18 @@ void set_parameter(Upstream& up, const std::string& name, const std::string& val
   up.parameters.emplace_back(name, value);
 }
 
-// Sends `request`, reads until ReadyForQuery; `first_cell`, when given, gets the first column of the first DataRow.
+// Where an exchange ends: at ReadyForQuery, or (commands > 0) at that many CommandCompletes, the bytes read after
+// them going into `rest` (the answers to what was pipelined behind the request).
+struct Until {
+  int commands = 0;
+  std::vector<std::uint8_t>* rest = nullptr;
+};
+
+// Sends `request`, reads until `until`; `first_cell`, when given, gets the first column of the first DataRow.
 // Throws UpstreamError on an ErrorResponse, a broken stream, a status other than idle, or the deadline (which
 // closes the socket).
 asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> request, std::chrono::milliseconds timeout,
-                               const char* what, std::optional<std::string>* first_cell = nullptr) {
+                               const char* what, std::optional<std::string>* first_cell = nullptr, Until until = {}) {
   asio::steady_timer deadline(up.transport.socket().get_executor(), timeout);
   deadline.async_wait([&up](asio::error_code ec) {
     if (!ec) up.transport.socket().close(ec);
@@ -40,6 +49,7 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
   pg::BackendParser parser;
   std::array<std::uint8_t, 8192> buf{};
   std::optional<pg::ErrorFields> error;
+  int commands = 0;
   for (;;) {
     pg::RawMessage m;
     const auto step = parser.next(m);
@@ -49,7 +59,19 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
       if (m.type == 'E') {
         pg::ErrorFields e;
         (void)pg::decode_error_fields(m.body, e);
+        // Pipelined: no ReadyForQuery follows before a Sync the gateway did not send.
+        if (until.commands > 0) {
+          deadline.cancel();
+          throw UpstreamError(e.code, e.message);
+        }
         error = std::move(e);
+      } else if (m.type == 'C' && until.commands > 0) {
+        if (++commands == until.commands) {
+          deadline.cancel();
+          const auto rest = parser.unparsed();
+          until.rest->assign(rest.begin(), rest.end());
+          co_return;
+        }
       } else if (m.type == 'D' && first_cell && !*first_cell) {
         pg::DataRowReader row;
         std::optional<pg::Bytes> cell;
@@ -60,6 +82,7 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
         pg::ParameterStatus p;
         if (pg::decode_parameter_status(m.body, p).ok()) set_parameter(up, p.name, p.value);
       } else if (m.type == 'Z') {
+        if (until.commands > 0) throw UpstreamError("08P01", std::string("the pooled backend broke the protocol"));
         pg::TransactionStatus status{};
         const bool idle = pg::decode_ready_for_query(m.body, status).ok() && status == pg::TransactionStatus::idle;
         deadline.cancel();
@@ -97,14 +120,26 @@ void add_settings(std::string& sql, std::vector<pg::Param>& params,
   }
 }
 
-std::vector<std::uint8_t> one_statement(const std::string& sql, const std::vector<pg::Param>& params) {
-  pg::FrontendWriter w;
+void unnamed_statement(pg::FrontendWriter& w, std::string_view sql, std::span<const pg::Param> params = {}) {
   w.parse("", sql, {});
   w.bind("", "", params);
   w.execute("", 0);
+}
+
+std::vector<std::uint8_t> one_statement(const std::string& sql, const std::vector<pg::Param>& params) {
+  pg::FrontendWriter w;
+  unnamed_statement(w, sql, params);
   w.sync();
   const auto bytes = w.data();
   return {bytes.begin(), bytes.end()};
+}
+
+std::vector<pg::Param> holder_params(const Identity& who) {
+  std::vector<pg::Param> params;
+  params.emplace_back(who.sub.empty() ? pg::Param{} : pg::Param(who.sub));
+  params.emplace_back(who.iss.empty() ? pg::Param{} : pg::Param(who.iss));
+  params.emplace_back(who.claims_json);
+  return params;
 }
 
 }  // namespace
@@ -119,19 +154,64 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
   co_await exchange(up, request, timeout, "settings");
 }
 
-asio::awaitable<std::optional<std::string>> begin_holder(
-    Upstream& up, const Identity& who, const std::vector<std::pair<std::string, std::string>>& settings,
-    std::chrono::milliseconds timeout) {
-  std::string sql = "select edgepg.begin_session($1, $2, $3::jsonb)";
-  std::vector<pg::Param> params;
-  params.emplace_back(who.sub.empty() ? pg::Param{} : pg::Param(who.sub));
-  params.emplace_back(who.iss.empty() ? pg::Param{} : pg::Param(who.iss));
-  params.emplace_back(who.claims_json);
+namespace {
+
+// The holder's transaction: BEGIN READ WRITE (whatever the role's default: the holder's own transactions keep it),
+// its claims row (edgepg.begin_session) and settings in one statement, COMMIT; unnamed statements, no Sync. No armed
+// row (begin_session returns null) fails it too: the cast of the CASE's text, evaluated per row (never folded: s is
+// not a constant), raises 22P02 with kUnarmed in its message.
+std::vector<std::uint8_t> holder_transaction(const Identity& who,
+                                             const std::vector<std::pair<std::string, std::string>>& settings) {
+  std::string sql = std::string("select s, (case when s is null then '") + kUnarmed + "' end)::int";
+  std::vector<pg::Param> params = holder_params(who);
   add_settings(sql, params, settings);
-  const auto request = one_statement(sql, params);
+  sql += " from edgepg.begin_session($1, $2, $3::jsonb) s";
+  pg::FrontendWriter w;
+  unnamed_statement(w, "BEGIN READ WRITE");
+  unnamed_statement(w, sql, params);
+  unnamed_statement(w, "COMMIT");
+  const auto bytes = w.data();
+  return {bytes.begin(), bytes.end()};
+}
+
+std::string started_or_throw(std::optional<std::string> started) {
+  if (!started) throw UpstreamError("08P01", "the pooled backend did not return its session's start");
+  return std::move(*started);
+}
+
+}  // namespace
+
+asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+                                          const std::vector<std::pair<std::string, std::string>>& settings,
+                                          std::chrono::milliseconds timeout) {
+  std::vector<std::uint8_t> request = holder_transaction(who, settings);
+  pg::FrontendWriter sync;
+  sync.sync();
+  request.insert(request.end(), sync.data().begin(), sync.data().end());
   std::optional<std::string> started;
   co_await exchange(up, request, timeout, "claims", &started);
-  co_return started;
+  co_return started_or_throw(std::move(started));
+}
+
+asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity& who,
+                                                    const std::vector<std::pair<std::string, std::string>>& settings,
+                                                    std::span<const std::uint8_t> early,
+                                                    std::vector<std::uint8_t>& answered,
+                                                    std::chrono::milliseconds timeout) {
+  std::vector<std::uint8_t> request = holder_transaction(who, settings);
+  request.insert(request.end(), early.begin(), early.end());
+  for (const auto& [name, value] : settings) {
+    for (auto& [reported, shown] : up.parameters) {
+      if (std::equal(name.begin(), name.end(), reported.begin(), reported.end(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          })) {
+        shown = value;
+      }
+    }
+  }
+  std::optional<std::string> started;
+  co_await exchange(up, request, timeout, "claims", &started, Until{3, &answered});
+  co_return started_or_throw(std::move(started));
 }
 
 }  // namespace edgepg::gateway

@@ -7,6 +7,7 @@
 #include <asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,13 +25,28 @@ asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds time
 asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
                                      std::chrono::milliseconds timeout);
 
+// The message of the error a warm backend without an armed row answers begin_holder with.
+inline constexpr const char* kUnarmed = "edgepg: no session was armed for this backend";
+
 // The next holder of a warm backend the claims channel armed (ClaimsChannel::arm): its claims row written by the
 // backend itself through edgepg.begin_session (SECURITY DEFINER; it writes only into the row armed for the calling
 // backend, once, so neither the holder's SQL nor a connection the gateway did not arm can) and its settings, in one
-// statement and one round trip. Returns the row's backend start, or nothing when no row was armed for the backend;
-// throws UpstreamError with the server's SQLSTATE.
-asio::awaitable<std::optional<std::string>> begin_holder(
-    Upstream& up, const Identity& who, const std::vector<std::pair<std::string, std::string>>& settings,
-    std::chrono::milliseconds timeout);
+// read-write transaction of the gateway's and one round trip. Returns the row's backend start; throws UpstreamError
+// with the server's SQLSTATE (kUnarmed's message when no row was armed for the backend).
+asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
+                                          const std::vector<std::pair<std::string, std::string>>& settings,
+                                          std::chrono::milliseconds timeout);
+
+// begin_holder with the client's first messages behind it, in the same write: `early`, the client's messages up to
+// and including its first Query or Sync, follows the gateway's COMMIT. Should the gateway's transaction fail,
+// PostgreSQL skips every message up to the next Sync, so none of the client's runs without its claims (the caller
+// closes the backend). Reads until the COMMIT is done: the bytes read after it (the start of the answers to `early`)
+// go into `answered`; up.parameters show the holder's values of reported settings (the server reports its own
+// spelling of them before the first ReadyForQuery).
+asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity& who,
+                                                    const std::vector<std::pair<std::string, std::string>>& settings,
+                                                    std::span<const std::uint8_t> early,
+                                                    std::vector<std::uint8_t>& answered,
+                                                    std::chrono::milliseconds timeout);
 
 }  // namespace edgepg::gateway

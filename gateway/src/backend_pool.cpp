@@ -112,17 +112,6 @@ std::size_t BackendPool::idle(const PoolKey& key) const {
   return it == slots_.end() ? 0 : it->second.idle.size();
 }
 
-bool BackendPool::arms(const PoolKey& key) const {
-  std::lock_guard lock(mutex_);
-  auto it = slots_.find(key);
-  return it == slots_.end() || !it->second.no_arming;
-}
-
-void BackendPool::stop_arming(const PoolKey& key) {
-  std::lock_guard lock(mutex_);
-  slots_[key].no_arming = true;
-}
-
 std::pair<std::int32_t, std::int32_t> CancelKeys::issue(Backend backend) {
   std::lock_guard lock(mutex_);
   for (;;) {

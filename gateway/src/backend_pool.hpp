@@ -48,11 +48,6 @@ class BackendPool {
   // Closes backends idle longer than idle_timeout_ms or older than max_lifetime_ms.
   void sweep();
   [[nodiscard]] std::size_t idle(const PoolKey& key) const;
-  // Whether backends of `key` are armed for their holder's in-band claims row (ClaimsChannel::arm); off for good once
-  // a holder's backend could not write it (a role whose transactions are read-only): the admin connection writes
-  // that role's rows.
-  [[nodiscard]] bool arms(const PoolKey& key) const;
-  void stop_arming(const PoolKey& key);
   [[nodiscard]] const PoolConfig& config() const noexcept { return config_; }
 
  private:
@@ -66,7 +61,6 @@ class BackendPool {
   struct Slot {
     std::deque<Idle> idle;
     std::size_t total = 0;  // idle + held + being logged in
-    bool no_arming = false;
   };
   bool expired(const Idle& b, Clock::time_point now) const;
   void close_idle(Slot& slot, const Idle& b);

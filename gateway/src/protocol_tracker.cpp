@@ -61,4 +61,23 @@ void BackendTracker::scan(std::span<const std::uint8_t> chunk) {
       });
 }
 
+std::size_t first_sync_point(std::span<const std::uint8_t> messages, std::uint32_t max_length) {
+  Framer framer;
+  framer.set_max_length(max_length);
+  bool synced = false, stopped = false;
+  const std::size_t at = framer.scan(
+      messages,
+      [&](char type) {
+        if (synced || type == 'X') {
+          stopped = true;
+          return false;
+        }
+        synced = type == 'Q' || type == 'S';
+        return true;
+      },
+      [](std::span<const std::uint8_t>, bool) {});
+  if (!synced || framer.invalid()) return 0;
+  return stopped || framer.at_boundary() ? at : 0;
+}
+
 }  // namespace edgepg::gateway

@@ -122,6 +122,12 @@ class BackendTracker {
   char status_ = 'I';
 };
 
+// In `messages` (the client's, read behind its login), the length of those up to and including its first Query or
+// Sync: what may be sent to a backend behind the gateway's own statements, since after an error PostgreSQL skips
+// up to the next Sync, and nothing past that point could be held back. 0 when a Terminate, a message over
+// `max_length` (0: any) or the end comes first.
+std::size_t first_sync_point(std::span<const std::uint8_t> messages, std::uint32_t max_length);
+
 // Whether a backend can go back to the pool after its client left: idle between statements, nothing in flight.
 inline bool idle_between_statements(const FrontendTracker& fe, const BackendTracker& be) {
   return fe.at_boundary() && !fe.unsynced() && be.at_boundary() && be.ready_count() == fe.sync_points() &&

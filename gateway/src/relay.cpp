@@ -19,19 +19,26 @@ void Relay::pass_statements() {
   for (auto& sql : frontend_.take_statements()) options_.on_statement(std::move(sql));
 }
 
-asio::awaitable<void> Relay::run(std::vector<std::uint8_t> pending, std::vector<std::uint8_t> greeting) {
+asio::awaitable<void> Relay::run(RelayStart start) {
   last_activity_ = Clock::now();
   if (options_.statements) frontend_.collect_statements(4096);
   if (options_.max_message_bytes > 0) frontend_.limit_message_size(options_.max_message_bytes);
+  (void)frontend_.scan(start.sent);  // whole messages under the limit, no Terminate (the login's split)
+  std::vector<std::uint8_t>& pending = start.pending;
   pending.resize(frontend_.scan(pending));  // up to a pipelined Terminate, which the backend never sees
   pass_statements();
   if (!pending.empty()) {
     const bool sent = co_await up_.transport.write_all(pending);
     if (!sent) co_return;
   }
-  if (!greeting.empty()) {
-    bytes_out_ += greeting.size();
-    co_await client_.write(greeting);
+  std::vector<std::uint8_t>& to_client = start.greeting;
+  if (!start.answered.empty()) {
+    backend_.scan(start.answered);
+    to_client.insert(to_client.end(), start.answered.begin(), start.answered.end());
+  }
+  if (!to_client.empty()) {
+    bytes_out_ += to_client.size();
+    co_await client_.write(to_client);
   }
   if (frontend_.terminated() || frontend_.oversized()) {
     co_await end_oversized();

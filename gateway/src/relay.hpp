@@ -26,15 +26,23 @@ struct RelayOptions {
   std::function<void(std::string sql)> on_statement;
 };
 
+// What the login leaves the relay.
+struct RelayStart {
+  std::vector<std::uint8_t> sent;      // the client's messages the login already put on the backend (behind its claims)
+  std::vector<std::uint8_t> pending;   // the client's messages read behind its login, forwarded first
+  std::vector<std::uint8_t> greeting;  // the login's answer (AuthenticationOk ... ReadyForQuery)
+  std::vector<std::uint8_t> answered;  // the backend's first answers to `sent`, read by the login
+};
+
 class Relay {
  public:
   Relay(ClientStream& client, Upstream& upstream, RelayOptions options)
       : client_(client), up_(upstream), options_(std::move(options)) {}
 
-  // `pending`: the client's messages already read behind its login (pipelined), forwarded first; `greeting`: the
-  // login's answer (AuthenticationOk ... ReadyForQuery), written to the client right after them, so the backend
-  // works on the first query while the client reads its login (not seen by the tracker: it is the gateway's).
-  asio::awaitable<void> run(std::vector<std::uint8_t> pending, std::vector<std::uint8_t> greeting);
+  // `start.pending` goes to the backend first; then the client gets `start.greeting` (not seen by the tracker: it is
+  // the gateway's) and `start.answered` in one write, so the backend works on the first query while the client reads
+  // its login. The tracker sees `sent` and `answered` as if relayed.
+  asio::awaitable<void> run(RelayStart start);
 
   // The relay ended because the client left (EOF, Terminate, or the idle timeout), not the backend.
   [[nodiscard]] bool client_left() const noexcept { return client_left_; }

@@ -20,6 +20,7 @@
 #include "edgepg/pg/server_codec.hpp"
 #include "login_channel.hpp"
 #include "oauthbearer_login.hpp"
+#include "protocol_tracker.hpp"
 #include "relay.hpp"
 #include "upstream.hpp"
 
@@ -98,7 +99,7 @@ asio::awaitable<void> replenish(Services& services, Services::Snapshot snap, Poo
       pool.closed(key);  // the next client's own login will report why
       co_return;
     }
-    if (config.claims.sessions && services.claims && pool.arms(key)) {
+    if (config.claims.sessions && services.claims) {
       // Armed for its first holder, whose login then writes the claims on the backend itself (one round trip).
       (void)co_await arm_backend(services, config, *fresh, key.role);
     }
@@ -412,14 +413,13 @@ class Session final : public LoginChannel {
     // went back, one statement on the backend itself; on a fresh one the row through the admin connection and the
     // settings on the backend at once (two connections: one round trip rather than two).
     const bool claims = config.claims.sessions && services_.claims;
-    bool recorded = false;
     if (pooled && claims && up.armed) {
-      // A warm backend armed for us: the claims and the settings in one statement on the backend itself.
+      // A warm backend armed for us: the claims and the settings in one statement on the backend itself, with the
+      // client's first query behind them when it sent one with its token.
       up.armed = false;
-      recorded = co_await begin_on_backend(up, config, who, startup);
-    }
-    if (recorded) {
-      // Done: the claims row and the settings went in that one statement.
+      take_pipelined();
+      split_early(static_cast<std::uint32_t>(config.limits.max_message_bytes));
+      co_await begin_on_backend(up, config, who, startup);
     } else if (pooled && claims) {
       // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
       // settings' error wins, as when they ran one after the other.
@@ -477,38 +477,58 @@ class Session final : public LoginChannel {
     co_await apply_settings(up, settings, std::chrono::milliseconds(5000));
   }
 
-  // The warm path's claims row and settings (begin_holder); true when both are in. False when the backend cannot
-  // write in its own transactions (a role whose transactions are read-only: 25006, nothing of the statement stays):
-  // the caller then takes the admin connection's path, and this role's backends are no longer armed. No armed row,
-  // or no edgepg.begin_session (a schema from before arming), is the claims channel's failure, told as
+  // The warm path's claims row and settings (begin_holder), with the client's first messages behind them when it
+  // sent some with its token (early_sent_: begin_holder_pipelined; they run only once the claims are in). Failing,
+  // the login is refused and the backend, its answers possibly half-read, closed with it (never given back): no
+  // armed row, or no edgepg.begin_session (a schema from before arming), is the claims channel's failure, told as
   // record_claims tells it; a setting's error keeps the server's SQLSTATE.
-  asio::awaitable<bool> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
+  asio::awaitable<void> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
                                          const pg::StartupMessage& startup) {
     const auto settings = holder_settings(config, who, startup);
+    const auto timeout = std::chrono::milliseconds(5000);
     std::optional<UpstreamError> failed;
-    std::optional<std::string> started;
     try {
-      started = co_await begin_holder(up, who, settings, std::chrono::milliseconds(5000));
+      std::string started;
+      if (early_sent_.empty()) {
+        started = co_await begin_holder(up, who, settings, timeout);
+      } else {
+        started = co_await begin_holder_pipelined(up, who, settings, early_sent_, early_answered_, timeout);
+        services_.metrics.first_query_pipelined();
+      }
+      backend_start_ = std::move(started);
+      backend_pid_ = up.process_id;
     } catch (const UpstreamError& e) {
       failed = e;
     }
-    if (started) {
-      backend_start_ = std::move(*started);
-      backend_pid_ = up.process_id;
-      co_return true;
-    }
-    if (failed && failed->sqlstate == "25006") {
-      services_.pool->stop_arming(*pool_key_);
-      co_return false;
-    }
-    if (!failed || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
+    if (!failed) co_return;
+    const bool unarmed = std::string_view(failed->what()).find(kUnarmed) != std::string_view::npos;
+    if (unarmed || failed->sqlstate == "42883" || failed->sqlstate == "3F000") {
       throw Refused{"08004",
                     std::string("the gateway could not record the session's claims (is the current edgepg schema "
                                 "installed? see edgepg-gateway --print-schema): ") +
-                        (failed ? failed->what() : "no session was armed for the backend"),
+                        failed->what(),
                     "claims"};
     }
     throw *failed;
+  }
+
+  // The client's messages read behind its login, framed again, appended to client_pending_.
+  void take_pipelined() {
+    pg::RawMessage m;
+    while (frontend_.next(m) == pg::ParseStep::message) {
+      const std::uint32_t len = static_cast<std::uint32_t>(m.body.size() + 4);
+      client_pending_.push_back(static_cast<std::uint8_t>(m.type));
+      for (int shift = 24; shift >= 0; shift -= 8) client_pending_.push_back(static_cast<std::uint8_t>(len >> shift));
+      client_pending_.insert(client_pending_.end(), m.body.begin(), m.body.end());
+    }
+  }
+
+  // Moves the client's pending messages up to and including its first Query or Sync into early_sent_ (what may go
+  // behind its claims: first_sync_point).
+  void split_early(std::uint32_t max_length) {
+    const std::size_t cut = first_sync_point(client_pending_, max_length);
+    early_sent_.assign(client_pending_.begin(), client_pending_.begin() + static_cast<std::ptrdiff_t>(cut));
+    client_pending_.erase(client_pending_.begin(), client_pending_.begin() + static_cast<std::ptrdiff_t>(cut));
   }
 
   // The tamper-proof claims, written before the client can send anything to its backend; returns the row's
@@ -528,21 +548,17 @@ class Session final : public LoginChannel {
 
   // Bytes both ways until either side ends (relay.hpp). Messages the client pipelined behind its password go first.
   asio::awaitable<void> relay(Upstream& up) {
-    std::vector<std::uint8_t> pending;
-    pg::RawMessage m;
-    while (frontend_.next(m) == pg::ParseStep::message) {
-      const std::uint32_t len = static_cast<std::uint32_t>(m.body.size() + 4);
-      pending.push_back(static_cast<std::uint8_t>(m.type));
-      for (int shift = 24; shift >= 0; shift -= 8) pending.push_back(static_cast<std::uint8_t>(len >> shift));
-      pending.insert(pending.end(), m.body.begin(), m.body.end());
-    }
+    take_pipelined();
     RelayOptions options;
     options.idle_timeout = std::chrono::milliseconds(snap_.config->limits.idle_timeout_ms);
     options.max_message_bytes = static_cast<std::uint32_t>(snap_.config->limits.max_message_bytes);
     options.statements = snap_.config->audit.statements;
     options.on_statement = [this](std::string sql) { log_statement(std::move(sql)); };
     relay_.emplace(client_, up, std::move(options));
-    co_await relay_->run(std::move(pending), std::move(greeting_));
+    // Named, then moved: a temporary built in the co_await expression is destroyed twice by GCC 12.
+    RelayStart start{std::move(early_sent_), std::move(client_pending_), std::move(greeting_),
+                     std::move(early_answered_)};
+    co_await relay_->run(std::move(start));
   }
 
   // A warm backend (pool): an idle one of the role and database, or a new login while under pool.max; at max, wait
@@ -591,13 +607,11 @@ class Session final : public LoginChannel {
     given_back_ = true;
   }
 
-  // Arms the row for the next holder when the pool arms this role's backends, else (or when arming failed)
-  // removes it. False when the row still holds this holder's claims.
+  // Arms the row for the next holder, or (when arming failed) removes it. False when the row still holds this
+  // holder's claims.
   asio::awaitable<bool> clear_claims_row(Upstream& up) {
-    if (services_.pool->arms(*pool_key_)) {
-      const bool armed = co_await arm_backend(services_, *snap_.config, up, pool_key_->role);
-      if (armed) co_return true;
-    }
+    const bool armed = co_await arm_backend(services_, *snap_.config, up, pool_key_->role);
+    if (armed) co_return true;
     const bool removed = co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     co_return removed;
   }
@@ -709,9 +723,12 @@ class Session final : public LoginChannel {
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
-  std::vector<std::uint8_t> greeting_;      // the login's answer to the client, written by the relay
-  std::vector<std::uint8_t> held_request_;  // AuthenticationCleartextPassword, when the password came pipelined
-  std::optional<Relay> relay_;              // after the login
+  std::vector<std::uint8_t> greeting_;        // the login's answer to the client, written by the relay
+  std::vector<std::uint8_t> client_pending_;  // the client's messages read behind its login, not yet forwarded
+  std::vector<std::uint8_t> early_sent_;      // those of them the login sent behind the claims (warm path)
+  std::vector<std::uint8_t> early_answered_;  // the backend's answers to them the login read
+  std::vector<std::uint8_t> held_request_;    // AuthenticationCleartextPassword, when the password came pipelined
+  std::optional<Relay> relay_;                // after the login
   std::optional<std::pair<std::int32_t, std::int32_t>> cancel_key_;  // what the client was given
   std::optional<PoolKey> pool_key_;
   bool pool_slot_ = false;   // this session holds a slot of the pool (its backend, or one logging in)

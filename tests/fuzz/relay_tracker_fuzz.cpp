@@ -4,7 +4,7 @@
 // total, the statements collected); each collected statement fits its bound. With a message size limit
 // (limits.max_message_bytes): nothing is forwarded once a message is over it, chunking changes whether and which
 // length was refused, and the forwarded total only by a header that straddled chunks (at most 4 bytes); a stream
-// within the limit is seen as without one.
+// within the limit is seen as without one. first_sync_point cuts after whole messages, at the first Query or Sync.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -77,5 +77,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     limited_chunked.forwarded <= limited.forwarded + 4);
   limited_chunked.forwarded = limited.forwarded;
   EDGEPG_FUZZ_CHECK(limited == limited_chunked);
+
+  // first_sync_point: whole messages, within the limit, no Terminate, exactly one Query or Sync, the last one.
+  for (const std::uint32_t max : {std::uint32_t{0}, limit}) {
+    const std::size_t cut = first_sync_point(c, max);
+    EDGEPG_FUZZ_CHECK(cut <= c.size());
+    if (cut == 0) continue;
+    FrontendTracker fe;
+    if (max > 0) fe.limit_message_size(max);
+    EDGEPG_FUZZ_CHECK(fe.scan(c.subspan(0, cut)) == cut);
+    EDGEPG_FUZZ_CHECK(!fe.terminated() && !fe.oversized() && fe.at_boundary() && !fe.unsynced());
+    EDGEPG_FUZZ_CHECK(fe.sync_points() == 1);
+  }
   return 0;
 }

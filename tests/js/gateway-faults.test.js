@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { connect, createServer as createNetServer } from 'node:net'
+import { createServer as createNetServer } from 'node:net'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import * as jose from 'jose'
@@ -14,6 +14,7 @@ import { getServices } from '../support/env.js'
 import { freePort, psql } from '../support/services.js'
 import { AUDIENCE, DATABASE, ISSUER, prepareDatabase, startGateway, token } from '../support/gateway.js'
 import { mulberry32 } from '../support/prng.js'
+import { Wire, errorFields, pgMessage, startupPacket as wireStartup, tcp } from '../support/pg-wire.js'
 
 const AUTH_TIMEOUT_MS = 3000  // startGateway's limits.auth_timeout_ms
 let svc, gw
@@ -58,105 +59,7 @@ async function worksNormally(g, sub = 'after-fault') {
 
 // ---- PostgreSQL wire bytes, by hand ----------------------------------------------------------------------------
 
-function startupPacket(params = { user: 'gw_user', database: DATABASE }) {
-  const pairs = Object.entries(params).flatMap(([k, v]) => [Buffer.from(k + '\0'), Buffer.from(v + '\0')])
-  const body = Buffer.concat([...pairs, Buffer.from([0])])
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(8 + body.length, 0)
-  head.writeUInt32BE(196608, 4)  // protocol 3.0
-  return Buffer.concat([head, body])
-}
-
-function pgMessage(type, body) {
-  const head = Buffer.alloc(5)
-  head.write(type, 0, 'latin1')
-  head.writeUInt32BE(body.length + 4, 1)
-  return Buffer.concat([head, body])
-}
-
-const errorFields = (body) => Object.fromEntries(body.toString('utf8').split('\0').filter(Boolean).map((f) => [f[0], f.slice(1)]))
-
-// A socket whose PostgreSQL messages are read one at a time (from TCP bytes, or from WebSocket binary payloads).
-class Wire {
-  constructor(socket) {
-    this.socket = socket
-    this.buf = Buffer.alloc(0)
-    this.received = 0
-    this.discard = false  // count bytes only (a big result)
-    this.closedAt = null
-    this.waiters = []
-    socket.on('data', (d) => this.onBytes(d))
-    socket.on('close', () => {
-      this.closedAt = Date.now()
-      this.wake()
-    })
-    socket.on('error', () => {})
-  }
-
-  onBytes(d) {
-    this.received += d.length
-    if (!this.discard) this.buf = Buffer.concat([this.buf, d])
-    this.wake()
-  }
-
-  wake() {
-    for (const w of this.waiters.splice(0)) w()
-  }
-
-  async until(check, timeoutMs) {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const v = check()
-      if (v !== undefined) return v
-      if (Date.now() > deadline) throw new Error(`nothing in ${timeoutMs} ms`)
-      await new Promise((r) => {
-        this.waiters.push(r)
-        setTimeout(r, 50)
-      })
-    }
-  }
-
-  // The next message, or null once the connection is closed.
-  message(timeoutMs = 5000) {
-    return this.until(() => {
-      if (this.buf.length >= 5) {
-        const len = this.buf.readUInt32BE(1)
-        if (this.buf.length >= 1 + len) {
-          const m = { type: String.fromCharCode(this.buf[0]), body: this.buf.subarray(5, 1 + len) }
-          this.buf = this.buf.subarray(1 + len)
-          return m
-        }
-      }
-      return this.closedAt !== null ? null : undefined
-    }, timeoutMs)
-  }
-
-  // Resolves with the time the connection closed.
-  closed(timeoutMs = 10000) {
-    return this.until(() => this.closedAt ?? undefined, timeoutMs)
-  }
-
-  // Messages until ReadyForQuery or the end; an ErrorResponse's fields are returned as `error`.
-  async untilReady(timeoutMs = 5000) {
-    const seen = []
-    for (;;) {
-      const m = await this.message(timeoutMs)
-      if (m === null) return { seen, closed: true }
-      seen.push(m.type)
-      if (m.type === 'E') return { seen, error: errorFields(m.body) }
-      if (m.type === 'Z') return { seen }
-    }
-  }
-}
-
-function tcp(port) {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1')
-    s.setNoDelay(true)
-    s.once('connect', () => resolve(s))
-    s.once('error', reject)
-  })
-}
+const startupPacket = (params = { user: 'gw_user', database: DATABASE }) => wireStartup(params)
 
 // Startup and the token as the password, by hand; returns the Wire after ReadyForQuery.
 async function rawLogin(port, password) {

@@ -241,9 +241,9 @@ test('a warm backend whose armed row is gone refuses the login (08004) before an
   await next.end()
 })
 
-test('a role whose transactions are read-only keeps its claims on warm backends (through the admin connection)', async () => {
-  // edgepg.begin_session writes from the holder's own backend, which a read-only role cannot: the gateway falls back
-  // to the admin connection's write for that role, and stops arming its backends.
+test('a role whose transactions are read-only keeps its claims on warm backends, and its read-only default', async () => {
+  // edgepg.begin_session writes from the holder's own backend, in a read-write transaction of the gateway's (BEGIN
+  // READ WRITE): the role's own transactions stay read-only.
   psql(svc, "do $$ begin if not exists (select from pg_roles where rolname = 'gw_reader') then create role gw_reader login; end if; end $$",
     "alter role gw_reader password 'gw-reader-pw-5e1a'", 'alter role gw_reader set default_transaction_read_only = on')
   psql({ ...svc, database: DATABASE }, 'grant select on notes to gw_reader')

@@ -35,6 +35,8 @@ class BackendParser {
   [[nodiscard]] const Status& error() const noexcept { return error_; }
   // Bytes received but not yet handed out as whole messages.
   [[nodiscard]] std::size_t buffered() const noexcept { return buf_.size() - pos_; }
+  // Those bytes (valid until the next feed()): what follows the messages a reader wanted, for another reader.
+  [[nodiscard]] Bytes unparsed() const noexcept { return {buf_.data() + pos_, buf_.size() - pos_}; }
 
  private:
   std::size_t max_message_size_;
