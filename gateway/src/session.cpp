@@ -357,21 +357,7 @@ class Session final : public LoginChannel {
     identity_ = who;
 
     const auto creds = config.roles.find(who.role);
-    RolePassword password{{}, "the role has no credentials", false};
-    if (creds != config.roles.end()) {
-      RolePassword fetched =
-          co_await fetch_role_password(services_, who.role, creds->second, config.upstream, *snap_.tokens);
-      password = std::move(fetched);
-    }
-    if (password.password.empty()) {
-      // The gateway's own credentials, not the client's: 08004 whether a token service refused the gateway's
-      // workload identity or a source cannot be read or reached (a 28000 would tell the client its own token is
-      // bad, and apps log users out on that). The audit reason tells them apart; either way the operator must act.
-      throw Refused{"08004",
-                    "the gateway has no usable credentials for role \"" + who.role + "\" (" + password.why +
-                        "); ask its operator",
-                    password.refused ? "credentials_refused" : "credentials"};
-    }
+    if (creds == config.roles.end()) refuse_credentials(who.role, {{}, "the role has no credentials", false});
     const bool pooled = services_.pool != nullptr;
     std::string options(startup.parameter("options").value_or(""));
     if (pooled && !options.empty()) {
@@ -382,7 +368,6 @@ class Session final : public LoginChannel {
     }
     UpstreamRequest req;
     req.login.user = who.role;
-    req.login.password = std::move(password.password);
     req.login.database = database_;
     req.login.cleartext_under_tls = creds->second.sends_token();
     if (pooled) {
@@ -401,9 +386,11 @@ class Session final : public LoginChannel {
     waiting_for_database_ = true;      // from here the login's deadline is the database's, not the client's
     std::optional<Upstream> acquired;  // if/else rather than ?: around co_await (see docs/GATEWAY.md on GCC 12)
     if (pooled) {
-      Upstream u = co_await acquire_pooled(config, std::move(req));
+      Upstream u = co_await acquire_pooled(config, std::move(req), creds->second);
       acquired.emplace(std::move(u));
     } else {
+      std::string password = co_await password_for_login(who.role, creds->second);
+      req.login.password = std::move(password);
       Upstream u = co_await login_upstream(config.upstream, std::move(req));
       acquired.emplace(std::move(u));
     }
@@ -561,9 +548,28 @@ class Session final : public LoginChannel {
     co_await relay_->run(std::move(start));
   }
 
+  // The role's password for a new upstream login, or the login's refusal.
+  asio::awaitable<std::string> password_for_login(const std::string& role, const RoleCredentials& credentials) {
+    RolePassword fetched =
+        co_await fetch_role_password(services_, role, credentials, snap_.config->upstream, *snap_.tokens);
+    if (fetched.password.empty()) refuse_credentials(role, fetched);
+    co_return std::move(fetched.password);
+  }
+
+  // The gateway's own credentials, not the client's: 08004 whether a token service refused the gateway's workload
+  // identity or a source cannot be read or reached (a 28000 would tell the client its own token is bad, and apps log
+  // users out on that). The audit reason tells them apart; either way the operator must act.
+  [[noreturn]] static void refuse_credentials(const std::string& role, const RolePassword& why) {
+    throw Refused{"08004",
+                  "the gateway has no usable credentials for role \"" + role + "\" (" + why.why + "); ask its operator",
+                  why.refused ? "credentials_refused" : "credentials"};
+  }
+
   // A warm backend (pool): an idle one of the role and database, or a new login while under pool.max; at max, wait
-  // (within the login deadline) for one to come back.
-  asio::awaitable<Upstream> acquire_pooled(const Config& config, UpstreamRequest req) {
+  // (within the login deadline) for one to come back. A warm backend needs no password: the role's is fetched (a
+  // file read, or a token from a cloud) only for a new login.
+  asio::awaitable<Upstream> acquire_pooled(const Config& config, UpstreamRequest req,
+                                           const RoleCredentials& credentials) {
     pool_key_ = PoolKey{req.login.user, req.login.database};
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer wait(ex);
@@ -577,6 +583,8 @@ class Session final : public LoginChannel {
       if (services_.pool->reserve(*pool_key_)) {
         pool_slot_ = true;  // freed by finish() unless the backend goes back
         born_ = Clock::now();
+        std::string password = co_await password_for_login(req.login.user, credentials);
+        req.login.password = std::move(password);
         Upstream fresh = co_await login_upstream(config.upstream, std::move(req));
         co_return fresh;
       }

@@ -7,6 +7,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
+import { existsSync, renameSync } from 'node:fs'
+import { join } from 'node:path'
 import pg from 'pg'
 import { WebSocket } from 'ws'
 import { Client as EdgeClient } from 'edgepg'
@@ -262,5 +264,34 @@ test('a role whose transactions are read-only keeps its claims on warm backends,
     assert.equal(pids.size, 1, 'one warm backend served all three')
   } finally {
     await reader.stop()
+  }
+})
+
+test('a warm backend is handed out without the role\'s password; a new login needs it (08004 when it cannot be read)', async () => {
+  const g = await startGateway(svc, { pool: { max: 2, min_idle: 0, idle_timeout_ms: 60000 } })
+  const file = join(g.dir, 'gw_user')
+  const viaG = async (sub) => {
+    const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub, role: 'gw_user' }) })
+    await c.connect()
+    return c
+  }
+  try {
+    const first = await viaG('wendy')
+    const pid = await one(first, 'select pg_backend_pid()')
+    await first.end()
+    renameSync(file, file + '.away')  // the operator's password source is gone
+    const warm = await viaG('walt')
+    assert.equal(await one(warm, 'select pg_backend_pid()'), pid, 'the warm backend, no password read')
+    assert.equal(await one(warm, 'select edgepg.sub()'), 'walt')
+    // The only backend is held: the next client needs a new login, and its password cannot be read.
+    await assert.rejects(viaG('wade'), (e) => e.code === '08004' && /no usable credentials for role "gw_user"/.test(e.message))
+    await warm.end()
+    renameSync(file + '.away', file)
+    const again = await viaG('wade')
+    assert.equal(await one(again, 'select edgepg.sub()'), 'wade')
+    await again.end()
+  } finally {
+    if (existsSync(file + '.away')) renameSync(file + '.away', file)
+    await g.stop()
   }
 })
