@@ -100,7 +100,7 @@ async function warmBackend(role = 'gw_user') {
 test('a first query sent with the token runs on the warm backend behind the holder\'s claims and settings', async () => {
   const pid = await warmBackend()
   const before = await pipelinedCount()
-  const { seen, wire } = await pipelinedLogin({ sub: 'pia', params: { application_name: 'pipe-app' }, readies: 2,
+  const { seen, wire } = await pipelinedLogin({ sub: 'pia', params: { application_name: 'pipe-app', search_path: 'public' }, readies: 2,
     messages: [query("select edgepg.sub(), current_setting('request.jwt.claims')::jsonb->>'sub', current_setting('application_name'), pg_backend_pid()")] })
   assert.deepEqual(seen.filter((m) => m.type === 'E'), [])
   assert.deepEqual(seen.find((m) => m.type === 'D').cells, ['pia', 'pia', 'pipe-app', String(pid)])
@@ -111,7 +111,17 @@ test('a first query sent with the token runs on the warm backend behind the hold
   const shown = seen.slice(0, greetingEnd).find((m) => m.type === 'S' && m.status[0] === 'application_name')
   assert.deepEqual(shown.status, ['application_name', 'pipe-app'])
   assert.deepEqual(await next(wire, 'select edgepg.sub()'), [['pia']])
+  // Its other startup parameters too; the gateway's own statements left nothing prepared.
+  assert.deepEqual(await next(wire, "select current_setting('search_path'), (select count(*) from pg_prepared_statements)"),
+    [['public', '0']])
   await bye(wire)
+  // A value with a double quote and a backslash arrives as sent (a protocol parameter, never spliced into SQL).
+  await warmBackend()
+  const odd = 'app "quoted" \\ slash'
+  const quoted = await pipelinedLogin({ sub: 'quin', params: { application_name: odd }, readies: 2,
+    messages: [query("select current_setting('application_name')")] })
+  assert.deepEqual(quoted.seen.find((m) => m.type === 'D')?.cells, [odd])
+  await bye(quoted.wire)
 })
 
 test('what the first query does cannot undo its claims: an error, a transaction rolled back, more behind a Sync', async () => {
