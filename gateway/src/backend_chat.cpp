@@ -28,6 +28,16 @@ void set_parameter(Upstream& up, const std::string& name, const std::string& val
   up.parameters.emplace_back(name, value);
 }
 
+// A parameter the server reports (names compare without case, as the server's do), shown with `value`.
+void show_parameter(Upstream& up, const std::string& name, const std::string& value) {
+  const auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  for (auto& [reported, shown] : up.parameters) {
+    if (std::equal(name.begin(), name.end(), reported.begin(), reported.end(), same)) shown = value;
+  }
+}
+
 // Where an exchange ends: at ReadyForQuery, or (commands > 0) at that many CommandCompletes, the bytes read after
 // them going into `rest` (the answers to what was pipelined behind the request).
 struct Until {
@@ -200,17 +210,11 @@ asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity
                                                     std::chrono::milliseconds timeout) {
   std::vector<std::uint8_t> request = holder_transaction(who, settings);
   request.insert(request.end(), early.begin(), early.end());
-  for (const auto& [name, value] : settings) {
-    for (auto& [reported, shown] : up.parameters) {
-      if (std::equal(name.begin(), name.end(), reported.begin(), reported.end(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          })) {
-        shown = value;
-      }
-    }
-  }
   std::optional<std::string> started;
   co_await exchange(up, request, timeout, "claims", &started, Until{3, &answered});
+  // The greeting shows the holder's values of the parameters the server reports: its own reports of them (its
+  // spelling) come only before the next ReadyForQuery, the first query's.
+  for (const auto& [name, value] : settings) show_parameter(up, name, value);
   co_return started_or_throw(std::move(started));
 }
 
