@@ -30,6 +30,11 @@ constexpr const char* kArm =
     "on conflict (pid, backend_start) do update set sub = null, iss = null, role = excluded.role, claims = null, "
     "created_at = now() "
     "returning backend_start::text";
+// Re-arming the row of a backend going back to the pool: by its key, nothing else to look up (the full kArm is for
+// a backend's first arming).
+constexpr const char* kRearm =
+    "update edgepg.sessions set sub = null, iss = null, role = $3, claims = null, created_at = now() "
+    "where pid = $1::int and backend_start = $2::timestamptz returning backend_start::text";
 constexpr const char* kForget = "delete from edgepg.sessions where pid = $1::int and backend_start = $2::timestamptz";
 constexpr const char* kSweep =
     "delete from edgepg.sessions s where not exists (select 1 from pg_stat_activity a "
@@ -121,6 +126,20 @@ asio::awaitable<std::string> ClaimsChannel::arm(const Config& config, std::int32
   std::vector<std::optional<std::string>> params{std::to_string(pid), role};
   std::string started = co_await write_row(config, pid, kArm, "edgepg_arm", params);
   co_return started;
+}
+
+asio::awaitable<std::string> ClaimsChannel::rearm(const Config& config, std::int32_t pid,
+                                                  const std::string& backend_start, const std::string& role) {
+  std::vector<std::optional<std::string>> params{std::to_string(pid), backend_start, role};
+  std::optional<std::string> started;
+  try {
+    std::string s = co_await write_row(config, pid, kRearm, "edgepg_rearm", params);
+    started = std::move(s);
+  } catch (const PgClientError&) {
+  }
+  if (started) co_return *started;
+  std::string armed = co_await arm(config, pid, role);  // the row is gone (or the update failed): arm it anew
+  co_return armed;
 }
 
 asio::awaitable<std::string> ClaimsChannel::write_row(const Config& config, std::int32_t pid, const char* statement,

@@ -28,6 +28,9 @@ class ClaimsChannel {
   // rather than one on an admin connection). Re-arming a backend whose holder left clears its claims. Returns the
   // backend start time. Throws PgClientError.
   asio::awaitable<std::string> arm(const Config& config, std::int32_t pid, const std::string& role);
+  // arm() for a backend whose row (pid, backend_start) exists: one update by its key; falls back to arm().
+  asio::awaitable<std::string> rearm(const Config& config, std::int32_t pid, const std::string& backend_start,
+                                     const std::string& role);
   // Removes the row; false when it could not (the sweep of the next admin connection removes rows of backends
   // that are gone).
   asio::awaitable<bool> forget(const Config& config, std::int32_t pid, const std::string& backend_start);

@@ -59,12 +59,18 @@ std::int64_t elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-// Arms the claims row of backend `up` (logged in as `role`) for its next holder (ClaimsChannel::arm) and marks it
-// armed; false when the claims channel could not, and the holder's row then goes through the admin connection.
-asio::awaitable<bool> arm_backend(Services& services, const Config& config, Upstream& up, const std::string& role) {
+// Arms the claims row of backend `up` (logged in as `role`) for its next holder (ClaimsChannel::arm, or rearm when
+// its row `backend_start` exists) and marks it armed; false when the claims channel could not, and the holder's row
+// then goes through the admin connection.
+asio::awaitable<bool> arm_backend(Services& services, const Config& config, Upstream& up, const std::string& role,
+                                  const std::string& backend_start = {}) {
   bool armed = false;
   try {
-    (void)co_await services.claims->arm(config, up.process_id, role);
+    if (backend_start.empty()) {
+      (void)co_await services.claims->arm(config, up.process_id, role);
+    } else {
+      (void)co_await services.claims->rearm(config, up.process_id, backend_start, role);
+    }
     armed = true;
   } catch (const PgClientError&) {
   }
@@ -618,7 +624,7 @@ class Session final : public LoginChannel {
   // Arms the row for the next holder, or (when arming failed) removes it. False when the row still holds this
   // holder's claims.
   asio::awaitable<bool> clear_claims_row(Upstream& up) {
-    const bool armed = co_await arm_backend(services_, *snap_.config, up, pool_key_->role);
+    const bool armed = co_await arm_backend(services_, *snap_.config, up, pool_key_->role, backend_start_);
     if (armed) co_return true;
     const bool removed = co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
     co_return removed;

@@ -295,3 +295,17 @@ test('a warm backend is handed out without the role\'s password; a new login nee
     await g.stop()
   }
 })
+
+test('a backend whose claims row went away while it was held is armed anew when it goes back', async () => {
+  const a = await connect('gone-row')
+  const pid = await one(a, 'select pg_backend_pid()')
+  psql({ ...svc, database: DATABASE }, `delete from edgepg.sessions where pid = ${pid}`)  // as an operator's clean-up would
+  await a.end()
+  const armed = () => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
+  for (let i = 0; i < 100 && armed() !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
+  assert.equal(armed(), '1', 'armed anew')
+  const b = await connect('after-gone')
+  assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend')
+  assert.equal(await one(b, 'select edgepg.sub()'), 'after-gone')
+  await b.end()
+})
