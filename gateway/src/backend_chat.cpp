@@ -144,6 +144,17 @@ std::vector<std::uint8_t> one_statement(const std::string& sql, const std::vecto
   return {bytes.begin(), bytes.end()};
 }
 
+// `begin`, one statement, COMMIT: unnamed statements, no Sync.
+std::vector<std::uint8_t> in_transaction(std::string_view begin, const std::string& sql,
+                                         const std::vector<pg::Param>& params) {
+  pg::FrontendWriter w;
+  unnamed_statement(w, begin);
+  unnamed_statement(w, sql, params);
+  unnamed_statement(w, "COMMIT");
+  const auto bytes = w.data();
+  return {bytes.begin(), bytes.end()};
+}
+
 std::vector<pg::Param> holder_params(const Identity& who) {
   std::vector<pg::Param> params;
   params.emplace_back(who.sub.empty() ? pg::Param{} : pg::Param(who.sub));
@@ -176,12 +187,17 @@ std::vector<std::uint8_t> holder_transaction(const Identity& who,
   std::vector<pg::Param> params = holder_params(who);
   add_settings(sql, params, settings);
   sql += " from edgepg.begin_session($1, $2, $3::jsonb) s";
-  pg::FrontendWriter w;
-  unnamed_statement(w, "BEGIN READ WRITE");
-  unnamed_statement(w, sql, params);
-  unnamed_statement(w, "COMMIT");
-  const auto bytes = w.data();
-  return {bytes.begin(), bytes.end()};
+  return in_transaction("BEGIN READ WRITE", sql, params);
+}
+
+// Sends the gateway's transaction with the client's first messages behind it and reads until its COMMIT is done
+// (three CommandCompletes: BEGIN, the statement, COMMIT); the bytes read after it go into `answered`.
+asio::awaitable<void> pipelined_exchange(Upstream& up, std::vector<std::uint8_t> request,
+                                         std::span<const std::uint8_t> early, std::vector<std::uint8_t>& answered,
+                                         std::chrono::milliseconds timeout, const char* what,
+                                         std::optional<std::string>* first_cell) {
+  request.insert(request.end(), early.begin(), early.end());
+  co_await exchange(up, request, timeout, what, first_cell, Until{3, &answered});
 }
 
 std::string started_or_throw(std::optional<std::string> started) {
@@ -208,14 +224,23 @@ asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity
                                                     std::span<const std::uint8_t> early,
                                                     std::vector<std::uint8_t>& answered,
                                                     std::chrono::milliseconds timeout) {
-  std::vector<std::uint8_t> request = holder_transaction(who, settings);
-  request.insert(request.end(), early.begin(), early.end());
   std::optional<std::string> started;
-  co_await exchange(up, request, timeout, "claims", &started, Until{3, &answered});
+  co_await pipelined_exchange(up, holder_transaction(who, settings), early, answered, timeout, "claims", &started);
   // The greeting shows the holder's values of the parameters the server reports: its own reports of them (its
   // spelling) come only before the next ReadyForQuery, the first query's.
   for (const auto& [name, value] : settings) show_parameter(up, name, value);
   co_return started_or_throw(std::move(started));
+}
+
+asio::awaitable<void> apply_settings_pipelined(Upstream& up,
+                                               const std::vector<std::pair<std::string, std::string>>& settings,
+                                               std::span<const std::uint8_t> early, std::vector<std::uint8_t>& answered,
+                                               std::chrono::milliseconds timeout) {
+  std::string sql = settings.empty() ? "select 1" : "select ";
+  std::vector<pg::Param> params;
+  add_settings(sql, params, settings);
+  co_await pipelined_exchange(up, in_transaction("BEGIN", sql, params), early, answered, timeout, "settings", nullptr);
+  for (const auto& [name, value] : settings) show_parameter(up, name, value);
 }
 
 }  // namespace edgepg::gateway

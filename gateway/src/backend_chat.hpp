@@ -25,6 +25,14 @@ asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds time
 asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
                                      std::chrono::milliseconds timeout);
 
+// apply_settings with the client's first messages behind it (as begin_holder_pipelined, without a claims row): the
+// settings in a transaction (BEGIN, the statement, COMMIT), then `early`; none of those runs unless the settings
+// are in. The bytes read after the COMMIT go into `answered`.
+asio::awaitable<void> apply_settings_pipelined(Upstream& up,
+                                               const std::vector<std::pair<std::string, std::string>>& settings,
+                                               std::span<const std::uint8_t> early, std::vector<std::uint8_t>& answered,
+                                               std::chrono::milliseconds timeout);
+
 // The message of the error a warm backend without an armed row answers begin_holder with.
 inline constexpr const char* kUnarmed = "edgepg: no session was armed for this backend";
 

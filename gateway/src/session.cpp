@@ -426,7 +426,17 @@ class Session final : public LoginChannel {
       if (std::get<1>(both)) std::rethrow_exception(std::get<1>(both));
       if (std::get<2>(both)) std::rethrow_exception(std::get<2>(both));
     } else if (pooled) {
-      co_await apply_holder_settings(up, config, who, startup);
+      // The settings alone (claims only through claims.setting), with the client's first query behind them when it
+      // sent one with its token.
+      take_pipelined();
+      split_early(static_cast<std::uint32_t>(config.limits.max_message_bytes));
+      if (early_sent_.empty()) {
+        co_await apply_holder_settings(up, config, who, startup);
+      } else {
+        const auto settings = holder_settings(config, who, startup);
+        co_await apply_settings_pipelined(up, settings, early_sent_, early_answered_, std::chrono::milliseconds(5000));
+        services_.metrics.first_query_pipelined();
+      }
     } else if (claims) {
       std::string started = co_await record_claims(config, up, who);
       backend_start_ = std::move(started);

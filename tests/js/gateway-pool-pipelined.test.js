@@ -174,3 +174,48 @@ test('a role whose transactions are read-only gets its claims with a pipelined f
   await assert.rejects(next(wire, 'insert into pipelined_probe values (3)'), /read-only/)
   await bye(wire)
 })
+
+test('without claims.sessions the settings go first the same way: the first query after them, none of it when they fail', async () => {
+  const g = await startGateway(svc, { pool: { max: 1, min_idle: 0, idle_timeout_ms: 60000 }, claims: { setting: 'request.jwt.claims' } })
+  const login = async (sub, params, messages, readies) => {
+    const wire = new Wire(await tcp(g.postgres))
+    wire.socket.write(Buffer.concat([startupPacket({ user: 'gw_user', database: DATABASE, ...params }),
+      pgMessage('p', cstr(await token({ sub, role: 'gw_user' }))), ...messages]))
+    const seen = []
+    for (let z = 0; z < readies;) {
+      const m = await wire.message()
+      if (m === null) break
+      seen.push({ type: m.type, ...(m.type === 'D' ? { cells: cells(m.body) } : {}), ...(m.type === 'E' ? { error: errorFields(m.body) } : {}) })
+      if (m.type === 'Z') z++
+      if (m.type === 'E' && z === 0) break
+    }
+    return { seen, wire }
+  }
+  const metric = async () => Number(/edgepg_gateway_first_queries_pipelined_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${g.http}/metrics`)).text())[1])
+  try {
+    const warm = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub: 'warm', role: 'gw_user' }) })
+    await warm.connect()
+    const pid = (await warm.query('select pg_backend_pid() p')).rows[0].p
+    await warm.end()
+    await new Promise((r) => setTimeout(r, 100))  // back in the pool
+    const before = await metric()
+    let { seen, wire } = await login('sol', { application_name: 'set-app' },
+      [query("select current_setting('request.jwt.claims')::jsonb->>'sub', current_setting('application_name'), pg_backend_pid()")], 2)
+    assert.deepEqual(seen.find((m) => m.type === 'D')?.cells, ['sol', 'set-app', String(pid)])
+    assert.equal(await metric(), before + 1)
+    await bye(wire);
+    // BEGIN then ROLLBACK: the settings were committed before it.
+    ({ seen, wire } = await login('rolf', {}, [query('begin')], 2))
+    await next(wire, 'rollback')
+    assert.deepEqual(await next(wire, "select current_setting('request.jwt.claims')::jsonb->>'sub'"), [['rolf']])
+    await bye(wire);
+    // A setting the server refuses: its SQLSTATE, and nothing pipelined ran.
+    ({ seen, wire } = await login('bad', { statement_timeout: 'soon' },
+      [...extended('insert into pipelined_probe values (7)'), sync(), query('rollback'), query('insert into pipelined_probe values (8)')], 1))
+    assert.equal(seen.find((m) => m.type === 'E')?.error.C, '22023')
+    await wire.closed()
+    assert.equal(psql({ ...svc, database: DATABASE }, 'select count(*) from pipelined_probe where x in (7, 8)').trim(), '0')
+  } finally {
+    await g.stop()
+  }
+})
