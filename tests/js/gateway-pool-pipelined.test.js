@@ -197,7 +197,10 @@ test('without claims.sessions the settings go first the same way: the first quer
     await warm.connect()
     const pid = (await warm.query('select pg_backend_pid() p')).rows[0].p
     await warm.end()
-    await new Promise((r) => setTimeout(r, 100))  // back in the pool
+    // Back in the pool once its reset is done (no claims row to arm without claims.sessions).
+    const reset = () => psql(svc, `select state || ' ' || query from pg_stat_activity where pid = ${pid}`).trim()
+    for (let i = 0; i < 100 && reset() !== 'idle DISCARD ALL'; i++) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 20))
     const before = await metric()
     let { seen, wire } = await login('sol', { application_name: 'set-app' },
       [query("select current_setting('request.jwt.claims')::jsonb->>'sub', current_setting('application_name'), pg_backend_pid()")], 2)

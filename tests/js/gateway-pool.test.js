@@ -35,6 +35,12 @@ async function connect(sub, role = 'gw_user', extra = {}) {
 }
 const one = async (c, sql) => Object.values((await c.query(sql)).rows[0])[0]
 const backends = (role) => Number(psql(svc, `select count(*) from pg_stat_activity where usename = '${role}'`).trim())
+// A backend is back in the pool once its row is armed for the next holder (claims cleared).
+const armedRows = (pid) => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
+async function untilArmed(pid) {
+  for (let i = 0; i < 100 && armedRows(pid) !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
+  return armedRows(pid)
+}
 
 test('a reused backend carries nothing of its previous holder', async () => {
   const a = await connect('alice', 'gw_user', { application_name: 'alice-app' })
@@ -221,9 +227,7 @@ test('a warm backend whose armed row is gone refuses the login (08004) before an
   const pid = await one(warm, 'select pg_backend_pid()')
   await warm.end()
   // Wait until it is back in the pool armed, then lose the arm (as a reinstalled schema or an operator would).
-  const armed = () => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
-  for (let i = 0; i < 100 && armed() !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
-  assert.equal(armed(), '1')
+  assert.equal(await untilArmed(pid), '1')
   psql({ ...svc, database: DATABASE }, `delete from edgepg.sessions where pid = ${pid}`)
 
   // The pipelined login: startup, token and an INSERT in one WebSocket message.
@@ -279,6 +283,7 @@ test('a warm backend is handed out without the role\'s password; a new login nee
     const first = await viaG('wendy')
     const pid = await one(first, 'select pg_backend_pid()')
     await first.end()
+    assert.equal(await untilArmed(pid), '1')
     renameSync(file, file + '.away')  // the operator's password source is gone
     const warm = await viaG('walt')
     assert.equal(await one(warm, 'select pg_backend_pid()'), pid, 'the warm backend, no password read')
@@ -301,9 +306,7 @@ test('a backend whose claims row went away while it was held is armed anew when 
   const pid = await one(a, 'select pg_backend_pid()')
   psql({ ...svc, database: DATABASE }, `delete from edgepg.sessions where pid = ${pid}`)  // as an operator's clean-up would
   await a.end()
-  const armed = () => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
-  for (let i = 0; i < 100 && armed() !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
-  assert.equal(armed(), '1', 'armed anew')
+  assert.equal(await untilArmed(pid), '1', 'armed anew')
   const b = await connect('after-gone')
   assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend')
   assert.equal(await one(b, 'select edgepg.sub()'), 'after-gone')
