@@ -225,7 +225,8 @@ asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity
                                                     std::vector<std::uint8_t>& answered,
                                                     std::chrono::milliseconds timeout) {
   std::optional<std::string> started;
-  co_await pipelined_exchange(up, holder_transaction(who, settings), early, answered, timeout, "claims", &started);
+  std::vector<std::uint8_t> request = holder_transaction(who, settings);  // named: see docs/GATEWAY.md on GCC 12
+  co_await pipelined_exchange(up, std::move(request), early, answered, timeout, "claims", &started);
   // The greeting shows the holder's values of the parameters the server reports: its own reports of them (its
   // spelling) come only before the next ReadyForQuery, the first query's.
   for (const auto& [name, value] : settings) show_parameter(up, name, value);
@@ -239,7 +240,8 @@ asio::awaitable<void> apply_settings_pipelined(Upstream& up,
   std::string sql = settings.empty() ? "select 1" : "select ";
   std::vector<pg::Param> params;
   add_settings(sql, params, settings);
-  co_await pipelined_exchange(up, in_transaction("BEGIN", sql, params), early, answered, timeout, "settings", nullptr);
+  std::vector<std::uint8_t> request = in_transaction("BEGIN", sql, params);  // named: see docs/GATEWAY.md on GCC 12
+  co_await pipelined_exchange(up, std::move(request), early, answered, timeout, "settings", nullptr);
   for (const auto& [name, value] : settings) show_parameter(up, name, value);
 }
 
