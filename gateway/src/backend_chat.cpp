@@ -136,6 +136,14 @@ void unnamed_statement(pg::FrontendWriter& w, std::string_view sql, std::span<co
   w.execute("", 0);
 }
 
+// "select set_config(...), ..." for the settings ("select 1" without any), their names and values in `params`.
+std::string settings_statement(const std::vector<std::pair<std::string, std::string>>& settings,
+                               std::vector<pg::Param>& params) {
+  std::string sql = settings.empty() ? "select 1" : "select ";
+  add_settings(sql, params, settings);
+  return sql;
+}
+
 std::vector<std::uint8_t> one_statement(const std::string& sql, const std::vector<pg::Param>& params) {
   pg::FrontendWriter w;
   unnamed_statement(w, sql, params);
@@ -168,9 +176,8 @@ std::vector<pg::Param> holder_params(const Identity& who) {
 asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
                                      std::chrono::milliseconds timeout) {
   if (settings.empty()) co_return;
-  std::string sql = "select ";
   std::vector<pg::Param> params;
-  add_settings(sql, params, settings);
+  const std::string sql = settings_statement(settings, params);
   const auto request = one_statement(sql, params);
   co_await exchange(up, request, timeout, "settings");
 }
@@ -237,9 +244,8 @@ asio::awaitable<void> apply_settings_pipelined(Upstream& up,
                                                const std::vector<std::pair<std::string, std::string>>& settings,
                                                std::span<const std::uint8_t> early, std::vector<std::uint8_t>& answered,
                                                std::chrono::milliseconds timeout) {
-  std::string sql = settings.empty() ? "select 1" : "select ";
   std::vector<pg::Param> params;
-  add_settings(sql, params, settings);
+  const std::string sql = settings_statement(settings, params);
   std::vector<std::uint8_t> request = in_transaction("BEGIN", sql, params);  // named: see docs/GATEWAY.md on GCC 12
   co_await pipelined_exchange(up, std::move(request), early, answered, timeout, "settings", nullptr);
   for (const auto& [name, value] : settings) show_parameter(up, name, value);

@@ -410,7 +410,6 @@ class Session final : public LoginChannel {
       // A warm backend armed for us: the claims and the settings in one statement on the backend itself, with the
       // client's first query behind them when it sent one with its token.
       up.armed = false;
-      take_pipelined();
       split_early(static_cast<std::uint32_t>(config.limits.max_message_bytes));
       co_await begin_on_backend(up, config, who, startup);
     } else if (pooled && claims) {
@@ -428,7 +427,6 @@ class Session final : public LoginChannel {
     } else if (pooled) {
       // The settings alone (claims only through claims.setting), with the client's first query behind them when it
       // sent one with its token.
-      take_pipelined();
       split_early(static_cast<std::uint32_t>(config.limits.max_message_bytes));
       if (early_sent_.empty()) {
         co_await apply_holder_settings(up, config, who, startup);
@@ -526,9 +524,10 @@ class Session final : public LoginChannel {
     }
   }
 
-  // Moves the client's pending messages up to and including its first Query or Sync into early_sent_ (what may go
-  // behind its claims: first_sync_point).
+  // Takes the client's pipelined messages and moves those up to and including its first Query or Sync into
+  // early_sent_ (what may go behind its claims or settings: first_sync_point).
   void split_early(std::uint32_t max_length) {
+    take_pipelined();
     const std::size_t cut = first_sync_point(client_pending_, max_length);
     early_sent_.assign(client_pending_.begin(), client_pending_.begin() + static_cast<std::ptrdiff_t>(cut));
     client_pending_.erase(client_pending_.begin(), client_pending_.begin() + static_cast<std::ptrdiff_t>(cut));

@@ -47,13 +47,13 @@ function cells(body) {
   return out
 }
 
-const pipelinedCount = async () =>
-  Number(/edgepg_gateway_first_queries_pipelined_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${gw.http}/metrics`)).text())[1])
+const pipelinedCount = async (g = gw) =>
+  Number(/edgepg_gateway_first_queries_pipelined_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${g.http}/metrics`)).text())[1])
 
-// Startup, the token and `messages` in one write; reads until `readies` ReadyForQuery or an error. Returns the
-// messages (DataRows as their cells) and the Wire, still open.
-async function pipelinedLogin({ sub, role = 'gw_user', params = {}, messages, readies }) {
-  const wire = new Wire(await tcp(gw.postgres))
+// Startup, the token and `messages` in one write to gateway `g`; reads until `readies` ReadyForQuery or an error.
+// Returns the messages (DataRows as their cells) and the Wire, still open.
+async function pipelinedLogin({ sub, role = 'gw_user', params = {}, messages, readies, g = gw }) {
+  const wire = new Wire(await tcp(g.postgres))
   const password = pgMessage('p', cstr(await token({ sub, role })))
   wire.socket.write(Buffer.concat([startupPacket({ user: role, database: DATABASE, ...params }), password, ...messages]))
   const seen = []
@@ -177,21 +177,7 @@ test('a role whose transactions are read-only gets its claims with a pipelined f
 
 test('without claims.sessions the settings go first the same way: the first query after them, none of it when they fail', async () => {
   const g = await startGateway(svc, { pool: { max: 1, min_idle: 0, idle_timeout_ms: 60000 }, claims: { setting: 'request.jwt.claims' } })
-  const login = async (sub, params, messages, readies) => {
-    const wire = new Wire(await tcp(g.postgres))
-    wire.socket.write(Buffer.concat([startupPacket({ user: 'gw_user', database: DATABASE, ...params }),
-      pgMessage('p', cstr(await token({ sub, role: 'gw_user' }))), ...messages]))
-    const seen = []
-    for (let z = 0; z < readies;) {
-      const m = await wire.message()
-      if (m === null) break
-      seen.push({ type: m.type, ...(m.type === 'D' ? { cells: cells(m.body) } : {}), ...(m.type === 'E' ? { error: errorFields(m.body) } : {}) })
-      if (m.type === 'Z') z++
-      if (m.type === 'E' && z === 0) break
-    }
-    return { seen, wire }
-  }
-  const metric = async () => Number(/edgepg_gateway_first_queries_pipelined_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${g.http}/metrics`)).text())[1])
+  const login = (sub, params, messages, readies) => pipelinedLogin({ sub, params, messages, readies, g })
   try {
     const warm = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub: 'warm', role: 'gw_user' }) })
     await warm.connect()
@@ -201,11 +187,11 @@ test('without claims.sessions the settings go first the same way: the first quer
     const reset = () => psql(svc, `select state || ' ' || query from pg_stat_activity where pid = ${pid}`).trim()
     for (let i = 0; i < 100 && reset() !== 'idle DISCARD ALL'; i++) await new Promise((r) => setTimeout(r, 20))
     await new Promise((r) => setTimeout(r, 20))
-    const before = await metric()
+    const before = await pipelinedCount(g)
     let { seen, wire } = await login('sol', { application_name: 'set-app' },
       [query("select current_setting('request.jwt.claims')::jsonb->>'sub', current_setting('application_name'), pg_backend_pid()")], 2)
     assert.deepEqual(seen.find((m) => m.type === 'D')?.cells, ['sol', 'set-app', String(pid)])
-    assert.equal(await metric(), before + 1)
+    assert.equal(await pipelinedCount(g), before + 1)
     await bye(wire);
     // BEGIN then ROLLBACK: the settings were committed before it.
     ({ seen, wire } = await login('rolf', {}, [query('begin')], 2))
