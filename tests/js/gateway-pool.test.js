@@ -1,6 +1,6 @@
 // edgepg-gateway's warm backends ("pool"): a client whose token maps to a role gets a backend already logged in as
 // that role, and nothing of the previous holder reaches it: its settings, temp tables, prepared statements,
-// advisory locks, LISTEN and claims are gone (DISCARD ALL, claims re-set through set_config and edgepg.sessions,
+// advisory locks, LISTEN, cursors, SET ROLE, sequence state and claims are gone (the reset, claims re-set through set_config and edgepg.sessions,
 // whose row a warm backend writes itself through edgepg.begin_session, once, into the row the gateway armed);
 // a backend left in a transaction or killed while idle is never handed out; roles never share backends; the per
 // role limit holds under a race; cancel keys are the gateway's own.
@@ -21,6 +21,9 @@ let svc, gw
 before(async () => {
   svc = await getServices()
   prepareDatabase(svc)
+  // A role gw_user may SET ROLE to (a holder's SET ROLE must not reach the next one).
+  psql(svc, "do $$ begin if not exists (select from pg_roles where rolname = 'gw_pool_sub') then create role gw_pool_sub nologin; end if; end $$",
+    'grant gw_pool_sub to gw_user')
   gw = await startGateway(svc, { pool: { max: 1, min_idle: 0, idle_timeout_ms: 60000, max_lifetime_ms: 600000 } })
 })
 after(async () => {
@@ -52,6 +55,10 @@ test('a reused backend carries nothing of its previous holder', async () => {
   await a.query('prepare leftover as select 1')
   await a.query('select pg_advisory_lock(4242)')
   await a.query('listen alice_channel')
+  await a.query('declare held cursor with hold for select 1')
+  assert.ok(Number(await one(a, "select nextval('notes_id_seq')")) > 0)
+  await a.query('set role gw_pool_sub')
+  assert.equal(await one(a, 'select current_user'), 'gw_pool_sub')
   await a.end()
 
   const b = await connect('bob', 'gw_user', { application_name: 'bob-app' })
@@ -64,6 +71,10 @@ test('a reused backend carries nothing of its previous holder', async () => {
   assert.equal(await one(b, 'select count(*)::int from pg_prepared_statements'), 0)
   assert.equal(await one(b, "select count(*)::int from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()"), 0)
   assert.equal(await one(b, 'select count(*)::int from pg_listening_channels()'), 0)
+  assert.equal(await one(b, 'select count(*)::int from pg_cursors'), 0)
+  await assert.rejects(b.query("select currval('notes_id_seq')"), (e) => e.code === '55000') // not yet defined in this session
+  assert.equal(await one(b, 'select current_user'), 'gw_user')
+  assert.equal(await one(b, 'select session_user'), 'gw_user')
   // RESET goes back to the login's value, which never held a holder's claims.
   await b.query('reset request.jwt.claims')
   assert.equal(await one(b, "select coalesce(current_setting('request.jwt.claims', true), '')"), '')
