@@ -1,7 +1,8 @@
 // edgepg-gateway's warm backends ("pool"): a client whose token maps to a role gets a backend already logged in as
 // that role, and nothing of the previous holder reaches it: its settings, temp tables, prepared statements,
-// advisory locks, LISTEN, cursors, SET ROLE, sequence state and claims are gone (the reset, claims re-set through set_config and edgepg.sessions,
-// whose row a warm backend writes itself through edgepg.begin_session, once, into the row the gateway armed);
+// advisory locks, LISTEN, cursors, SET ROLE, sequence state and claims are gone (the reset, claims re-set through
+// set_config and edgepg.sessions, whose row a warm backend writes itself through edgepg.begin_session, once, into the
+// row the gateway armed);
 // a backend left in a transaction or killed while idle is never handed out; roles never share backends; the per
 // role limit holds under a race; cancel keys are the gateway's own.
 import { test, before, after } from 'node:test'
