@@ -6,13 +6,6 @@
 namespace edgepg::ws {
 namespace {
 
-// Buffers that once held a huge message give their memory back rather than keep it for the connection's life.
-constexpr std::size_t keep_capacity = 1u << 20;
-
-void release_if_large(std::vector<std::uint8_t>& v) {
-  if (v.empty() && v.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(v);
-}
-
 Bytes bytes_of(std::string_view s) noexcept { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 
 // frame.hpp's ws_error_message() words the rules for a client reading a server; these are a server's words.
@@ -91,8 +84,7 @@ ServerStep ServerCodec::fail(ErrorCode e, const std::string& detail) {
   }
   error_ = Status(e, std::move(msg));
   state_ = ServerState::failed;
-  in_message_ = false;
-  message_.clear();
+  reassembly_.reset();
   return ServerStep::error;
 }
 
@@ -109,16 +101,11 @@ ServerStep ServerCodec::next(ServerEvent& out) {
     if (d.step == DecodeStep::error) return fail(d.error);
 
     if (!is_control(h.opcode)) {
-      if (h.opcode == Opcode::continuation) {
-        // §5.4: a continuation belongs to a message begun by a text or binary frame without FIN.
-        if (!in_message_) return fail(ErrorCode::ws_continuation_without_start);
-      } else {
-        // §5.4: the fragments of one message are not interleaved with another message.
-        if (in_message_) return fail(ErrorCode::ws_data_frame_inside_message);
-        if (h.opcode == Opcode::text && options_.refuse_text) return fail(ErrorCode::ws_text_refused);
-      }
+      // §5.4: continuations only inside a message, no new message inside one.
+      if (const ErrorCode e = reassembly_.check_order(h); e != ErrorCode::ok) return fail(e);
+      if (h.opcode == Opcode::text && options_.refuse_text) return fail(ErrorCode::ws_text_refused);
       // Checked before the payload is awaited, so a huge length never causes an allocation.
-      const std::size_t have = in_message_ ? message_.size() : 0;
+      const std::size_t have = reassembly_.size();
       if (h.payload_length > options_.max_message_size - have) {
         return fail(ErrorCode::ws_message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
                                                        std::to_string(have) + " bytes, limit " +
@@ -158,7 +145,7 @@ ServerStep ServerCodec::next(ServerEvent& out) {
           close_sent_ = true;
         }
         state_ = ServerState::closed;
-        in_message_ = false;
+        reassembly_.reset();
         out = {ServerEventType::close, payload};
         return ServerStep::event;
       }
@@ -168,23 +155,11 @@ ServerStep ServerCodec::next(ServerEvent& out) {
         break;
     }
 
-    if (h.fin && !in_message_) {
-      // The common case: one frame, one message, handed out from the receive buffer without a copy.
-      if (h.opcode == Opcode::text && !valid_utf8(payload)) return fail(ErrorCode::ws_bad_text_payload);
-      out = {h.opcode == Opcode::text ? ServerEventType::text : ServerEventType::binary, payload};
-      return ServerStep::event;
-    }
-    if (!in_message_) {
-      in_message_ = true;
-      message_opcode_ = h.opcode;
-      message_.clear();
-      release_if_large(message_);
-    }
-    message_.insert(message_.end(), payload.begin(), payload.end());
-    if (!h.fin) continue;
-    in_message_ = false;
-    if (message_opcode_ == Opcode::text && !valid_utf8(message_)) return fail(ErrorCode::ws_bad_text_payload);
-    out = {message_opcode_ == Opcode::text ? ServerEventType::text : ServerEventType::binary, message_};
+    Opcode opcode = Opcode::binary;
+    Bytes message;
+    if (!reassembly_.add(h, payload, opcode, message)) continue;
+    if (opcode == Opcode::text && !valid_utf8(message)) return fail(ErrorCode::ws_bad_text_payload);
+    out = {opcode == Opcode::text ? ServerEventType::text : ServerEventType::binary, message};
     return ServerStep::event;
   }
 }

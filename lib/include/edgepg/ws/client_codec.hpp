@@ -32,6 +32,7 @@
 #include "edgepg/status.hpp"
 #include "edgepg/ws/frame.hpp"
 #include "edgepg/ws/handshake.hpp"
+#include "edgepg/ws/reassembly.hpp"
 
 namespace edgepg::ws {
 
@@ -139,9 +140,7 @@ class ClientCodec {
 
   std::vector<std::uint8_t> buf_;  // received frame bytes
   std::size_t pos_ = 0;            // bytes of buf_ already handed out
-  bool in_message_ = false;        // a fragmented message is open (§5.4)
-  Opcode message_opcode_ = Opcode::binary;
-  std::vector<std::uint8_t> message_;  // its fragments so far
+  Reassembly reassembly_;          // a fragmented message's pieces so far (§5.4)
 
   std::vector<std::uint8_t> out_;
   Status error_;

@@ -1,0 +1,38 @@
+// The fragments of one data message (RFC 6455 §5.4), for both codec roles (client_codec.hpp, server_codec.hpp):
+// which data frame may come next, the bytes the open message holds (the codec checks its size limit on each frame
+// header, before the payload is awaited), and the whole message when its FIN frame arrives. An unfragmented message
+// is handed out as the frame's own payload (no copy); a fragmented one from the reassembly buffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "edgepg/error_code.hpp"
+#include "edgepg/ws/frame.hpp"
+
+namespace edgepg::ws {
+
+// A buffer emptied after a huge message gives its memory back rather than keep it for the connection's life.
+void release_if_large(std::vector<std::uint8_t>& buffer);
+
+class Reassembly {
+ public:
+  // §5.4 for a data frame's header: a continuation needs a message begun by a text or binary frame without FIN
+  // (ws_continuation_without_start); a text or binary frame must not begin inside one (ws_data_frame_inside_message).
+  [[nodiscard]] ErrorCode check_order(const FrameHeader& h) const noexcept;
+  // The bytes the open message holds so far; 0 when none is open.
+  [[nodiscard]] std::size_t size() const noexcept { return open_ ? buffer_.size() : 0; }
+  // A data frame (its header passed check_order) and its payload. True when a message is whole: `opcode` is text or
+  // binary and `message` its payload, valid until the next add() or the codec's next feed().
+  bool add(const FrameHeader& h, Bytes payload, Opcode& opcode, Bytes& message);
+  // Drops the open message, if any (a Close or a failure ends it).
+  void reset() noexcept;
+
+ private:
+  bool open_ = false;
+  Opcode opcode_ = Opcode::binary;
+  std::vector<std::uint8_t> buffer_;  // the open message's fragments so far
+};
+
+}  // namespace edgepg::ws
