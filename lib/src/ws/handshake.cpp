@@ -3,36 +3,16 @@
 #include <algorithm>
 
 #include "crypto/sha1.hpp"
+#include "http_syntax.hpp"
 #include "util/base64.hpp"
 
 namespace edgepg::ws {
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// RFC 7230 §3.2.6 tchar.
-bool is_tchar(char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
-
-// RFC 7230 §3.2: field-value characters are VCHAR, obs-text, SP and HTAB (no CR, LF, NUL or other controls).
-bool is_field_value(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7F);
-  });
-}
+using http::iequals;
+using http::is_field_value;
+using http::is_token;
+using http::trim_ows;
 
 // Request-target and Host: visible characters only (a space would end the request line).
 bool is_visible(std::string_view s) noexcept {
@@ -40,12 +20,6 @@ bool is_visible(std::string_view s) noexcept {
     const auto u = static_cast<unsigned char>(c);
     return u > 0x20 && u != 0x7F;
   });
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 Status bad_request(std::string what) {
@@ -129,17 +103,8 @@ HandshakeStep HandshakeResponseParser::fail(ErrorCode e, std::string detail) {
 HandshakeStep HandshakeResponseParser::feed(Bytes chunk, Bytes& rest) {
   rest = {};
   if (step_ != HandshakeStep::need_more) return step_;
-  // Find the end of the header section across chunk boundaries without buffering past it.
-  std::size_t i = 0;
-  while (i < chunk.size() && crlf_state_ != 4) {
-    const auto c = chunk[i++];
-    if (c == '\r')
-      crlf_state_ = crlf_state_ == 2 ? 3 : 1;
-    else if (c == '\n')
-      crlf_state_ = crlf_state_ == 1 ? 2 : crlf_state_ == 3 ? 4 : 0;
-    else
-      crlf_state_ = 0;
-  }
+  // The end of the header section, across chunk boundaries, without buffering past it.
+  const std::size_t i = http::scan_head_end(chunk, crlf_state_);
   if (head_.size() + i > max_size_) {
     return fail(ErrorCode::ws_handshake_too_large, "more than " + std::to_string(max_size_) + " bytes");
   }
@@ -210,12 +175,10 @@ HandshakeStep HandshakeResponseParser::check() {
   bool connection_upgrade = false;
   for (const auto& [n, value] : headers_) {
     if (!iequals(n, "Connection")) continue;
-    std::string_view list = value;
-    while (!list.empty()) {
-      const auto comma = list.find(',');
-      if (iequals(trim_ows(list.substr(0, comma)), "Upgrade")) connection_upgrade = true;
-      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    }
+    (void)http::for_each_element(value, [&connection_upgrade](std::string_view token) {
+      if (iequals(token, "Upgrade")) connection_upgrade = true;
+      return true;
+    });
   }
   if (!connection_upgrade) return fail(ErrorCode::ws_missing_connection, {});
 

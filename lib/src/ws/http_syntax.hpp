@@ -1,7 +1,10 @@
-// HTTP/1.1 syntax rules (RFC 7230, RFC 3986) shared by the server side of the WebSocket handshake (internal).
+// HTTP/1.1 syntax rules (RFC 7230, RFC 3986) shared by both sides of the WebSocket handshake (internal).
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace edgepg::ws::http {
@@ -14,6 +17,24 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
+}
+
+// The end of a header section ("\r\n\r\n", RFC 7230 §3) across chunk boundaries: `state` (0 at first) is how much of
+// it the bytes so far end with, 4 once found. Returns how many bytes of `chunk` belong to the header section: all of
+// them until its end, then up to and including its last LF.
+constexpr std::size_t scan_head_end(std::span<const std::uint8_t> chunk, int& state) noexcept {
+  std::size_t i = 0;
+  while (i < chunk.size() && state != 4) {
+    const auto c = chunk[i++];
+    if (c == '\r') {
+      state = state == 2 ? 3 : 1;
+    } else if (c == '\n') {
+      state = state == 1 ? 2 : state == 3 ? 4 : 0;
+    } else {
+      state = 0;
+    }
+  }
+  return i;
 }
 
 constexpr bool is_alnum(char c) noexcept {

@@ -226,17 +226,8 @@ HandshakeStep UpgradeRequestParser::fail(UpgradeError e, std::string_view detail
 HandshakeStep UpgradeRequestParser::feed(Bytes chunk, Bytes& rest) {
   rest = {};
   if (step_ != HandshakeStep::need_more) return step_;
-  // Find the end of the header section across chunk boundaries without buffering past it.
-  std::size_t i = 0;
-  while (i < chunk.size() && crlf_state_ != 4) {
-    const auto c = chunk[i++];
-    if (c == '\r')
-      crlf_state_ = crlf_state_ == 2 ? 3 : 1;
-    else if (c == '\n')
-      crlf_state_ = crlf_state_ == 1 ? 2 : crlf_state_ == 3 ? 4 : 0;
-    else
-      crlf_state_ = 0;
-  }
+  // The end of the header section, across chunk boundaries, without buffering past it.
+  const std::size_t i = http::scan_head_end(chunk, crlf_state_);
   if (head_.size() + i > max_size_) {
     return fail(UpgradeError::request_too_large, "more than " + std::to_string(max_size_) + " bytes");
   }
