@@ -125,17 +125,10 @@ ReadStep ClientCodec::next(Event& out) {
     if (d.step == DecodeStep::error) return fail(d.error);
 
     if (!is_control(h.opcode)) {
-      // §5.4: continuations only inside a message, no new message inside one.
-      if (const ErrorCode e = reassembly_.check_order(h); e != ErrorCode::ok) return fail(e);
-      // The Postgres tunnel is binary; a text frame means the peer is not what we expect.
-      if (h.opcode == Opcode::text && options_.refuse_text) return fail(ErrorCode::ws_text_refused);
-      // Checked before the payload is awaited, so a huge length never causes an allocation.
-      const std::size_t have = reassembly_.size();
-      if (h.payload_length > options_.max_message_size - have) {
-        return fail(ErrorCode::ws_message_too_big, "a frame of " + std::to_string(h.payload_length) + " bytes after " +
-                                                       std::to_string(have) + " bytes, limit " +
-                                                       std::to_string(options_.max_message_size));
-      }
+      // §5.4's order, text refused (the Postgres tunnel is binary), the size limit: before the payload is awaited.
+      std::string detail;
+      const ErrorCode e = reassembly_.admit(h, options_.refuse_text, options_.max_message_size, detail);
+      if (e != ErrorCode::ok) return fail(e, detail);
     }
     if (avail.size() - d.header_size < h.payload_length) return ReadStep::need_more;
     const auto len = static_cast<std::size_t>(h.payload_length);

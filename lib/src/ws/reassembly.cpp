@@ -10,9 +10,18 @@ void release_if_large(std::vector<std::uint8_t>& buffer) {
   if (buffer.empty() && buffer.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(buffer);
 }
 
-ErrorCode Reassembly::check_order(const FrameHeader& h) const noexcept {
-  if (h.opcode == Opcode::continuation) return open_ ? ErrorCode::ok : ErrorCode::ws_continuation_without_start;
-  return open_ ? ErrorCode::ws_data_frame_inside_message : ErrorCode::ok;
+ErrorCode Reassembly::admit(const FrameHeader& h, bool refuse_text, std::size_t max_message_size,
+                            std::string& detail) const {
+  if (h.opcode == Opcode::continuation && !open_) return ErrorCode::ws_continuation_without_start;
+  if (h.opcode != Opcode::continuation && open_) return ErrorCode::ws_data_frame_inside_message;
+  if (h.opcode == Opcode::text && refuse_text) return ErrorCode::ws_text_refused;
+  const std::size_t have = size();
+  if (h.payload_length > max_message_size - have) {
+    detail = "a frame of " + std::to_string(h.payload_length) + " bytes after " + std::to_string(have) +
+             " bytes, limit " + std::to_string(max_message_size);
+    return ErrorCode::ws_message_too_big;
+  }
+  return ErrorCode::ok;
 }
 
 bool Reassembly::add(const FrameHeader& h, Bytes payload, Opcode& opcode, Bytes& message) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "edgepg/error_code.hpp"
@@ -18,9 +19,13 @@ void release_if_large(std::vector<std::uint8_t>& buffer);
 
 class Reassembly {
  public:
-  // §5.4 for a data frame's header: a continuation needs a message begun by a text or binary frame without FIN
-  // (ws_continuation_without_start); a text or binary frame must not begin inside one (ws_data_frame_inside_message).
-  [[nodiscard]] ErrorCode check_order(const FrameHeader& h) const noexcept;
+  // The rules a data frame's header must meet before its payload is awaited, in this order: §5.4 (a continuation
+  // needs a message begun by a text or binary frame without FIN: ws_continuation_without_start; a text or binary
+  // frame must not begin inside one: ws_data_frame_inside_message); no text frame with `refuse_text`
+  // (ws_text_refused); the message within `max_message_size` with this frame (ws_message_too_big, `detail` saying
+  // how far), so a huge length never causes an allocation. ErrorCode::ok when it may be read.
+  [[nodiscard]] ErrorCode admit(const FrameHeader& h, bool refuse_text, std::size_t max_message_size,
+                                std::string& detail) const;
   // The bytes the open message holds so far; 0 when none is open.
   [[nodiscard]] std::size_t size() const noexcept { return open_ ? buffer_.size() : 0; }
   // A data frame (its header passed check_order) and its payload. True when a message is whole: `opcode` is text or
