@@ -1,7 +1,7 @@
 // The fragments of one data message (RFC 6455 §5.4), for both codec roles (client_codec.hpp, server_codec.hpp):
-// which data frame may come next, the bytes the open message holds (the codec checks its size limit on each frame
-// header, before the payload is awaited), and the whole message when its FIN frame arrives. An unfragmented message
-// is handed out as the frame's own payload (no copy); a fragmented one from the reassembly buffer.
+// which data frame may come next and whether the message stays within the codec's size limit (both decided on the
+// frame's header, before its payload is awaited), and the whole message when its FIN frame arrives. An unfragmented
+// message is handed out as the frame's own payload (no copy); a fragmented one from the reassembly buffer.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +28,7 @@ class Reassembly {
                                 std::string& detail) const;
   // The bytes the open message holds so far; 0 when none is open.
   [[nodiscard]] std::size_t size() const noexcept { return open_ ? buffer_.size() : 0; }
-  // A data frame (its header passed check_order) and its payload. True when a message is whole: `opcode` is text or
+  // A data frame (its header admitted) and its payload. True when a message is whole: `opcode` is text or
   // binary and `message` its payload, valid until the next add() or the codec's next feed().
   bool add(const FrameHeader& h, Bytes payload, Opcode& opcode, Bytes& message);
   // Drops the open message, if any (a Close or a failure ends it).
