@@ -108,22 +108,11 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
   }
 }
 
-// DISCARD ALL without its DISCARD PLANS, as the statements PostgreSQL's documentation lists for it: everything a holder
-// can leave or see goes (cursors, SET ROLE and SET SESSION AUTHORIZATION, settings, prepared statements, LISTEN,
-// advisory locks, temp tables, sequence state), while the backend keeps its cached plans, so the next holder's
-// edgepg.begin_session is not analysed and planned again on its login path (~35 us of the backend's time there,
-// against ~20 us more here, after the client has left). A plan is nothing a holder can see, and PostgreSQL itself
-// re-plans what a role change or a dropped object affects. One simple Query: one implicit transaction, one round
-// trip; a statement that fails fails the reset (and the backend is closed).
-constexpr const char* kReset =
-    "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; "
-    "SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES";
-
 }  // namespace
 
 asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout) {
   pg::FrontendWriter w;
-  w.query(kReset);
+  w.query("DISCARD ALL");
   co_await exchange(up, w.data(), timeout, "reset");
 }
 

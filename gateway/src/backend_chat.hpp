@@ -1,7 +1,7 @@
 // Short exchanges the gateway itself has with an upstream backend between two holders of a pooled backend: the
-// reset after a holder left (DISCARD ALL but its plans) and the next holder's settings (set_config with the values as
-// protocol parameters, never spliced into SQL). Each reads until ReadyForQuery, within a deadline; ParameterStatus
-// messages update what the next client will be shown.
+// reset after a holder left (DISCARD ALL) and the next holder's settings (set_config with the values as protocol
+// parameters, never spliced into SQL). Each reads until ReadyForQuery, within a deadline; ParameterStatus messages
+// update what the next client will be shown.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -17,8 +17,7 @@
 
 namespace edgepg::gateway {
 
-// DISCARD ALL's statements but DISCARD PLANS (the next holder's begin_session stays planned); throws UpstreamError when
-// the backend answers anything but success and idle.
+// DISCARD ALL; throws UpstreamError when the backend answers anything but success and idle.
 asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout);
 
 // set_config(name, value, false) for each pair, in one statement; throws UpstreamError with the server's SQLSTATE

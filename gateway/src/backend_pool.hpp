@@ -1,7 +1,7 @@
 // Warm backends (the "pool" section): per (role, database), backends already logged in AS that role, handed to the
 // next client whose token maps to it. Thread-safe: sessions run on several io_contexts, so an idle backend is kept
 // as its bare socket handle and re-wrapped on the taker's executor. A backend goes back only when its holder left
-// it idle between statements and its reset succeeded (session.cpp); one that died while idle (e.g.
+// it idle between statements and DISCARD ALL succeeded (session.cpp); one that died while idle (e.g.
 // pg_terminate_backend: it sent its FATAL and closed) is noticed before it is handed out and closed.
 #pragma once
 

@@ -608,7 +608,7 @@ class Session final : public LoginChannel {
     }
   }
 
-  // After the client left: a backend idle between statements is reset (reset_backend) and goes back to the pool;
+  // After the client left: a backend idle between statements is reset (DISCARD ALL) and goes back to the pool;
   // anything else (a transaction, COPY, a statement in flight, a failed reset) is closed by finish().
   asio::awaitable<void> return_to_pool(Upstream& up) {
     if (!relay_ || !relay_->client_left() || !up.transport.socket().is_open() || !relay_->backend_reusable()) co_return;

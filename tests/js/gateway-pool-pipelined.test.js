@@ -185,7 +185,8 @@ test('without claims.sessions the settings go first the same way: the first quer
     await warm.end()
     // Back in the pool once its reset is done (no claims row to arm without claims.sessions).
     const reset = () => psql(svc, `select state || ' ' || query from pg_stat_activity where pid = ${pid}`).trim()
-    for (let i = 0; i < 100 && !/^idle CLOSE ALL;.*DISCARD SEQUENCES$/.test(reset()); i++) await new Promise((r) => setTimeout(r, 20))
+    for (let i = 0; i < 100 && reset() !== 'idle DISCARD ALL'; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(reset(), 'idle DISCARD ALL')
     await new Promise((r) => setTimeout(r, 20))
     const before = await pipelinedCount(g)
     let { seen, wire } = await login('sol', { application_name: 'set-app' },

@@ -1,8 +1,8 @@
 // edgepg-gateway's warm backends ("pool"): a client whose token maps to a role gets a backend already logged in as
 // that role, and nothing of the previous holder reaches it: its settings, temp tables, prepared statements,
-// advisory locks, LISTEN, cursors, SET ROLE, sequence state and claims are gone (the reset, claims re-set through
-// set_config and edgepg.sessions, whose row a warm backend writes itself through edgepg.begin_session, once, into the
-// row the gateway armed);
+// advisory locks, LISTEN, cursors, SET ROLE, sequence state, cached plans and claims are gone (DISCARD ALL, claims
+// re-set through set_config and edgepg.sessions, whose row a warm backend writes itself through edgepg.begin_session,
+// once, into the row the gateway armed);
 // a backend left in a transaction or killed while idle is never handed out; roles never share backends; the per
 // role limit holds under a race; cancel keys are the gateway's own.
 import { test, before, after } from 'node:test'
@@ -75,13 +75,35 @@ test('a reused backend carries nothing of its previous holder', async () => {
   assert.equal(await one(b, 'select count(*)::int from pg_cursors'), 0)
   await assert.rejects(b.query("select currval('notes_id_seq')"), (e) => e.code === '55000') // not yet defined in this session
   assert.equal(await one(b, 'select current_user'), 'gw_user')
-  assert.equal(await one(b, 'select session_user'), 'gw_user')
   // RESET goes back to the login's value, which never held a holder's claims.
   await b.query('reset request.jwt.claims')
   assert.equal(await one(b, "select coalesce(current_setting('request.jwt.claims', true), '')"), '')
   assert.equal(await one(b, 'select edgepg.sub()'), 'bob')
   assert.deepEqual((await b.query('select owner from secrets')).rows, [{ owner: 'bob' }])
   await b.end()
+})
+
+// A plan the backend keeps can carry what was true when it was made: a claims helper wrongly declared IMMUTABLE is
+// evaluated once when a plan is made (PostgreSQL folds immutable calls with constant arguments), and a PL/pgSQL
+// function keeps its plans for the backend's life. A reset that kept plans handed the next holder the first holder's
+// identity (bob read 'alice' through a reset without DISCARD PLANS); DISCARD ALL discards them.
+test("a plan made for one holder never answers for the next (an IMMUTABLE claims helper, cached in PL/pgSQL)", async () => {
+  psql({ ...svc, database: DATABASE },
+    `create or replace function public.sub_marked_immutable() returns text language sql immutable as
+       $$ select current_setting('request.jwt.claims', true)::json ->> 'sub' $$`,
+    `create or replace function public.cached_sub() returns text language plpgsql as
+       $$ begin return (select public.sub_marked_immutable()); end $$`,
+    'grant execute on function public.sub_marked_immutable(), public.cached_sub() to gw_user')
+  const a = await connect('alice')
+  const pid = await one(a, 'select pg_backend_pid()')
+  for (let i = 0; i < 6; i++) assert.equal(await one(a, 'select public.cached_sub()'), 'alice') // past the custom plans
+  await a.end()
+  await untilArmed(pid)
+  const b = await connect('bob')
+  assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
+  assert.equal(await one(b, 'select public.cached_sub()'), 'bob')
+  await b.end()
+  await untilArmed(pid)
 })
 
 test('roles never share a backend; a backend left in a transaction or killed while idle is not handed out', async () => {
