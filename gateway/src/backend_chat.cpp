@@ -38,13 +38,11 @@ void show_parameter(Upstream& up, const std::string& name, const std::string& va
   }
 }
 
-// Where an exchange ends: at the `readies`-th ReadyForQuery (one per Query or Sync sent), or (commands > 0) at that
-// many CommandCompletes, the bytes read after them going into `rest` (the answers to what was pipelined behind the
-// request).
+// Where an exchange ends: at ReadyForQuery, or (commands > 0) at that many CommandCompletes, the bytes read after
+// them going into `rest` (the answers to what was pipelined behind the request).
 struct Until {
   int commands = 0;
   std::vector<std::uint8_t>* rest = nullptr;
-  int readies = 1;
 };
 
 // Sends `request`, reads until `until`; `first_cell`, when given, gets the first column of the first DataRow.
@@ -62,7 +60,6 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
   std::array<std::uint8_t, 8192> buf{};
   std::optional<pg::ErrorFields> error;
   int commands = 0;
-  int readies = 0;
   for (;;) {
     pg::RawMessage m;
     const auto step = parser.next(m);
@@ -96,7 +93,6 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
         if (pg::decode_parameter_status(m.body, p).ok()) set_parameter(up, p.name, p.value);
       } else if (m.type == 'Z') {
         if (until.commands > 0) throw UpstreamError("08P01", std::string("the pooled backend broke the protocol"));
-        if (++readies < until.readies) continue;
         pg::TransactionStatus status{};
         const bool idle = pg::decode_ready_for_query(m.body, status).ok() && status == pg::TransactionStatus::idle;
         deadline.cancel();
@@ -114,16 +110,10 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
 
 }  // namespace
 
-asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout, bool plan_claims) {
+asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout) {
   pg::FrontendWriter w;
   w.query("DISCARD ALL");
-  // DISCARD ALL throws away every plan, begin_session's too (it must: a plan made for one holder can carry that
-  // holder's values to the next). Called with no claims, begin_session plans its UPDATE and changes nothing (the
-  // UPDATE wants claims); its SET plan_cache_mode = force_generic_plan (schema.cpp) keeps that plan for the next
-  // holder's call, made here by the gateway, after the reset, from nothing of any holder's. READ WRITE, as the
-  // holder's own claims transaction: a role whose transactions are read-only cannot plan an UPDATE otherwise.
-  if (plan_claims) w.query("begin read write; select edgepg.begin_session(null, null, null); commit");
-  co_await exchange(up, w.data(), timeout, "reset", nullptr, Until{0, nullptr, plan_claims ? 2 : 1});
+  co_await exchange(up, w.data(), timeout, "reset");
 }
 
 namespace {

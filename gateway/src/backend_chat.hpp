@@ -17,9 +17,8 @@
 
 namespace edgepg::gateway {
 
-// DISCARD ALL, then (plan_claims: the backend has a claims row) edgepg.begin_session planned again for the next
-// holder, off its login path; throws UpstreamError when the backend answers anything but success and idle.
-asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout, bool plan_claims);
+// DISCARD ALL; throws UpstreamError when the backend answers anything but success and idle.
+asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout);
 
 // set_config(name, value, false) for each pair, in one statement; throws UpstreamError with the server's SQLSTATE
 // (e.g. an unknown parameter the client sent in its startup packet).

@@ -56,11 +56,9 @@ create or replace function edgepg.sub() returns text
   language sql stable security definer set search_path = pg_catalog, pg_temp as $$
   select edgepg.claims() ->> 'sub'
 $$;
--- PL/pgSQL rather than SQL: its plan is kept by the backend across calls (a SQL function's is made per query), and,
--- generic, it holds nothing of a caller's values; the gateway makes it right after each reset (DISCARD ALL drops it).
+-- PL/pgSQL rather than SQL: its plan is kept by the backend across calls (a SQL function's is made per query).
 create or replace function edgepg.begin_session(p_sub text, p_iss text, p_claims jsonb) returns text
-  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp
-  set plan_cache_mode = force_generic_plan as $$
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
   started text;
 begin

@@ -614,7 +614,7 @@ class Session final : public LoginChannel {
     if (!relay_ || !relay_->client_left() || !up.transport.socket().is_open() || !relay_->backend_reusable()) co_return;
     bool clean = false;
     try {
-      co_await reset_backend(up, std::chrono::milliseconds(5000), !backend_start_.empty());
+      co_await reset_backend(up, std::chrono::milliseconds(5000));
       clean = true;
     } catch (const UpstreamError&) {
     }
