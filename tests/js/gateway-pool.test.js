@@ -98,7 +98,7 @@ test("a plan made for one holder never answers for the next (an IMMUTABLE claims
   const pid = await one(a, 'select pg_backend_pid()')
   for (let i = 0; i < 6; i++) assert.equal(await one(a, 'select public.cached_sub()'), 'alice') // past the custom plans
   await a.end()
-  await untilArmed(pid)
+  assert.equal(await untilArmed(pid), '1')
   const b = await connect('bob')
   assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
   assert.equal(await one(b, 'select public.cached_sub()'), 'bob')
