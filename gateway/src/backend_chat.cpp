@@ -43,6 +43,7 @@ void show_parameter(Upstream& up, const std::string& name, const std::string& va
 struct Until {
   int commands = 0;
   std::vector<std::uint8_t>* rest = nullptr;
+  int ready = 1;  // without commands: the ReadyForQuery messages the request asks for (one per Query or Sync)
 };
 
 // Sends `request`, reads until `until`; `first_cell`, when given, gets the first column of the first DataRow.
@@ -95,6 +96,7 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
         if (until.commands > 0) throw UpstreamError("08P01", std::string("the pooled backend broke the protocol"));
         pg::TransactionStatus status{};
         const bool idle = pg::decode_ready_for_query(m.body, status).ok() && status == pg::TransactionStatus::idle;
+        if (idle && --until.ready > 0) continue;
         deadline.cancel();
         if (error) throw UpstreamError(error->code, error->message);
         if (!idle) throw UpstreamError("08006", std::string("the pooled backend is not idle after the ") + what);
@@ -110,10 +112,39 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
 
 }  // namespace
 
-asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout) {
+namespace {
+
+// The name of begin_holder's statement, parsed ahead by the reset (reset_backend) and closed by its one use.
+constexpr const char* kHolderStatement = "edgepg_holder";
+
+// begin_holder's statement for `settings` settings: its claims row, then the settings as set_config($4, $5, false),
+// ... No armed row (begin_session returns null) fails it: the cast of the CASE's text, evaluated per row (never
+// folded: s is not a constant), raises 22P02 with kUnarmed in its message.
+std::string holder_sql(std::size_t settings) {
+  std::string sql = std::string("select s, (case when s is null then '") + kUnarmed + "' end)::int";
+  for (std::size_t k = 0; k < settings; ++k) {
+    const std::size_t name = 4 + 2 * k;
+    sql += ", set_config($" + std::to_string(name) + ", $" + std::to_string(name + 1) + ", false)";
+  }
+  sql += " from edgepg.begin_session($1, $2, $3::jsonb) s";
+  return sql;
+}
+
+}  // namespace
+
+asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout,
+                                    std::optional<std::size_t> holder_settings) {
+  up.holder_prepared.reset();
   pg::FrontendWriter w;
   w.query("DISCARD ALL");
-  co_await exchange(up, w.data(), timeout, "reset");
+  Until until;
+  if (holder_settings) {
+    w.parse(kHolderStatement, holder_sql(*holder_settings), {});
+    w.sync();
+    until.ready = 2;
+  }
+  co_await exchange(up, w.data(), timeout, "reset", nullptr, until);
+  up.holder_prepared = holder_settings;
 }
 
 namespace {
@@ -173,6 +204,15 @@ std::vector<pg::Param> holder_params(const Identity& who) {
 
 }  // namespace
 
+asio::awaitable<void> forget_holder_statement(Upstream& up, std::chrono::milliseconds timeout) {
+  if (!up.holder_prepared) co_return;
+  pg::FrontendWriter w;
+  w.close('S', kHolderStatement);
+  w.sync();
+  co_await exchange(up, w.data(), timeout, "statement's close");
+  up.holder_prepared.reset();
+}
+
 asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<std::string, std::string>>& settings,
                                      std::chrono::milliseconds timeout) {
   if (settings.empty()) co_return;
@@ -185,16 +225,29 @@ asio::awaitable<void> apply_settings(Upstream& up, const std::vector<std::pair<s
 namespace {
 
 // The holder's transaction: BEGIN READ WRITE (whatever the role's default: the holder's own transactions keep it),
-// its claims row (edgepg.begin_session) and settings in one statement, COMMIT; unnamed statements, no Sync. No armed
-// row (begin_session returns null) fails it too: the cast of the CASE's text, evaluated per row (never folded: s is
-// not a constant), raises 22P02 with kUnarmed in its message.
-std::vector<std::uint8_t> holder_transaction(const Identity& who,
+// its claims row (edgepg.begin_session) and settings in one statement (holder_sql), COMMIT; no Sync. The statement
+// is the one the reset parsed ahead when it has as many settings, else an unnamed one parsed here; the one parsed
+// ahead is closed either way, so the holder never sees it.
+std::vector<std::uint8_t> holder_transaction(Upstream& up, const Identity& who,
                                              const std::vector<std::pair<std::string, std::string>>& settings) {
-  std::string sql = std::string("select s, (case when s is null then '") + kUnarmed + "' end)::int";
   std::vector<pg::Param> params = holder_params(who);
-  add_settings(sql, params, settings);
-  sql += " from edgepg.begin_session($1, $2, $3::jsonb) s";
-  return in_transaction("BEGIN READ WRITE", sql, params);
+  for (const auto& [name, value] : settings) {
+    params.emplace_back(name);
+    params.emplace_back(value);
+  }
+  pg::FrontendWriter w;
+  unnamed_statement(w, "BEGIN READ WRITE");
+  if (up.holder_prepared == settings.size()) {
+    w.bind("", kHolderStatement, params);
+    w.execute("", 0);
+  } else {
+    unnamed_statement(w, holder_sql(settings.size()), params);
+  }
+  if (up.holder_prepared) w.close('S', kHolderStatement);  // used or not: the holder never sees it
+  up.holder_prepared.reset();
+  unnamed_statement(w, "COMMIT");
+  const auto bytes = w.data();
+  return {bytes.begin(), bytes.end()};
 }
 
 // Sends the gateway's transaction with the client's first messages behind it and reads until its COMMIT is done
@@ -217,7 +270,7 @@ std::string started_or_throw(std::optional<std::string> started) {
 asio::awaitable<std::string> begin_holder(Upstream& up, const Identity& who,
                                           const std::vector<std::pair<std::string, std::string>>& settings,
                                           std::chrono::milliseconds timeout) {
-  std::vector<std::uint8_t> request = holder_transaction(who, settings);
+  std::vector<std::uint8_t> request = holder_transaction(up, who, settings);
   pg::FrontendWriter sync;
   sync.sync();
   request.insert(request.end(), sync.data().begin(), sync.data().end());
@@ -232,7 +285,7 @@ asio::awaitable<std::string> begin_holder_pipelined(Upstream& up, const Identity
                                                     std::vector<std::uint8_t>& answered,
                                                     std::chrono::milliseconds timeout) {
   std::optional<std::string> started;
-  std::vector<std::uint8_t> request = holder_transaction(who, settings);  // named: see docs/GATEWAY.md on GCC 12
+  std::vector<std::uint8_t> request = holder_transaction(up, who, settings);  // named: see docs/GATEWAY.md on GCC 12
   co_await pipelined_exchange(up, std::move(request), early, answered, timeout, "claims", &started);
   // The greeting shows the holder's values of the parameters the server reports: its own reports of them (its
   // spelling) come only before the next ReadyForQuery, the first query's.

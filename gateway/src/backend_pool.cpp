@@ -58,7 +58,9 @@ std::optional<BackendPool::Taken> BackendPool::take_idle(const PoolKey& key, con
       --slot.total;
       continue;
     }
-    return Taken{Upstream{std::move(*transport), std::move(b.parameters), b.process_id, b.secret_key, b.armed}, b.born};
+    return Taken{Upstream{std::move(*transport), std::move(b.parameters), b.process_id, b.secret_key, b.armed,
+                          b.holder_prepared},
+                 b.born};
   }
   return std::nullopt;
 }
@@ -81,7 +83,7 @@ void BackendPool::give_back(const PoolKey& key, Upstream upstream, Clock::time_p
   }
   std::lock_guard lock(mutex_);
   slots_[key].idle.push_back(Idle{std::move(connection), std::move(upstream.parameters), upstream.process_id,
-                                  upstream.secret_key, upstream.armed, born, Clock::now()});
+                                  upstream.secret_key, upstream.armed, upstream.holder_prepared, born, Clock::now()});
 }
 
 void BackendPool::closed(const PoolKey& key) {

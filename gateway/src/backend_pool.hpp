@@ -56,6 +56,7 @@ class BackendPool {
     std::vector<std::pair<std::string, std::string>> parameters;
     std::int32_t process_id, secret_key;
     bool armed;
+    std::optional<std::size_t> holder_prepared;
     Clock::time_point born, since;
   };
   struct Slot {

@@ -39,6 +39,8 @@ std::string Metrics::text() const {
   o << "edgepg_gateway_tokens_accepted_total{source=\"cache\"} " << tokens_cached_.load() << "\n";
   o << "# TYPE edgepg_gateway_first_queries_pipelined_total counter\n";
   o << "edgepg_gateway_first_queries_pipelined_total " << pipelined_.load() << "\n";
+  o << "# TYPE edgepg_gateway_claims_statements_prepared_total counter\n";
+  o << "edgepg_gateway_claims_statements_prepared_total " << prepared_.load() << "\n";
   o << "# TYPE edgepg_gateway_bytes_total counter\n";
   o << "edgepg_gateway_bytes_total{direction=\"in\"} " << bytes_in_.load() << "\n";
   o << "edgepg_gateway_bytes_total{direction=\"out\"} " << bytes_out_.load() << "\n";

@@ -27,6 +27,8 @@ class Metrics {
   }
   // A login whose first messages went to its warm backend behind its claims, in one round trip.
   void first_query_pipelined() { pipelined_.fetch_add(1, std::memory_order_relaxed); }
+  // A login on a warm backend whose claims statement the last reset had parsed ahead (reset_backend).
+  void holder_statement_prepared() { prepared_.fetch_add(1, std::memory_order_relaxed); }
   [[nodiscard]] std::int64_t clients() const { return clients_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::string text() const;
 
@@ -34,7 +36,7 @@ class Metrics {
   std::atomic<std::int64_t> clients_{0};
   std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
   std::atomic<std::uint64_t> tokens_verified_{0}, tokens_cached_{0};
-  std::atomic<std::uint64_t> pipelined_{0};
+  std::atomic<std::uint64_t> pipelined_{0}, prepared_{0};
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> sessions_, auth_failures_;
   static constexpr std::array<double, 8> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 1.0};

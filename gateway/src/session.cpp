@@ -406,6 +406,10 @@ class Session final : public LoginChannel {
     // went back, one statement on the backend itself; on a fresh one the row through the admin connection and the
     // settings on the backend at once (two connections: one round trip rather than two).
     const bool claims = config.claims.sessions && services_.claims;
+    // The reset after this holder parses begin_holder's statement for the next with as many settings; one parsed
+    // for this holder is closed by begin_holder, or here when this holder's login goes another way.
+    if (pooled && claims) warm_settings_ = holder_settings(config, who, startup).size();
+    if (!(pooled && claims && up.armed)) co_await forget_holder_statement(up, std::chrono::milliseconds(5000));
     if (pooled && claims && up.armed) {
       // A warm backend armed for us: the claims and the settings in one statement on the backend itself, with the
       // client's first query behind them when it sent one with its token.
@@ -486,6 +490,7 @@ class Session final : public LoginChannel {
   asio::awaitable<void> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
                                          const pg::StartupMessage& startup) {
     const auto settings = holder_settings(config, who, startup);
+    const bool prepared = up.holder_prepared == settings.size();
     const auto timeout = std::chrono::milliseconds(5000);
     std::optional<UpstreamError> failed;
     try {
@@ -498,6 +503,7 @@ class Session final : public LoginChannel {
       }
       backend_start_ = std::move(started);
       backend_pid_ = up.process_id;
+      if (prepared) services_.metrics.holder_statement_prepared();
     } catch (const UpstreamError& e) {
       failed = e;
     }
@@ -614,7 +620,7 @@ class Session final : public LoginChannel {
     if (!relay_ || !relay_->client_left() || !up.transport.socket().is_open() || !relay_->backend_reusable()) co_return;
     bool clean = false;
     try {
-      co_await reset_backend(up, std::chrono::milliseconds(5000));
+      co_await reset_backend(up, std::chrono::milliseconds(5000), warm_settings_);
       clean = true;
     } catch (const UpstreamError&) {
     }
@@ -625,6 +631,9 @@ class Session final : public LoginChannel {
       const bool cleared = co_await clear_claims_row(up);  // named: see docs/GATEWAY.md on GCC 12 and co_await
       if (!cleared) co_return;
     }
+    // The statement parsed for the next holder is closed by begin_holder only: a backend going back unarmed (its
+    // next holder's row written by the admin connection instead) would keep it in its holder's sight.
+    if (up.holder_prepared && !up.armed) co_return;
     services_.pool->give_back(*pool_key_, std::move(up), born_);
     pool_slot_ = false;
     given_back_ = true;
@@ -741,8 +750,9 @@ class Session final : public LoginChannel {
   pg::FrontendParser frontend_;
   std::string user_, database_;
   std::optional<Identity> identity_;
-  bool waiting_for_database_ = false;  // the login waits for the upstream (its login, settings or claims row)
-  bool session_started_ = false;       // audited session_start: session_end follows
+  std::optional<std::size_t> warm_settings_;  // how many settings this holder has (the next likely has as many)
+  bool waiting_for_database_ = false;         // the login waits for the upstream (its login, settings or claims row)
+  bool session_started_ = false;              // audited session_start: session_end follows
   std::int32_t backend_pid_ = 0;
   std::string backend_start_;  // of the edgepg.sessions row, when claims.sessions is on
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;

@@ -37,7 +37,7 @@ asio::awaitable<Upstream> login_upstream(const UpstreamConfig& config, UpstreamR
       const auto parameters = client.parameters();
       const auto pid = client.process_id();
       const auto key = client.secret_key();
-      out.upstream.emplace(Upstream{client.release_transport(), parameters, pid, key});
+      out.upstream.emplace(Upstream{client.release_transport(), parameters, pid, key, false, std::nullopt});
     } catch (const UpstreamError& e) {
       out.error = e;
     }

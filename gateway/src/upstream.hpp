@@ -7,6 +7,7 @@
 #include <asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,8 @@ struct Upstream {
   std::int32_t process_id = 0;
   std::int32_t secret_key = 0;
   bool armed = false;  // its claims row is armed for the next holder (ClaimsChannel::arm)
+  // begin_holder's statement is parsed ahead for a holder with this many settings (reset_backend)
+  std::optional<std::size_t> holder_prepared;
 };
 
 using UpstreamError = PgClientError;

@@ -41,6 +41,9 @@ const one = async (c, sql) => Object.values((await c.query(sql)).rows[0])[0]
 const backends = (role) => Number(psql(svc, `select count(*) from pg_stat_activity where usename = '${role}'`).trim())
 // A backend is back in the pool once its row is armed for the next holder (claims cleared).
 const armedRows = (pid) => psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim()
+// Logins whose claims statement the reset of their warm backend had parsed ahead (the gateway's metrics).
+const preparedAhead = async () =>
+  Number(/edgepg_gateway_claims_statements_prepared_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${gw.http}/metrics`)).text())[1])
 async function untilArmed(pid) {
   for (let i = 0; i < 100 && armedRows(pid) !== '1'; i++) await new Promise((r) => setTimeout(r, 20))
   return armedRows(pid)
@@ -62,8 +65,13 @@ test('a reused backend carries nothing of its previous holder', async () => {
   assert.equal(await one(a, 'select current_user'), 'gw_pool_sub')
   await a.end()
 
+  assert.equal(await untilArmed(pid), '1', 'back in the pool, armed')
+  const preparedBefore = await preparedAhead()
   const b = await connect('bob', 'gw_user', { application_name: 'bob-app' })
   assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
+  // Bob's claims went through the statement the reset parsed after alice left, closed by that one use: he sees no
+  // prepared statement, neither alice's nor the gateway's.
+  assert.equal(await preparedAhead(), preparedBefore + 1)
   assert.equal(await one(b, 'select edgepg.sub()'), 'bob')
   assert.equal(await one(b, "select current_setting('request.jwt.claims', true)::json ->> 'sub'"), 'bob')
   assert.equal(await one(b, "select current_setting('application_name')"), 'bob-app')
@@ -80,6 +88,21 @@ test('a reused backend carries nothing of its previous holder', async () => {
   assert.equal(await one(b, "select coalesce(current_setting('request.jwt.claims', true), '')"), '')
   assert.equal(await one(b, 'select edgepg.sub()'), 'bob')
   assert.deepEqual((await b.query('select owner from secrets')).rows, [{ owner: 'bob' }])
+  await b.end()
+})
+
+test('a holder with more settings than the last parses its own claims statement and sees none of the gateway\'s', async () => {
+  const a = await connect('anna')
+  const pid = await one(a, 'select pg_backend_pid()')
+  await a.end()
+  assert.equal(await untilArmed(pid), '1', 'back in the pool, armed')
+  const preparedBefore = await preparedAhead()
+  const b = await connect('bert', 'gw_user', { statement_timeout: 1234 }) // one startup parameter more than anna's
+  assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
+  assert.equal(await preparedAhead(), preparedBefore, 'the statement parsed for anna\'s shape went unused')
+  assert.equal(await one(b, 'select count(*)::int from pg_prepared_statements'), 0)
+  assert.equal(await one(b, 'select edgepg.sub()'), 'bert')
+  assert.equal(await one(b, 'show statement_timeout'), '1234ms')
   await b.end()
 })
 
