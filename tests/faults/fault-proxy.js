@@ -202,7 +202,8 @@ export class WsFaultProxy {
   // kind: 'close' (a Close frame with `code` to the client, e.g. 1001 or 1011; the upstream is closed too),
   //       'abrupt' (the client's TCP socket is destroyed without a Close frame: the client sees 1006),
   //       'text' (a text message to the client, where the tunnel carries binary messages only),
-  //       'blackhole' (new WebSockets are accepted and never relayed).
+  //       'blackhole' (new WebSockets are accepted and never relayed),
+  //       'deaf' (nothing more is read from the client: its Close frame is never answered; answers still flow).
   // trigger: fires when a client message contains it; `delayMs` after the trigger, so the server got the bytes.
   arm(fault) {
     this.#fault = { delayMs: 0, ...fault }
@@ -252,6 +253,9 @@ export class WsFaultProxy {
         } else if (fault.kind === 'text') {
           ws.send('not postgres bytes') // a text frame where the tunnel carries binary only
           return // the upstream stays: the client must end this itself
+        } else if (fault.kind === 'deaf') {
+          ws._socket?.pause()
+          return // the upstream stays
         } else if (fault.kind === 'abrupt') {
           ws._socket?.destroy()
           ws.terminate()

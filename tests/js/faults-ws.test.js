@@ -107,6 +107,34 @@ test('the WebSocket proxy accepts and never answers: ETIMEDOUT within connection
   await recorder.assertClean()
 })
 
+test('end() sends its goodbye and returns: a proxy that never answers the close costs it nothing, and the socket goes within ~1 s', { timeout: 20000 }, async () => {
+  let socket
+  class Seen extends WebSocket {
+    constructor(...args) {
+      super(...args)
+      socket = this
+    }
+  }
+  const client = new Client(config({ webSocketConstructor: Seen }))
+  await client.connect()
+  proxy.arm({ kind: 'deaf', trigger: 'fault_deaf', delayMs: 0 })
+  const fired = proxy.fired.length
+  assert.deepEqual((await client.query("select 'fault_deaf' as q")).rows, [{ q: 'fault_deaf' }])
+  assert.equal(proxy.fired.length, fired + 1, 'the fault fired')
+  const closed = new Promise((resolve) => socket.once('close', resolve))
+  const t0 = performance.now()
+  await client.end()
+  const took = performance.now() - t0
+  assert.ok(took < 200, `end() took ${took.toFixed(0)} ms, waiting for a close that never comes`)
+  await assert.rejects(client.query('select 1'), (e) => e.code === 'ECONNCLOSED')
+  // The socket does not linger for the `ws` package's own 30 s: edgepg drops it a second after its close.
+  const t1 = performance.now()
+  await closed
+  const dropped = performance.now() - t1
+  assert.ok(dropped > 500 && dropped < 3000, `the unanswered socket closed after ${dropped.toFixed(0)} ms`)
+  await recorder.assertClean()
+})
+
 test('nothing listens where the proxy should be: ECONNREFUSED at once; a Pool recovers when it comes back', { timeout: 20000 }, async () => {
   const port = await deadPort()
   const client = new Client(config({ webSocketUrl: `ws://127.0.0.1:${port}/v1` }))

@@ -11,6 +11,8 @@ import { runTransaction } from './transaction.js'
 import { openWebSocket, webSocketConstructorFor } from './websocket.js'
 
 const ignore = () => {}
+// What #fatal holds once end() is done: never thrown (a later connect() or query() makes its own error).
+const ENDED = new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable')
 
 function randomNonce() {
   const bytes = new Uint8Array(18)
@@ -18,6 +20,27 @@ function randomNonce() {
   let s = ''
   for (const b of bytes) s += String.fromCharCode(b)
   return btoa(s)
+}
+
+// Starts the WebSocket's closing handshake and lets it finish on its own; a socket whose other side never closes is
+// dropped after a second where the WebSocket can be (the `ws` package would hold a Node process for its own 30 s).
+function closeInBackground(ws) {
+  ws.onopen = ws.onmessage = null
+  ws.onerror = ignore
+  const timer = setTimeout(() => {
+    try {
+      ws.terminate?.()
+    } catch {}
+  }, 1000)
+  ws.onclose = () => {
+    clearTimeout(timer)
+    ws.onclose = null
+  }
+  try {
+    ws.close(1000)
+  } catch {
+    clearTimeout(timer)
+  }
 }
 
 function abortError(signal) {
@@ -152,7 +175,9 @@ export class Client extends Emitter {
     webSocketConstructorFor(o) // fails fast (ENOWEBSOCKET) before the wasm loads
     const core = (this.#core = await loadCore())
     if (this.#fatal) throw this.#fatal // end() or an abort while the core loaded: no socket is opened
-    const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, randomNonce(), o.maxMessageSize))
+    // A SCRAM nonce only where SCRAM may run (requireAuth 'password' alone refuses it before a nonce is used).
+    const nonce = o.requireAuth.trim() === 'password' ? '' : randomNonce()
+    const conn = (this.#conn = new core.Connection(o.user, o.database ?? '', o.application_name, nonce, o.maxMessageSize))
     this.#header = conn.header() >>> 2
     this.#check(conn.setAuthPolicy(o.requireAuth, o.scramMaxIterations))
     this.#wantNotifications()
@@ -621,31 +646,18 @@ export class Client extends Emitter {
       q.resolve = (v) => { resolve(v); r() }
       q.reject = (e) => { reject(e); r() }
     })))
+    // Every answer is in: the Terminate and the WebSocket's close go out, and end() is done. The server's side of the
+    // closing handshake is not awaited (libpq's PQfinish does not wait either): it can change nothing, and awaiting
+    // it would cost an edge function one more round trip to the proxy before its response.
     if (this.#conn) {
       this.#conn.terminate()
       this.#flush()
     }
     const ws = this.#ws
     this.#ws = null
-    if (ws) {
-      ws.onopen = ws.onmessage = null
-      ws.onerror = ignore
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, 1000)
-        ws.onclose = () => {
-          clearTimeout(t)
-          resolve()
-        }
-        try {
-          ws.close(1000)
-        } catch {
-          resolve()
-        }
-      })
-      ws.onclose = null
-    }
+    if (ws) closeInBackground(ws)
     this.#state = 'closed'
-    this.#fatal = new EdgepgError('ECONNCLOSED', 'Client was closed and is not queryable')
+    this.#fatal = ENDED // a marker (queries after end() get their own error, see #query): no stack taken per end()
     this.#release()
     this.emit('end')
   }
