@@ -22,25 +22,29 @@ function randomNonce() {
   return btoa(s)
 }
 
-// Starts the WebSocket's closing handshake and lets it finish on its own; a socket whose other side never closes is
-// dropped after a second where the WebSocket can be (the `ws` package would hold a Node process for its own 30 s).
-function closeInBackground(ws) {
+// Lets the WebSocket close on its own: after a Terminate the server closes it (its Close frame is answered by the
+// WebSocket itself), else the closing handshake starts here. A socket still open a second later is dropped (the
+// `ws` package's terminate(); the `ws` package would hold a Node process for its own 30 s) or, where a WebSocket
+// has no terminate(), closed.
+function closeInBackground(ws, serverCloses) {
   ws.onopen = ws.onmessage = null
   ws.onerror = ignore
+  const close = () => {
+    try {
+      ws.close(1000)
+    } catch {}
+  }
   const timer = setTimeout(() => {
     try {
-      ws.terminate?.()
+      if (typeof ws.terminate === 'function') ws.terminate()
+      else close()
     } catch {}
   }, 1000)
   ws.onclose = () => {
     clearTimeout(timer)
     ws.onclose = null
   }
-  try {
-    ws.close(1000)
-  } catch {
-    clearTimeout(timer)
-  }
+  if (!serverCloses) close()
 }
 
 function abortError(signal) {
@@ -250,16 +254,17 @@ export class Client extends Emitter {
   }
 
   // Everything the core produced since the last flush leaves as one WebSocket message.
-  #flush() {
-    const ws = this.#ws
-    if (!ws || ws.readyState !== 1 || !this.#conn || this.#holdFlush) return
+  // Returns whether a message went out. `ws`: the socket end() took from the client.
+  #flush(ws = this.#ws) {
+    if (!ws || ws.readyState !== 1 || !this.#conn || this.#holdFlush) return false
     const h = this.#heapU32()
     const len = h[this.#header + 1]
-    if (len === 0) return
+    if (len === 0) return false
     const addr = h[this.#header]
     const bytes = this.#core.HEAPU8.slice(addr, addr + len)
     this.#conn.clearOutput()
     ws.send(bytes)
+    return true
   }
 
   #onData(data) {
@@ -646,16 +651,20 @@ export class Client extends Emitter {
       q.resolve = (v) => { resolve(v); r() }
       q.reject = (e) => { reject(e); r() }
     })))
-    // Every answer is in: the Terminate and the WebSocket's close go out, and end() is done. The server's side of the
-    // closing handshake is not awaited (libpq's PQfinish does not wait either): it can change nothing, and awaiting
-    // it would cost an edge function one more round trip to the proxy before its response.
-    if (this.#conn) {
-      this.#conn.terminate()
-      this.#flush()
-    }
+    // Every answer is in: the Terminate goes out and end() is done. The server ends the connection on it (PostgreSQL
+    // closes, and so does the proxy's WebSocket; edgepg-gateway closes it at once), which is not awaited (libpq's
+    // PQfinish does not wait either): it can change nothing, and awaiting it would cost an edge function one more
+    // round trip to the proxy before its response.
     const ws = this.#ws
     this.#ws = null
-    if (ws) closeInBackground(ws)
+    if (ws) {
+      let terminated = false
+      if (this.#conn) {
+        this.#conn.terminate()
+        terminated = this.#flush(ws)
+      }
+      closeInBackground(ws, terminated)
+    }
     this.#state = 'closed'
     this.#fatal = ENDED // a marker (queries after end() get their own error, see #query): no stack taken per end()
     this.#release()
