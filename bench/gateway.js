@@ -7,13 +7,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import { WebSocket } from 'ws'
+import { WebSocket as WsWebSocket } from 'ws'
 import { Client as EdgeClient } from 'edgepg'
 import { Client as NeonClient, neonConfig } from '@neondatabase/serverless'
 import { fmt, median, printTable, ratio, timeInTurns } from './stats.js'
 import { startDelayProxy } from './delay-proxy.js'
 import { DATABASE, ROLE_PASSWORDS, prepareDatabase, startGateway, token } from '../tests/support/gateway.js'
 import { ROLES, freePort, psql, waitForPort } from '../tests/support/services.js'
+
+// The bench's WebSocket: the sockets a timed run opened are awaited closed (untimed) before the next run starts, so
+// no run's closing handshake lands on another's time (edgepg's end() does not wait for the server's side of it).
+let opened = []
+class WebSocket extends WsWebSocket {
+  constructor(...args) {
+    super(...args)
+    opened.push(this)
+    this.closed = new Promise((resolve) => this.once('close', resolve))
+  }
+}
+// Runs `fn` and returns the teardown timeInTurns awaits: every socket the run opened, closed.
+async function closedAfter(fn) {
+  opened = []
+  await fn()
+  const sockets = opened
+  return () => Promise.all(sockets.map((s) => s.closed))
+}
 
 const run = promisify(execFile)
 const svc = JSON.parse(process.env.EDGEPG_TEST_SERVICES)
@@ -207,12 +225,12 @@ for (const [name, make] of Object.entries(wsClients)) {
 const wsSeq = await perQueryInterleaved(wsOpen, quick ? 500 : 1000, quick ? 3 : 9, { 'edgepg-gateway': gw.child.pid, websockify: svc.websockifyPid })
 const wsRows = await timeInTurns(wsOpen, quick ? 3 : 7, (c) => c.query('select id, name, flag from rows3'))
 for (const c of Object.values(wsOpen)) await c.end()
-const wsConnect = await timeInTurns(wsClients, quick ? 5 : 30, async (make) => {
+const wsConnect = await timeInTurns(wsClients, quick ? 5 : 30, (make) => closedAfter(async () => {
   const k = make()
   await k.connect()
   await k.query('select 1')
   await k.end()
-})
+}))
 // The proxies alone: a raw WebSocket reader logs in with a cleartext password (the token for the gateway, the
 // cleartext role for websockify), sends the 100,000-row query and only frames the answer until ReadyForQuery, so the
 // client's decoding (most of the row above) is out of the picture.
@@ -298,7 +316,8 @@ const connectPaths = {
     user: 'gw_user', database: DATABASE, password: tok }),
 }
 // The floor: a WebSocket opened to the gateway and one round trip in it (an SSLRequest, answered 'N' by the gateway
-// itself), then closed; timed to the answer (the issue's floor) and, as edgepg's end() does, to the close's end.
+// itself), then closed; timed to the answer (the issue's floor) and to the close's end (the closing handshake
+// awaited, as pg's and Neon's end() await it; edgepg's end() sends its Terminate and close and returns).
 async function floorOnce(awaitClose) {
   const sock = new WebSocket(pooled.wsUrl())
   sock.binaryType = 'nodebuffer'
@@ -306,9 +325,8 @@ async function floorOnce(awaitClose) {
   const answered = new Promise((resolve) => sock.once('message', resolve))
   sock.send(Buffer.from([0, 0, 0, 8, 4, 210, 22, 47]))
   await answered
-  const closed = new Promise((resolve) => sock.once('close', resolve))
   sock.close()
-  if (awaitClose) await closed
+  if (awaitClose) await sock.closed
 }
 const connectOnce = async (name, make) => {
   const k = make()
@@ -326,9 +344,9 @@ const connectOnce = async (name, make) => {
 // Two groups, each in turns (every run times each member once; five runs first warm the paths and the pool). The
 // pooled paths against the floor without the others: a path without pool leaves a backend exiting, websockify a
 // process, and that teardown would land on whichever subject runs next. Then every path against the pooled ones.
-const subjectsOf = (names) => Object.fromEntries(names.map((name) => [name, () => connectOnce(name, connectPaths[name])]))
+const subjectsOf = (names) => Object.fromEntries(names.map((name) => [name, () => closedAfter(() => connectOnce(name, connectPaths[name]))]))
 const pooledNames = Object.keys(connectPaths).filter((name) => name.includes('warm backends') && name.startsWith('edgepg'))
-const floorGroup = { ...subjectsOf(pooledNames), floor: () => floorOnce(false), floorClosed: () => floorOnce(true) }
+const floorGroup = { ...subjectsOf(pooledNames), floor: () => closedAfter(() => floorOnce(false)), floorClosed: () => closedAfter(() => floorOnce(true)) }
 await timeInTurns(floorGroup, 5, (run) => run())
 const { floor, floorClosed, ...pooledTimes } = await timeInTurns(floorGroup, connectRuns, (run) => run())
 printTable(`Connect path against the floor: new connection + select 1 + end, median of ${connectRuns} (same PostgreSQL 15, gw_user)`,
@@ -361,7 +379,7 @@ const farPaths = {
     return c
   },
 }
-const farGroup = Object.fromEntries(Object.entries(farPaths).map(([name, make]) => [name, () => connectOnce(name, make)]))
+const farGroup = Object.fromEntries(Object.entries(farPaths).map(([name, make]) => [name, () => closedAfter(() => connectOnce(name, make))]))
 await timeInTurns(farGroup, 5, (run) => run())
 const farRuns = quick ? 20 : 100
 const farTimes = await timeInTurns(farGroup, farRuns, (run) => run())
@@ -370,6 +388,29 @@ printTable(`Connect path with PostgreSQL ~1 ms from the gateway each way: the sa
   Object.entries(farTimes).map(([name, t]) => [name, fmt(t), ratio(farTimes[togetherName], t)]))
 await far.stop()
 proxy.close()
+
+// The same connect path with the client about 1 ms from the gateway each way (an edge function and its gateway in
+// different places; a delaying proxy in front of the gateway's WebSocket listener): what a round trip to the gateway
+// costs, and what end() costs when it awaits the server's side of the closing handshake (Neon's, as pg's) and when
+// it does not (edgepg's).
+const edgeProxy = await startDelayProxy(pooled.websocket, 1)
+const edgeUrl = `ws://127.0.0.1:${edgeProxy.port}/v1`
+const distantPaths = {
+  [togetherName]: () => new EdgeClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE,
+    password: () => tok, requireAuth: 'password', webSocketUrl: edgeUrl, webSocketConstructor: WebSocket }),
+  "Neon's driver, gateway with warm backends (pipelined login)": () => {
+    const c = new NeonClient({ host: '127.0.0.1', port: svc.pgPort, user: 'gw_user', database: DATABASE, password: tok })
+    c.neonConfig.wsProxy = (host, port) => `127.0.0.1:${edgeProxy.port}/v2?address=${host}:${port}`
+    return c
+  },
+}
+const distantGroup = Object.fromEntries(Object.entries(distantPaths).map(([name, make]) => [name, () => closedAfter(() => connectOnce(name, make))]))
+await timeInTurns(distantGroup, 3, (run) => run())
+const distantTimes = await timeInTurns(distantGroup, farRuns, (run) => run())
+printTable(`Connect path with the client ~1 ms from the gateway each way: the same, median of ${farRuns}`,
+  ['', 'median', 'edgepg issued together / this'],
+  Object.entries(distantTimes).map(([name, t]) => [name, fmt(t), ratio(distantTimes[togetherName], t)]))
+edgeProxy.close()
 await pooled.stop()
 
 // ---- 500 concurrent authenticated sessions, each running queries (no pool: 500 backends; scripts/bench raises the

@@ -37,15 +37,17 @@ export async function ratesInTurns(fns, { rounds = 7, ms = 250, batch = 20 } = {
 // Like timeRuns for several subjects at once, in turns (a, b, c, a, b, c, ...), so that each sees the same machine
 // (a neighbour's burst or the collector's state do not land on one subject only). Returns { name: median ms }.
 // pauseMs: an untimed pause before each run, so that what one subject leaves behind (a connection's teardown on the
-// server side) is not timed against the next.
+// server side) is not timed against the next. A run that resolves to a function has it awaited after its time is
+// taken: its own teardown (e.g. a socket's closing handshake), untimed, before the next run starts.
 export async function timeInTurns(subjects, runs, fn, { pauseMs = 0 } = {}) {
   const times = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]))
   for (let i = 0; i < runs; i++) {
     for (const [name, subject] of Object.entries(subjects)) {
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs))
       const t0 = performance.now()
-      await fn(subject, i)
+      const teardown = await fn(subject, i)
       times[name].push(performance.now() - t0)
+      if (typeof teardown === 'function') await teardown()
     }
   }
   return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t)]))
