@@ -353,7 +353,7 @@ printTable(`Connect path against the floor: new connection + select 1 + end, med
   ['', 'median', 'this / floor', 'this / floor with close awaited'], [
     ...Object.entries(pooledTimes).map(([name, t]) => [name, fmt(t), ratio(t, floor), ratio(t, floorClosed)]),
     ['floor: WebSocket open + one round trip to the gateway', fmt(floor), '1.00x', ratio(floor, floorClosed)],
-    ['floor with its close awaited (as end() awaits it)', fmt(floorClosed), ratio(floorClosed, floor), '1.00x'],
+    ["floor with its close awaited (as pg's and Neon's end() await theirs)", fmt(floorClosed), ratio(floorClosed, floor), '1.00x'],
   ])
 const allGroup = subjectsOf(Object.keys(connectPaths).filter((name) => !name.includes('new token')))
 await timeInTurns(allGroup, 5, (run) => run())
