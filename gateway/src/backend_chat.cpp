@@ -44,6 +44,10 @@ struct Until {
   int commands = 0;
   std::vector<std::uint8_t>* rest = nullptr;
   int ready = 1;  // without commands: the ReadyForQuery messages the request asks for (one per Query or Sync)
+  // An error answered after this many ReadyForQuery messages is not thrown but reported here (the request's optional
+  // part failed; the backend is idle again at its end).
+  bool* later_failed = nullptr;
+  int required = 1;
 };
 
 // Sends `request`, reads until `until`; `first_cell`, when given, gets the first column of the first DataRow.
@@ -60,7 +64,9 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
   pg::BackendParser parser;
   std::array<std::uint8_t, 8192> buf{};
   std::optional<pg::ErrorFields> error;
+  bool error_optional = false;  // it came after until.required ReadyForQuery messages (until.later_failed)
   int commands = 0;
+  int readies = 0;
   for (;;) {
     pg::RawMessage m;
     const auto step = parser.next(m);
@@ -75,7 +81,10 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
           deadline.cancel();
           throw UpstreamError(e.code, e.message);
         }
-        error = std::move(e);
+        if (!error) {
+          error_optional = until.later_failed != nullptr && readies >= until.required;
+          error = std::move(e);
+        }
       } else if (m.type == 'C' && until.commands > 0) {
         if (++commands == until.commands) {
           deadline.cancel();
@@ -96,8 +105,13 @@ asio::awaitable<void> exchange(Upstream& up, std::span<const std::uint8_t> reque
         if (until.commands > 0) throw UpstreamError("08P01", std::string("the pooled backend broke the protocol"));
         pg::TransactionStatus status{};
         const bool idle = pg::decode_ready_for_query(m.body, status).ok() && status == pg::TransactionStatus::idle;
+        ++readies;
         if (idle && --until.ready > 0) continue;
         deadline.cancel();
+        if (error && error_optional && idle) {
+          *until.later_failed = true;
+          co_return;
+        }
         if (error) throw UpstreamError(error->code, error->message);
         if (!idle) throw UpstreamError("08006", std::string("the pooled backend is not idle after the ") + what);
         co_return;
@@ -138,13 +152,15 @@ asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds time
   pg::FrontendWriter w;
   w.query("DISCARD ALL");
   Until until;
+  bool parse_failed = false;
   if (holder_settings) {
     w.parse(kHolderStatement, holder_sql(*holder_settings), {});
     w.sync();
     until.ready = 2;
+    until.later_failed = &parse_failed;  // e.g. a schema without begin_session: the reset stands, nothing prepared
   }
   co_await exchange(up, w.data(), timeout, "reset", nullptr, until);
-  up.holder_prepared = holder_settings;
+  if (!parse_failed) up.holder_prepared = holder_settings;
 }
 
 namespace {

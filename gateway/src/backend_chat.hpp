@@ -20,7 +20,8 @@ namespace edgepg::gateway {
 // DISCARD ALL; throws UpstreamError when the backend answers anything but success and idle. With
 // `holder_settings`, the next holder's begin_holder statement for that many settings is parsed in the same round
 // trip, after the DISCARD (so nothing of the last holder's reaches it; up.holder_prepared): the next login binds it
-// rather than parsing its own (~30 us of the server's time off the login's path).
+// rather than parsing its own (~30 us of the server's time off the login's path). A Parse that fails (a schema
+// without edgepg.begin_session) leaves the reset done and nothing prepared.
 asio::awaitable<void> reset_backend(Upstream& up, std::chrono::milliseconds timeout,
                                     std::optional<std::size_t> holder_settings = std::nullopt);
 

@@ -596,6 +596,14 @@ class Session final : public LoginChannel {
     asio::steady_timer wait(ex);
     for (int attempt = 0;; ++attempt) {
       auto taken = services_.pool->take_idle(*pool_key_, ex);
+      if (taken && taken->upstream.armed && !(config.claims.sessions && services_.claims)) {
+        // Armed while claims.sessions was on, handed out after a reload turned it off: nothing would fill its row,
+        // and edgepg.begin_session (granted to every role) would let the holder fill it with claims of its own
+        // choosing. Closed instead (the sweep removes the row).
+        taken->upstream.transport.close();
+        services_.pool->closed(*pool_key_);
+        continue;
+      }
       if (taken) {
         pool_slot_ = true;
         born_ = taken->born;

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { existsSync, renameSync } from 'node:fs'
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { WebSocket } from 'ws'
@@ -92,7 +92,9 @@ test('a reused backend carries nothing of its previous holder', async () => {
 })
 
 test('a holder with more settings than the last parses its own claims statement and sees none of the gateway\'s', async () => {
+  const annaBefore = await preparedAhead()
   const a = await connect('anna')
+  assert.equal(await preparedAhead(), annaBefore + 1, 'anna used the statement parsed for her shape (bob\'s)')
   const pid = await one(a, 'select pg_backend_pid()')
   await a.end()
   assert.equal(await untilArmed(pid), '1', 'back in the pool, armed')
@@ -368,4 +370,32 @@ test('a backend whose claims row went away while it was held is armed anew when 
   assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend')
   assert.equal(await one(b, 'select edgepg.sub()'), 'after-gone')
   await b.end()
+})
+
+test('a backend armed before a reload turned claims.sessions off is not handed out: its holder could fill the row', async () => {
+  const g = await startGateway(svc, { pool: { max: 1, min_idle: 0 } })
+  const viaG = async (sub) => {
+    const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub, role: 'gw_user' }) })
+    await c.connect()
+    return c
+  }
+  try {
+    const first = await viaG('before-reload')
+    const pid = await one(first, 'select pg_backend_pid()')
+    await first.end()
+    assert.equal(await untilArmed(pid), '1', 'back in the pool, armed for a begin_session')
+    delete g.config.claims.sessions
+    writeFileSync(join(g.dir, 'gateway.json'), JSON.stringify(g.config))
+    const reloaded = new Promise((resolve) => g.child.stderr.on('data', (d) => String(d).includes('configuration reloaded') && resolve()))
+    g.child.kill('SIGHUP')
+    await reloaded
+    const m = await viaG('mallory')
+    assert.notEqual(await one(m, 'select pg_backend_pid()'), pid, 'the armed backend was closed, not handed out')
+    const forged = `select edgepg.begin_session('root', 'https://evil.example', '{"sub":"root"}'::jsonb)`
+    assert.equal(await one(m, forged), null, 'no armed row to fill')
+    assert.equal(await one(m, 'select edgepg.sub()'), null)
+    await m.end()
+  } finally {
+    await g.stop()
+  }
 })
