@@ -317,7 +317,7 @@ const connectPaths = {
 }
 // The floor: a WebSocket opened to the gateway and one round trip in it (an SSLRequest, answered 'N' by the gateway
 // itself), then closed; timed to the answer (the floor) and to the close's end (the closing handshake
-// awaited, as pg's and Neon's end() await it; edgepg's end() sends its Terminate and close and returns).
+// awaited, as pg's and Neon's end() await it; edgepg's end() sends its Terminate and returns: the server closes).
 async function floorOnce(awaitClose) {
   const sock = new WebSocket(pooled.wsUrl())
   sock.binaryType = 'nodebuffer'

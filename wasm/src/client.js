@@ -43,6 +43,7 @@ function closeInBackground(ws, serverCloses) {
   ws.onclose = () => {
     clearTimeout(timer)
     ws.onclose = null
+    close() // answers the server's Close where the WebSocket does not itself (Workers before 2026-04-07); else a no-op
   }
   if (!serverCloses) close()
 }
@@ -659,10 +660,12 @@ export class Client extends Emitter {
     this.#ws = null
     if (ws) {
       let terminated = false
-      if (this.#conn) {
-        this.#conn.terminate()
-        terminated = this.#flush(ws)
-      }
+      try {
+        if (this.#conn) {
+          this.#conn.terminate()
+          terminated = this.#flush(ws)
+        }
+      } catch {} // a socket that refused the Terminate is closed below all the same
       closeInBackground(ws, terminated)
     }
     this.#state = 'closed'
