@@ -170,6 +170,9 @@ class Session final : public LoginChannel {
     if (relay_ && relay_->client_left()) client_.close();
     // A backend going back to the pool has its claims row cleared and armed for the next holder (return_to_pool);
     // the row of any other goes.
+    // Before the backend can go to another holder, this client's cancel key goes (a cancel looked up just before
+    // and still on its way to PostgreSQL can land late: SECURITY.md).
+    forget_cancel_key();
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
     if (!backend_start_.empty() && !given_back_) {
       co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
@@ -694,9 +697,15 @@ class Session final : public LoginChannel {
     co_await (drain() || deadline.async_wait(use_awaitable));
   }
 
+  // The client's cancel key stops reaching its backend.
+  void forget_cancel_key() {
+    if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
+    cancel_key_.reset();
+  }
+
   void finish(const std::string& outcome) {
     client_.close();
-    if (cancel_key_) services_.cancel_keys.forget(cancel_key_->first, cancel_key_->second);
+    forget_cancel_key();
     if (pool_slot_) services_.pool->closed(*pool_key_);  // the backend was not given back: it closes with us
     if (session_started_) audit("session_end", "");
     services_.metrics.bytes(bytes_in(), bytes_out());
