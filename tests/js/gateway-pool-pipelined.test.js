@@ -124,6 +124,26 @@ test('a first query sent with the token runs on the warm backend behind the hold
   await bye(quoted.wire)
 })
 
+const preparedAhead = async () =>
+  Number(/edgepg_gateway_claims_statements_prepared_total (\d+)/.exec(await (await fetch(`http://127.0.0.1:${gw.http}/metrics`)).text())[1])
+
+test('a pipelined login binds the claims statement its reset parsed ahead, and its query still runs behind the claims', async () => {
+  const params = { application_name: 'same-shape', search_path: 'public' }
+  const probe = query("select edgepg.sub(), current_setting('application_name'), pg_backend_pid(), (select count(*) from pg_prepared_statements)")
+  const first = await pipelinedLogin({ sub: 'shape-1', params, readies: 2, messages: [probe] })
+  const pid = first.seen.find((m) => m.type === 'D').cells[2]
+  await bye(first.wire)
+  for (let i = 0; i < 100 && psql({ ...svc, database: DATABASE }, `select count(*) from edgepg.sessions where pid = ${pid} and claims is null`).trim() !== '1'; i++) {
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const before = await preparedAhead()
+  const { seen, wire } = await pipelinedLogin({ sub: 'shape-2', params, readies: 2, messages: [probe] })
+  assert.deepEqual(seen.filter((m) => m.type === 'E'), [])
+  assert.deepEqual(seen.find((m) => m.type === 'D').cells, ['shape-2', 'same-shape', pid, '0'])
+  assert.equal(await preparedAhead(), before + 1, 'the statement parsed for the same shape was bound')
+  await bye(wire)
+})
+
 test('what the first query does cannot undo its claims: an error, a transaction rolled back, more behind a Sync', async () => {
   const pid = await warmBackend()
   // A failing first query: the claims were committed before it.
