@@ -360,9 +360,8 @@ export class Client extends Emitter<ClientEvents> {
   /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction. */
   getTransactionStatus(): 'I' | 'T' | 'E' | string
   /**
-   * Queries already sent finish first; then the Terminate and the WebSocket's close go out and end() is done (the
-   * server's side of the closing handshake is not awaited). Later queries fail with "Client was closed and is not
-   * queryable".
+   * Queries already sent finish first; then the Terminate goes out and end() is done (the server closes the
+   * connection on it, which is not awaited). Later queries fail with "Client was closed and is not queryable".
    */
   end(): Promise<void>
   end(callback: (err?: Error) => void): void
