@@ -168,11 +168,11 @@ class Session final : public LoginChannel {
     if (relay_ && relay_->refused_message()) co_await drain_client();  // so the error is read before the close
     // A client that left gets its close now, not after the backend's clean-up below (its end() waits for it).
     if (relay_ && relay_->client_left()) client_.close();
-    // A backend going back to the pool has its claims row cleared and armed for the next holder (return_to_pool);
-    // the row of any other goes.
     // Before the backend can go to another holder, this client's cancel key goes (a cancel looked up just before
     // and still on its way to PostgreSQL can land late: SECURITY.md).
     forget_cancel_key();
+    // A backend going back to the pool has its claims row cleared and armed for the next holder (return_to_pool);
+    // the row of any other goes.
     if (upstream && pool_slot_) co_await return_to_pool(*upstream);
     if (!backend_start_.empty() && !given_back_) {
       co_await services_.claims->forget(*snap_.config, backend_pid_, backend_start_);
