@@ -411,14 +411,18 @@ class Session final : public LoginChannel {
     const bool claims = config.claims.sessions && services_.claims;
     // The reset after this holder parses begin_holder's statement for the next with as many settings; one parsed
     // for this holder is closed by begin_holder, or here when this holder's login goes another way.
-    if (pooled && claims) warm_settings_ = holder_settings(config, who, startup).size();
+    std::vector<std::pair<std::string, std::string>> settings;
+    if (pooled && claims) {
+      settings = holder_settings(config, who, startup);
+      warm_settings_ = settings.size();
+    }
     if (!(pooled && claims && up.armed)) co_await forget_holder_statement(up, std::chrono::milliseconds(5000));
     if (pooled && claims && up.armed) {
       // A warm backend armed for us: the claims and the settings in one statement on the backend itself, with the
       // client's first query behind them when it sent one with its token.
       up.armed = false;
       split_early(static_cast<std::uint32_t>(config.limits.max_message_bytes));
-      co_await begin_on_backend(up, config, who, startup);
+      co_await begin_on_backend(up, who, settings);
     } else if (pooled && claims) {
       // Both run to their end (no cancellation half-way: an admin connection is never left mid-statement); the
       // settings' error wins, as when they ran one after the other.
@@ -438,7 +442,7 @@ class Session final : public LoginChannel {
       if (early_sent_.empty()) {
         co_await apply_holder_settings(up, config, who, startup);
       } else {
-        const auto settings = holder_settings(config, who, startup);
+        settings = holder_settings(config, who, startup);  // not computed above: claims.sessions is off
         co_await apply_settings_pipelined(up, settings, early_sent_, early_answered_, std::chrono::milliseconds(5000));
         services_.metrics.first_query_pipelined();
       }
@@ -490,9 +494,8 @@ class Session final : public LoginChannel {
   // the login is refused and the backend, its answers possibly half-read, closed with it (never given back): no
   // armed row, or no edgepg.begin_session (a schema from before arming), is the claims channel's failure, told as
   // record_claims tells it; a setting's error keeps the server's SQLSTATE.
-  asio::awaitable<void> begin_on_backend(Upstream& up, const Config& config, const Identity& who,
-                                         const pg::StartupMessage& startup) {
-    const auto settings = holder_settings(config, who, startup);
+  asio::awaitable<void> begin_on_backend(Upstream& up, const Identity& who,
+                                         const std::vector<std::pair<std::string, std::string>>& settings) {
     const bool prepared = up.holder_prepared == settings.size();
     const auto timeout = std::chrono::milliseconds(5000);
     std::optional<UpstreamError> failed;

@@ -31,8 +31,9 @@ after(async () => {
   await gw?.stop()
 })
 
-async function connect(sub, role = 'gw_user', extra = {}) {
-  const c = new pg.Client({ host: '127.0.0.1', port: gw.postgres, user: role, database: DATABASE,
+// A node-postgres client of `sub` through gateway `g` (the shared one unless a test starts its own).
+async function connect(sub, role = 'gw_user', extra = {}, g = gw) {
+  const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: role, database: DATABASE,
     password: await token({ sub, role }), ...extra })
   await c.connect()
   return c
@@ -333,11 +334,7 @@ test('a role whose transactions are read-only keeps its claims on warm backends,
 test('a warm backend is handed out without the role\'s password; a new login needs it (08004 when it cannot be read)', async () => {
   const g = await startGateway(svc, { pool: { max: 2, min_idle: 0, idle_timeout_ms: 60000 } })
   const file = join(g.dir, 'gw_user')
-  const viaG = async (sub) => {
-    const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub, role: 'gw_user' }) })
-    await c.connect()
-    return c
-  }
+  const viaG = (sub) => connect(sub, 'gw_user', {}, g)
   try {
     const first = await viaG('wendy')
     const pid = await one(first, 'select pg_backend_pid()')
@@ -374,11 +371,7 @@ test('a backend whose claims row went away while it was held is armed anew when 
 
 test('a backend armed before a reload turned claims.sessions off is not handed out: its holder could fill the row', async () => {
   const g = await startGateway(svc, { pool: { max: 1, min_idle: 0 } })
-  const viaG = async (sub) => {
-    const c = new pg.Client({ host: '127.0.0.1', port: g.postgres, user: 'gw_user', database: DATABASE, password: await token({ sub, role: 'gw_user' }) })
-    await c.connect()
-    return c
-  }
+  const viaG = (sub) => connect(sub, 'gw_user', {}, g)
   try {
     const first = await viaG('before-reload')
     const pid = await one(first, 'select pg_backend_pid()')
