@@ -214,7 +214,9 @@ int run_server(const std::string& config_path) {
     if (!at) return;
     tcp::endpoint ep(asio::ip::make_address(at->host), at->port);
     listeners.push_back(std::make_unique<Listener>(Listener{name, tcp::acceptor(io, ep)}));
-    std::cerr << "edgepg-gateway: " << name << " listener on " << at->text() << "\n";
+    // The port bound, not the one asked for: with port 0 the system picks a free one and this line says which.
+    const Endpoint bound{at->host, listeners.back()->acceptor.local_endpoint().port()};
+    std::cerr << "edgepg-gateway: " << name << " listener on " << bound.text() << "\n";
   };
   listen(config.listen.websocket, "websocket");
   listen(config.listen.postgres, "postgres");

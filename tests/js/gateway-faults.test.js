@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import * as jose from 'jose'
 import { getServices } from '../support/env.js'
-import { freePort, psql } from '../support/services.js'
+import { freePort, listenLoopback, psql } from '../support/services.js'
 import { AUDIENCE, DATABASE, ISSUER, prepareDatabase, startGateway, token } from '../support/gateway.js'
 import { mulberry32 } from '../support/prng.js'
 import { Wire, errorFields, pgMessage, startupPacket as wireStartup, tcp } from '../support/pg-wire.js'
@@ -150,8 +150,7 @@ async function wsUpgrade(port) {
 test('upstream down at connect (nothing listens, or it never answers): a prompt 08006 that says what to do, audited upstream_failed', async () => {
   const held = new Set()
   const silent = createNetServer((sock) => held.add(sock))  // accepts, never says a word
-  const silentPort = await freePort()
-  await new Promise((r) => silent.listen(silentPort, '127.0.0.1', r))
+  const silentPort = await listenLoopback(silent)
   const cases = [['nothing listens', await freePort(), 2000, /unreachable/], ['never answers', silentPort, AUTH_TIMEOUT_MS + 500, /did not answer/]]
   try {
     for (const [name, port, within, cause] of cases) {
@@ -215,14 +214,13 @@ test('upstream dies mid-session (pg_terminate_backend), idle or mid-query: 57P01
 // ---- 2. the identity provider's keys ----------------------------------------------------------------------------
 
 async function jwksServer(publicJwk, port) {
-  port ??= await freePort()
   let fetches = 0
   const server = createServer((req, res) => {
     fetches++
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ keys: [publicJwk] }))
   })
-  await new Promise((r) => server.listen(port, '127.0.0.1', r))
+  port = await listenLoopback(server, port)
   return {
     port,
     url: `http://127.0.0.1:${port}/jwks.json`,
@@ -296,8 +294,7 @@ test('JWKS endpoint that accepts and never answers: the gateway starts, and refu
     sockets.add(s)
     s.on('error', () => {})
   })
-  const port = await freePort()
-  await new Promise((r) => blackhole.listen(port, '127.0.0.1', r))
+  const port = await listenLoopback(blackhole)
   const identity = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks_url: `http://127.0.0.1:${port}/jwks.json`,
     role_claim: 'role', allowed_roles: ['gw_user'] }
   const { privateKey } = await jose.generateKeyPair('ES256')
@@ -334,8 +331,7 @@ test('a JWKS refetch that hangs (a token with an unknown kid) does not stall the
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ keys: [jwk] }))
   })
-  const port = await freePort()
-  await new Promise((r) => server.listen(port, '127.0.0.1', r))
+  const port = await listenLoopback(server)
   const sign = (sub, kid) => new jose.SignJWT({ sub, role: 'gw_user' }).setProtectedHeader({ alg: 'ES256', kid })
     .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(privateKey)
   const g = await startGateway(svc, { identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'],

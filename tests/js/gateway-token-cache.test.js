@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import * as jose from 'jose'
 import { getServices } from '../support/env.js'
-import { freePort } from '../support/services.js'
+import { listenLoopback } from '../support/services.js'
 import { AUDIENCE, DATABASE, ISSUER, prepareDatabase, startGateway, token } from '../support/gateway.js'
 
 let svc
@@ -104,8 +104,7 @@ test('a key gone from the JWKS takes its cached tokens with it', async () => {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({ keys }))
   })
-  const port = await freePort()
-  await new Promise((r) => server.listen(port, '127.0.0.1', r))
+  const port = await listenLoopback(server)
   const sign = (pair, kid, sub) => new jose.SignJWT({ sub, role: 'gw_user' }).setProtectedHeader({ alg: 'ES256', kid })
     .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(pair.privateKey)
   const identity = { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks_url: `http://127.0.0.1:${port}/jwks.json`,

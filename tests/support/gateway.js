@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as jose from 'jose'
 import { REPO } from './pack.js'
-import { freePort, psql, waitForPort } from './services.js'
+import { psql } from './services.js'
 
 // EDGEPG_GATEWAY_BIN: another build of it (e.g. build/sanitize's, under AddressSanitizer).
 export const GATEWAY_BIN = process.env.EDGEPG_GATEWAY_BIN ?? join(REPO, 'build', 'native', 'edgepg-gateway')
@@ -64,9 +64,9 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
     writeFileSync(join(dir, role), pw + '\n')
     roles[role] = { password_file: join(dir, role) }
   }
-  const ports = { postgres: await freePort(), websocket: await freePort(), http: await freePort() }
+  // Port 0: the gateway binds free ports itself and logs them (a port found free here could be taken before it binds).
   const config = {
-    listen: { postgres: `127.0.0.1:${ports.postgres}`, websocket: `127.0.0.1:${ports.websocket}`, http: `127.0.0.1:${ports.http}`,
+    listen: { postgres: '127.0.0.1:0', websocket: '127.0.0.1:0', http: '127.0.0.1:0',
       ...(tlsFiles ? { tls: tlsFiles } : {}), ...listenExtra },
     upstream: { host: '127.0.0.1', port: svc.pgPort, sslmode: 'disable', databases: [DATABASE] },
     identity: { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret_file: join(dir, 'secret'),
@@ -86,7 +86,7 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
     child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
   })
-  await Promise.all(Object.values(ports).map((p) => waitForPort(p, 10000)))
+  const ports = await boundPorts(child, () => output)
   return {
     ...ports, dir, child, config,
     output: () => output,
@@ -99,4 +99,32 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
       await exited
     },
   }
+}
+
+// The ports of the three listeners, from the gateway's "<name> listener on host:port" lines; the gateway's own words
+// at once if it exits first (a configuration it refuses) or is not listening within 10 s.
+function boundPorts(child, output) {
+  const wanted = ['postgres', 'websocket', 'http']
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer)
+      child.off('exit', exited)
+      child.stderr.off('data', look)
+    }
+    const fail = (why) => {
+      done()
+      reject(new Error(`edgepg-gateway ${why}; its output:\n${output()}`))
+    }
+    const timer = setTimeout(() => fail('is not listening after 10000 ms'), 10000)
+    const exited = (code, signal) => fail(`exited (${signal ?? code}) before listening`)
+    child.once('exit', exited)
+    const look = () => {
+      const ports = {}
+      for (const m of output().matchAll(/edgepg-gateway: (\w+) listener on \S+:(\d+)\n/g)) ports[m[1]] = Number(m[2])
+      if (!wanted.every((name) => ports[name])) return
+      done()
+      resolve(ports)
+    }
+    child.stderr.on('data', look)
+  })
 }

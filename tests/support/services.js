@@ -32,6 +32,32 @@ export function freePort() {
   })
 }
 
+// Starts an in-process server on loopback; port 0 (the default) lets the system pick a free one, without the race of
+// freePort(). Resolves with the port bound.
+export function listenLoopback(server, port = 0) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve(server.address().port)
+    })
+  })
+}
+
+// Runs start(port) on a port free a moment ago; a server that could not bind it (another process took it in between)
+// is started again on another one, up to three times. Resolves with the port it runs on.
+async function onFreePort(start) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    try {
+      await start(port)
+      return port
+    } catch (e) {
+      if (attempt === 3) throw e
+    }
+  }
+}
+
 export async function waitForPort(port, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -86,9 +112,8 @@ export async function startPostgres() {
     `host all ${ROLES.trust.user} 127.0.0.1/32 trust`,
     '',
   ].join('\n') + original)
-  const pgPort = await freePort()
-  runPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
-    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${process.env.EDGEPG_PG_MAX_CONNECTIONS ?? 200}`, 'start'])
+  const pgPort = await onFreePort((port) => runPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${process.env.EDGEPG_PG_MAX_CONNECTIONS ?? 200}`, 'start']))
   const svc = { dir, data, pgPort }
   try {
     setUpRoles(svc)
@@ -118,9 +143,13 @@ export function stopPostgres(svc) {
 }
 
 export async function startWebsockify(targetPort) {
-  const wsPort = await freePort()
-  const child = spawn('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${targetPort}`], { stdio: 'ignore' })
-  await waitForPort(wsPort)
+  let child
+  const wsPort = await onFreePort(async (port) => {
+    child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: 'ignore' })
+    const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`websockify exited (${code})`))))
+    exited.catch(() => {})
+    await Promise.race([waitForPort(port), exited])
+  })
   return { wsPort, child }
 }
 
