@@ -165,6 +165,7 @@ asio::awaitable<bool> readiness(Services& services, std::string& why) {
 
 struct Listener {
   std::string name;
+  std::string host;  // as configured
   tcp::acceptor acceptor;
 };
 
@@ -213,10 +214,7 @@ int run_server(const std::string& config_path) {
   const auto listen = [&](const std::optional<Endpoint>& at, const char* name) {
     if (!at) return;
     tcp::endpoint ep(asio::ip::make_address(at->host), at->port);
-    listeners.push_back(std::make_unique<Listener>(Listener{name, tcp::acceptor(io, ep)}));
-    // The port bound, not the one asked for: with port 0 the system picks a free one and this line says which.
-    const Endpoint bound{at->host, listeners.back()->acceptor.local_endpoint().port()};
-    std::cerr << "edgepg-gateway: " << name << " listener on " << bound.text() << "\n";
+    listeners.push_back(std::make_unique<Listener>(Listener{name, at->host, tcp::acceptor(io, ep)}));
   };
   listen(config.listen.websocket, "websocket");
   listen(config.listen.postgres, "postgres");
@@ -286,6 +284,13 @@ int run_server(const std::string& config_path) {
     drain_poll({});
   };
   signals.async_wait(on_signal);
+
+  // Ready: the listeners are bound and the signals handled (a SIGHUP before this point would end the process). The
+  // port bound, not the one asked for: with port 0 the system picks a free one and this line says which.
+  for (const auto& l : listeners) {
+    const Endpoint bound{l->host, l->acceptor.local_endpoint().port()};
+    std::cerr << "edgepg-gateway: " << l->name << " listener on " << bound.text() << "\n";
+  }
 
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([c = contexts[i].get()] { c->run(); });

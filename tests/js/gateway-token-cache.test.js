@@ -40,7 +40,10 @@ async function login(gw, password) {
 async function reconfigure(gw, change) {
   change(gw.config)
   writeFileSync(join(gw.dir, 'gateway.json'), JSON.stringify(gw.config))
-  const reloaded = new Promise((resolve) => gw.child.stderr.on('data', (d) => String(d).includes('configuration reloaded') && resolve()))
+  const reloaded = new Promise((resolve, reject) => {
+    gw.child.stderr.on('data', (d) => String(d).includes('configuration reloaded') && resolve())
+    gw.child.once('exit', (code, signal) => reject(new Error(`the gateway ended (${signal ?? code}) instead of reloading:\n${gw.output()}`)))
+  })
   gw.child.kill('SIGHUP')
   await reloaded
 }
@@ -124,6 +127,18 @@ test('a key gone from the JWKS takes its cached tokens with it', async () => {
   } finally {
     server.close()
     server.closeAllConnections()
+  }
+})
+
+// The gateway's "listener on" lines mean it is ready for signals too: a SIGHUP sent the moment they appear reloads
+// the configuration (before, the lines came before the signal handler, and such a SIGHUP ended the process).
+test('a SIGHUP right after the gateway says it listens reloads it, never ends it', async () => {
+  for (let i = 0; i < 5; i++) {
+    await withGateway({}, async (gw) => {
+      await reconfigure(gw, (c) => (c.identity.token_cache_entries = 0))
+      assert.equal(gw.child.exitCode, null, gw.output())
+      assert.deepEqual(await login(gw, await token({ sub: 'after-hup', role: 'gw_user' })), { sub: 'after-hup' })
+    })
   }
 })
 

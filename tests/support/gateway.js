@@ -93,7 +93,7 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
     audit: () => (existsSync(join(dir, 'audit.jsonl')) ? readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
     wsUrl: (address) => `ws://127.0.0.1:${ports.websocket}/v1` + (address ? `?address=${address}` : ''),
     async stop() {
-      if (child.exitCode !== null) return
+      if (child.exitCode !== null || child.signalCode !== null) return  // gone already (a signal leaves exitCode null)
       const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
       await exited
