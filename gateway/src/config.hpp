@@ -14,7 +14,11 @@ namespace edgepg::gateway {
 struct Endpoint {
   std::string host;
   std::uint16_t port = 0;
-  [[nodiscard]] std::string text() const { return host + ":" + std::to_string(port); }
+  // host:port, an IPv6 host in brackets ("[::1]:6432", as the configuration also takes it).
+  [[nodiscard]] std::string text() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
 };
 
 struct TlsFiles {

@@ -86,7 +86,7 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
     child.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
   })
-  const ports = await boundPorts(child, () => output)
+  const ports = await boundPorts(child, config.listen, () => output)
   return {
     ...ports, dir, child, config,
     output: () => output,
@@ -101,23 +101,27 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
   }
 }
 
-// The ports of the three listeners, from the gateway's "<name> listener on host:port" lines; the gateway's own words
-// at once if it exits first (a configuration it refuses) or is not listening within 10 s.
-function boundPorts(child, output) {
-  const wanted = ['postgres', 'websocket', 'http']
+// The ports of the configured listeners, from the gateway's "<name> listener on host:port" lines; the gateway's own
+// words at once if it ends first (a configuration it refuses; 'close': its output read to the end), or if it is not
+// listening within 10 s (then it is killed).
+function boundPorts(child, listen, output) {
+  const wanted = ['postgres', 'websocket', 'http'].filter((name) => listen[name])
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer)
-      child.off('exit', exited)
+      child.off('close', ended)
       child.stderr.off('data', look)
     }
     const fail = (why) => {
       done()
       reject(new Error(`edgepg-gateway ${why}; its output:\n${output()}`))
     }
-    const timer = setTimeout(() => fail('is not listening after 10000 ms'), 10000)
-    const exited = (code, signal) => fail(`exited (${signal ?? code}) before listening`)
-    child.once('exit', exited)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail('is not listening after 10000 ms')
+    }, 10000)
+    const ended = (code, signal) => fail(`ended (${signal ?? code}) before listening`)
+    child.once('close', ended)
     const look = () => {
       const ports = {}
       for (const m of output().matchAll(/edgepg-gateway: (\w+) listener on \S+:(\d+)\n/g)) ports[m[1]] = Number(m[2])

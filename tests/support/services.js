@@ -2,7 +2,7 @@
 // default, plus roles that log in with md5, cleartext and trust), and websockify in front of it.
 // Used by scripts/with-services.js (one set for a whole run) and by tests run on their own.
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, chmodSync, rmSync, readFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, chmodSync, rmSync, readFileSync, existsSync, readdirSync, readlinkSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,8 +44,9 @@ export function listenLoopback(server, port = 0) {
   })
 }
 
-// Runs start(port) on a port free a moment ago; a server that could not bind it (another process took it in between)
-// is started again on another one, up to three times. Resolves with the port it runs on.
+// Runs start(port) on a port free a moment ago; when it throws an error marked `retry` (the server could not have the
+// port: another process took it in between), start() runs again on another one, three times at most. Resolves with
+// the port it runs on.
 async function onFreePort(start) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
@@ -53,7 +54,7 @@ async function onFreePort(start) {
       await start(port)
       return port
     } catch (e) {
-      if (attempt === 3) throw e
+      if (attempt === 3 || !e.retry) throw e
     }
   }
 }
@@ -112,8 +113,17 @@ export async function startPostgres() {
     `host all ${ROLES.trust.user} 127.0.0.1/32 trust`,
     '',
   ].join('\n') + original)
-  const pgPort = await onFreePort((port) => runPg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${process.env.EDGEPG_PG_MAX_CONNECTIONS ?? 200}`, 'start']))
+  const log = join(dir, 'log')
+  const pgPort = await onFreePort((port) => {
+    try {
+      runPg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '30', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${process.env.EDGEPG_PG_MAX_CONNECTIONS ?? 200}`, 'start'])
+    } catch (e) {
+      // Only a port taken in between is worth another try (the postmaster then exited); anything else is the error.
+      const said = existsSync(log) ? readFileSync(log, 'utf8') : ''
+      throw Object.assign(e, { retry: /could not bind|Address already in use/.test(said) })
+    }
+  })
   const svc = { dir, data, pgPort }
   try {
     setUpRoles(svc)
@@ -146,11 +156,44 @@ export async function startWebsockify(targetPort) {
   let child
   const wsPort = await onFreePort(async (port) => {
     child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: 'ignore' })
-    const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`websockify exited (${code})`))))
+    const exited = new Promise((_, reject) => child.once('exit', (code) => reject(Object.assign(new Error(`websockify exited (${code})`), { retry: true }))))
     exited.catch(() => {})
-    await Promise.race([waitForPort(port), exited])
+    try {
+      await Promise.race([waitForPort(port), exited])
+      // Something answers on the port: websockify's own socket, not another process's that took the port.
+      if (!listensOn(child.pid, port)) throw Object.assign(new Error(`another process listens on ${port}`), { retry: true })
+    } catch (e) {
+      child.kill('SIGKILL')
+      throw e
+    }
   })
   return { wsPort, child }
+}
+
+// Whether process `pid` holds the listening TCP socket of loopback port `port` (Linux: /proc/net/tcp's inodes against
+// the process's file descriptors).
+export function listensOn(pid, port) {
+  const hexPort = ':' + port.toString(16).toUpperCase().padStart(4, '0')
+  const inodes = new Set()
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/)
+      if (f[1]?.endsWith(hexPort) && f[3] === '0A') inodes.add(`socket:[${f[9]}]`)  // 0A: LISTEN
+    }
+  }
+  const fds = `/proc/${pid}/fd`
+  try {
+    return readdirSync(fds).some((fd) => {
+      try {
+        return inodes.has(readlinkSync(join(fds, fd)))
+      } catch {
+        return false
+      }
+    })
+  } catch {
+    return false
+  }
 }
 
 export function stopChild(child) {
