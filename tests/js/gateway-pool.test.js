@@ -109,6 +109,29 @@ test('a holder with more settings than the last parses its own claims statement 
   await b.end()
 })
 
+// The reset parses the next holder's claims statement after DISCARD ALL; when that Parse fails (here: the schema's
+// USAGE revoked from PUBLIC for a moment, as a schema without begin_session would also make it fail), the reset
+// itself stands: the backend goes back to the pool with nothing prepared, and the next login records its claims
+// with a statement of its own.
+test('a reset whose Parse of the next claims statement fails still gives the backend back, with nothing prepared', async () => {
+  const a = await connect('parse-fails')
+  const pid = await one(a, 'select pg_backend_pid()')
+  psql({ ...svc, database: DATABASE }, 'revoke usage on schema edgepg from public')
+  try {
+    await a.end()
+    assert.equal(await untilArmed(pid), '1', 'back in the pool, armed')
+  } finally {
+    psql({ ...svc, database: DATABASE }, 'grant usage on schema edgepg to public')
+  }
+  const preparedBefore = await preparedAhead()
+  const b = await connect('after-parse-failed')
+  assert.equal(await one(b, 'select pg_backend_pid()'), pid, 'the same backend (pool.max is 1)')
+  assert.equal(await preparedAhead(), preparedBefore, 'nothing was prepared for this login')
+  assert.equal(await one(b, 'select count(*)::int from pg_prepared_statements'), 0)
+  assert.equal(await one(b, 'select edgepg.sub()'), 'after-parse-failed')
+  await b.end()
+})
+
 // A plan the backend keeps can carry what was true when it was made: a claims helper wrongly declared IMMUTABLE is
 // evaluated once when a plan is made (PostgreSQL folds immutable calls with constant arguments), and a PL/pgSQL
 // function keeps its plans for the backend's life. A reset that kept plans handed the next holder the first holder's
