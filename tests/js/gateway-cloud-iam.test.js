@@ -135,9 +135,7 @@ test('cloudsql_iam: the gateway logs in as the role with the Google access token
     assert.equal(requests('gcpIam').length, 1)
 
     // SIGHUP rebuilds the providers: the next login exchanges again.
-    const reloaded = new Promise((resolve) => gw.child.stderr.on('data', (d) => String(d).includes('reloaded') && resolve()))
-    gw.child.kill('SIGHUP')
-    await reloaded
+    await gw.reload()
     assert.equal((await login(gw, 'gw_user', 'dave')).who, 'gw_user')
     assert.equal(requests('gcpSts').length, 2)
     assertNoSecret(gw)

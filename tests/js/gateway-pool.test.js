@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { existsSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { WebSocket } from 'ws'
@@ -400,11 +400,7 @@ test('a backend armed before a reload turned claims.sessions off is not handed o
     const pid = await one(first, 'select pg_backend_pid()')
     await first.end()
     assert.equal(await untilArmed(pid), '1', 'back in the pool, armed for a begin_session')
-    delete g.config.claims.sessions
-    writeFileSync(join(g.dir, 'gateway.json'), JSON.stringify(g.config))
-    const reloaded = new Promise((resolve) => g.child.stderr.on('data', (d) => String(d).includes('configuration reloaded') && resolve()))
-    g.child.kill('SIGHUP')
-    await reloaded
+    await g.reload((c) => delete c.claims.sessions)
     const m = await viaG('mallory')
     assert.notEqual(await one(m, 'select pg_backend_pid()'), pid, 'the armed backend was closed, not handed out')
     const forged = `select edgepg.begin_session('root', 'https://evil.example', '{"sub":"root"}'::jsonb)`

@@ -36,31 +36,6 @@ async function login(gw, password) {
   }
 }
 
-// Rewrites the gateway's configuration with `change` applied and waits for its SIGHUP reload.
-async function reconfigure(gw, change) {
-  change(gw.config)
-  writeFileSync(join(gw.dir, 'gateway.json'), JSON.stringify(gw.config))
-  if (gw.child.exitCode !== null || gw.child.signalCode !== null) throw new Error(`the gateway is gone:\n${gw.output()}`)
-  const before = gw.output().length
-  const reloaded = new Promise((resolve, reject) => {
-    const settle = (fn, value) => {
-      gw.child.stderr.off('data', look)
-      gw.child.off('close', ended)
-      fn(value)
-    }
-    const look = () => {
-      const said = gw.output().slice(before)
-      if (said.includes('configuration reloaded')) settle(resolve)
-      else if (said.includes('reload refused')) settle(reject, new Error(`the gateway refused the reload:\n${said}`))
-    }
-    const ended = (code, signal) => settle(reject, new Error(`the gateway ended (${signal ?? code}) instead of reloading:\n${gw.output()}`))
-    gw.child.stderr.on('data', look)
-    gw.child.once('close', ended)
-  })
-  gw.child.kill('SIGHUP')
-  await reloaded
-}
-
 // A gateway for one test, stopped whatever happens.
 async function withGateway(options, fn) {
   const gw = await startGateway(svc, options)
@@ -100,7 +75,7 @@ test('the same token twice: the second login is served from the cache; another s
 
 test('a cached token is refused once it expires, with the answer a fresh verification gives', async () => {
   await withGateway({}, async (gw) => {
-    await reconfigure(gw, (c) => (c.identity.clock_tolerance_s = 0))
+    await gw.reload((c) => (c.identity.clock_tolerance_s = 0))
     const exp = Math.floor(Date.now() / 1000) + 2
     const tok = await token({ sub: 'brief', role: 'gw_user' }, { exp })
     assert.deepEqual(await login(gw, tok), { sub: 'brief' })
@@ -148,7 +123,7 @@ test('a key gone from the JWKS takes its cached tokens with it', async () => {
 test('a SIGHUP right after the gateway says it listens reloads it, never ends it', async () => {
   for (let i = 0; i < 20; i++) {
     await withGateway({}, async (gw) => {
-      await reconfigure(gw, (c) => (c.identity.token_cache_entries = 0))
+      await gw.reload((c) => (c.identity.token_cache_entries = 0))
       assert.ok(gw.child.exitCode === null && gw.child.signalCode === null, gw.output())
       assert.deepEqual(await login(gw, await token({ sub: 'after-hup', role: 'gw_user' })), { sub: 'after-hup' })
     })
@@ -163,7 +138,7 @@ test('SIGHUP with a new secret: a token cached under the old one is refused', as
     assert.equal((await accepted(gw)).cache, 1)
     const secret = 'a-rotated-secret-of-at-least-thirty-two-bytes'
     writeFileSync(join(gw.dir, 'secret'), secret + '\n')
-    await reconfigure(gw, () => {})
+    await gw.reload()
     assert.deepEqual(await login(gw, await token({ sub: 'after-reload', role: 'gw_user' }, { secret })), { sub: 'after-reload' })
     assertRefused(await login(gw, tok), 'ERR_JWT_SIGNATURE')
   })
@@ -171,7 +146,7 @@ test('SIGHUP with a new secret: a token cached under the old one is refused', as
 
 test('identity.token_cache_entries 0: every login checks the signature', async () => {
   await withGateway({}, async (gw) => {
-    await reconfigure(gw, (c) => (c.identity.token_cache_entries = 0))
+    await gw.reload((c) => (c.identity.token_cache_entries = 0))
     const tok = await token({ sub: 'uncached', role: 'gw_user' })
     for (let i = 0; i < 3; i++) assert.deepEqual(await login(gw, tok), { sub: 'uncached' })
     assert.deepEqual(await accepted(gw), { signature: 3, cache: 0 })

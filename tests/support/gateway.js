@@ -92,6 +92,15 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
     output: () => output,
     audit: () => (existsSync(join(dir, 'audit.jsonl')) ? readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
     wsUrl: (address) => `ws://127.0.0.1:${ports.websocket}/v1` + (address ? `?address=${address}` : ''),
+    // Rewrites the configuration with `change` applied (when given) and waits for the SIGHUP reload; fails with the
+    // gateway's output if it refuses the reload or ends instead.
+    async reload(change) {
+      if (change) {
+        change(config)
+        writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config, null, 2))
+      }
+      await reloaded(child, () => output)
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return  // gone already (a signal leaves exitCode null)
       const exited = new Promise((r) => child.once('exit', r))
@@ -99,6 +108,29 @@ export async function startGateway(svc, { tlsFiles, listenExtra, extraRoles = {}
       await exited
     },
   }
+}
+
+// Sends SIGHUP and resolves at the gateway's "configuration reloaded"; rejects at "reload refused" or if it ends.
+function reloaded(child, output) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`the gateway is gone:\n${output()}`))
+  const before = output().length
+  const answer = new Promise((resolve, reject) => {
+    const settle = (fn, value) => {
+      child.stderr.off('data', look)
+      child.off('close', ended)
+      fn(value)
+    }
+    const look = () => {
+      const said = output().slice(before)
+      if (said.includes('configuration reloaded')) settle(resolve)
+      else if (said.includes('reload refused')) settle(reject, new Error(`the gateway refused the reload:\n${said}`))
+    }
+    const ended = (code, signal) => settle(reject, new Error(`the gateway ended (${signal ?? code}) instead of reloading:\n${output()}`))
+    child.stderr.on('data', look)
+    child.once('close', ended)
+  })
+  child.kill('SIGHUP')
+  return answer
 }
 
 // The ports of the configured listeners, from the gateway's "<name> listener on host:port" lines; the gateway's own
